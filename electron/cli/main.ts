@@ -1,0 +1,33 @@
+// The CLI's dispatcher: `maskpilot <command> [args]`. Each command lives in its own module and
+// registers here; `--help` lists them.
+import { commands } from './commands';
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name === undefined ? 1 : 0;
+  }
+  const command = commands.find((candidate) => candidate.name === name);
+  if (!command) {
+    process.stderr.write(`maskpilot: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`maskpilot ${name}: ${message}\n`);
+    return 1;
+  }
+}
+
+function usage(): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  const lines = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
+  return `Usage: maskpilot <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'maskpilot <command> --help' for a command's options.\n`;
+}

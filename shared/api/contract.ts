@@ -1,0 +1,123 @@
+// The API contract: the one source of truth for what crosses between the UI and the node side.
+// It is implemented once (electron/services) and reached over Electron IPC, WebSocket (headless
+// host) and in-process (CLI, tests). Every method is async, takes one plain object and returns
+// JSON-safe data. Images never travel through it: clients build image URLs themselves.
+
+import type {
+  Category,
+  ImageAnnotations,
+  ImageId,
+  ImageRecord,
+  ImageStatus,
+  Instance,
+  JobProgress,
+  ModelStatus,
+  ProjectInfo,
+} from './types';
+
+/** Method name -> its one parameter object and its result. */
+export interface ApiMethods {
+  getProject: { params: Record<string, never>; result: ProjectInfo };
+  /** A page of the image list in a stable order (natural sort of paths). */
+  listImages: { params: { offset: number; limit: number }; result: { total: number; images: ImageRecord[] } };
+  /** One image's record, with its size read (and its problem found) if not yet known. */
+  getImage: { params: { imageId: ImageId }; result: ImageRecord };
+  getAnnotations: { params: { imageId: ImageId }; result: ImageAnnotations };
+  /**
+   * Replaces an image's instances and status. With `baseRevision`, refuses (CONFLICT) when the
+   * saved revision differs, so two clients cannot silently overwrite each other.
+   * Resolves only once the data is durably on disk.
+   */
+  saveAnnotations: {
+    params: { imageId: ImageId; instances: Instance[]; status?: ImageStatus; baseRevision?: number };
+    result: { revision: number };
+  };
+  listCategories: { params: Record<string, never>; result: Category[] };
+  /** Creates (no id) or updates (id) a category. */
+  saveCategory: { params: { id?: number; name: string; color?: string }; result: Category };
+  /** Deletes a category; instances that used it become unassigned. */
+  deleteCategory: { params: { id: number }; result: { unassignedInstances: number } };
+  getModelStatus: { params: Record<string, never>; result: ModelStatus };
+  /** Runs the proposal network on one image; returns proposals (status 'proposed'), not saved. */
+  propose: { params: { imageId: ImageId; maxProposals?: number }; result: { instances: Instance[]; latencyMs: number } };
+  /** Click-to-segment: the best mask of windows centred at (x, y) in image pixels; not saved. */
+  segmentAt: { params: { imageId: ImageId; x: number; y: number; scaleIndex?: number }; result: { instance: Instance | null; latencyMs: number } };
+  /** COCO export of the whole project; returns the JSON text. */
+  exportCoco: { params: { onlyAccepted?: boolean }; result: { json: string; imageCount: number; annotationCount: number } };
+  /** COCO import: validates everything first; saves nothing unless all of it is valid. */
+  importCoco: { params: { json: string }; result: { imageCount: number; annotationCount: number; skippedImages: string[] } };
+  /** Starts proposing every image without a decision yet; progress via onDidProgress. */
+  proposeAll: { params: { maxProposals?: number }; result: { jobId: string } };
+  cancelJob: { params: { jobId: string }; result: { cancelled: boolean } };
+}
+
+export type ApiMethodName = keyof ApiMethods;
+export type ApiParams<M extends ApiMethodName> = ApiMethods[M]['params'];
+export type ApiResult<M extends ApiMethodName> = ApiMethods[M]['result'];
+
+/** The API as an object of async methods: what the service implements and what a client proxies. */
+export type MaskPilotApi = { [M in ApiMethodName]: (params: ApiParams<M>) => Promise<ApiResult<M>> };
+
+/** The allowlist of methods every transport accepts; the `satisfies` below keeps it complete. */
+export const API_METHOD_NAMES = [
+  'getProject',
+  'listImages',
+  'getImage',
+  'getAnnotations',
+  'saveAnnotations',
+  'listCategories',
+  'saveCategory',
+  'deleteCategory',
+  'getModelStatus',
+  'propose',
+  'segmentAt',
+  'exportCoco',
+  'importCoco',
+  'proposeAll',
+  'cancelJob',
+] as const satisfies readonly ApiMethodName[];
+
+type MissingMethod = Exclude<ApiMethodName, (typeof API_METHOD_NAMES)[number]>;
+// Compile-time check: fails to compile if a method of ApiMethods is missing from the list.
+const _everyMethodListed: MissingMethod extends never ? true : MissingMethod = true;
+void _everyMethodListed;
+
+export function isApiMethodName(name: unknown): name is ApiMethodName {
+  return typeof name === 'string' && (API_METHOD_NAMES as readonly string[]).includes(name);
+}
+
+/** Event name -> payload. Events flow from the node side to every connected client. */
+export interface ApiEvents {
+  onDidChangeAnnotations: { imageId: ImageId; revision: number };
+  onDidChangeCategories: { categories: Category[] };
+  onDidChangeImage: { image: ImageRecord };
+  onDidProgress: JobProgress;
+  onDidChangeModel: ModelStatus;
+}
+
+export type ApiEventName = keyof ApiEvents;
+
+export const API_EVENT_NAMES = [
+  'onDidChangeAnnotations',
+  'onDidChangeCategories',
+  'onDidChangeImage',
+  'onDidProgress',
+  'onDidChangeModel',
+] as const satisfies readonly ApiEventName[];
+
+type MissingEvent = Exclude<ApiEventName, (typeof API_EVENT_NAMES)[number]>;
+const _everyEventListed: MissingEvent extends never ? true : MissingEvent = true;
+void _everyEventListed;
+
+export function isApiEventName(name: unknown): name is ApiEventName {
+  return typeof name === 'string' && (API_EVENT_NAMES as readonly string[]).includes(name);
+}
+
+export type Unsubscribe = () => void;
+
+/** What the renderer holds: the API plus event subscription and image URLs (transport-specific). */
+export interface MaskPilotClient extends MaskPilotApi {
+  on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): Unsubscribe;
+  /** URL of an image for display; `maxSide` asks for a downscaled copy (long side in pixels). */
+  imageUrl(imageId: ImageId, options?: { maxSide?: number }): string;
+}

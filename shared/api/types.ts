@@ -1,0 +1,108 @@
+// Domain types shared by every layer. JSON-safe only: no classes, no Dates, no typed arrays.
+// Coordinates are always in image pixels of the EXIF-oriented image (the image as a person sees it),
+// origin at the top-left corner of the top-left pixel, x to the right, y down.
+
+/** A COCO compressed RLE: `size` is [height, width]; `counts` is the COCO ASCII string (column-major, first run counts zeros). */
+export interface CocoRle {
+  size: [number, number];
+  counts: string;
+}
+
+/**
+ * One polygon ring as a flat list [x0, y0, x1, y1, ...] in image pixels (COCO's layout).
+ * An instance's polygons are its outer rings and holes; which ring is a hole is decided by the
+ * mask (`rle`), which stays the source of truth: polygons are its editable, simplified view.
+ */
+export type FlatPolygon = number[];
+
+/** Project-relative POSIX path of an image, e.g. "street/img_001.jpg". Unique within a project; doubles as its id. */
+export type ImageId = string;
+
+export type ImageStatus = 'unvisited' | 'inProgress' | 'done';
+
+/** A per-image problem found while opening or decoding, shown to the user beside the image. */
+export interface ImageProblem {
+  code: 'EMPTY_FILE' | 'NOT_AN_IMAGE' | 'TRUNCATED' | 'TOO_LARGE' | 'UNREADABLE' | 'BROKEN_LINK' | 'DECODE_FAILED';
+  message: string;
+}
+
+export interface ImageRecord {
+  id: ImageId;
+  /** Bytes on disk. */
+  fileSize: number;
+  /** Width and height in pixels after EXIF orientation; undefined until read (sizes are read lazily). */
+  width?: number;
+  height?: number;
+  status: ImageStatus;
+  /** Instances that are not rejected. */
+  instanceCount: number;
+  /** Proposals still waiting for a decision. */
+  proposedCount: number;
+  problem?: ImageProblem;
+}
+
+export type InstanceStatus = 'proposed' | 'accepted' | 'rejected' | 'edited';
+export type InstanceSource = 'model' | 'manual' | 'click';
+
+export interface Instance {
+  /** Unique within its image; stable across saves. */
+  id: string;
+  /** Outer rings and holes, image pixels. */
+  polygons: FlatPolygon[];
+  /** The mask behind the polygons, at the image's full resolution. */
+  rle: CocoRle;
+  /** Objectness in [0, 1] from the model; null for manual instances. */
+  score: number | null;
+  status: InstanceStatus;
+  source: InstanceSource;
+  /** Category id, or null while unassigned. */
+  categoryId: number | null;
+  /** Version of the model that proposed it; null for manual instances. */
+  modelVersion: string | null;
+}
+
+export interface Category {
+  /** Positive integer, unique within a project (COCO category_id). */
+  id: number;
+  name: string;
+  /** CSS colour, "#rrggbb". */
+  color: string;
+}
+
+/** Everything saved for one image. `revision` increases by one on every accepted save. */
+export interface ImageAnnotations {
+  imageId: ImageId;
+  width: number;
+  height: number;
+  status: ImageStatus;
+  instances: Instance[];
+  revision: number;
+}
+
+export interface ProjectInfo {
+  /** Folder name shown to the user (not the absolute path, which the browser client must not need). */
+  name: string;
+  imageCount: number;
+  categories: Category[];
+}
+
+export interface ModelStatus {
+  /** The tfjs backend in use: 'tensorflow' | 'wasm' | 'cpu', or 'none' when no model is loaded. */
+  backend: string;
+  /** Why faster backends were not used, one line each. */
+  backendNotes: string[];
+  modelVersion: string | null;
+  /** Milliseconds of the last propose or segmentAt call. */
+  lastLatencyMs: number | null;
+  ready: boolean;
+}
+
+/** Progress of a long job (proposing a folder, exporting, fine-tuning). */
+export interface JobProgress {
+  jobId: string;
+  kind: 'propose' | 'export' | 'import' | 'finetune';
+  done: number;
+  total: number;
+  state: 'running' | 'finished' | 'cancelled' | 'failed';
+  message?: string;
+}
