@@ -1,0 +1,31 @@
+// The seam between the project service and whatever runs the proposal network (in-process for the
+// CLI and tests, a worker thread in the app and the headless host). The service hands over a path to
+// the image file; the provider decodes it itself (with EXIF orientation applied), so pixels never
+// cross the seam and a worker can do the decoding off the caller's thread.
+import type { Instance, ModelStatus } from '../../shared/api/types';
+
+/** An image as the provider sees it: an absolute path plus its size after EXIF orientation (pixels). */
+export interface ProviderImage {
+  path: string;
+  width: number;
+  height: number;
+}
+
+export interface ProposeOptions {
+  /** Upper bound on returned proposals, best first. */
+  maxProposals: number;
+}
+
+export interface SegmentAtOptions {
+  /** Which candidate scale to use (0 = the best scoring one); shift-click cycles through them. */
+  scaleIndex?: number;
+}
+
+export interface ModelProvider {
+  status(): ModelStatus;
+  /** Proposals for the whole image, status 'proposed', coordinates in image pixels. */
+  propose(image: ProviderImage, options: ProposeOptions): Promise<Instance[]>;
+  /** The best mask for an object centred at point (image pixels), or null if nothing scores there. */
+  segmentAt(image: ProviderImage, point: { x: number; y: number }, options: SegmentAtOptions): Promise<Instance | null>;
+  dispose(): Promise<void>;
+}
