@@ -1,0 +1,154 @@
+// Reads an image's oriented size, or classifies why it cannot be used, without decoding pixels in
+// the common case: the header gives the size (sharp.metadata reads headers only) and a look at the
+// file's last bytes tells whether it is complete. Only when that look is inconclusive (TIFF,
+// trailing data after a JPEG's end marker) is the image decoded, downscaled on load, to be sure.
+import { open } from 'node:fs/promises';
+import sharp from 'sharp';
+import type { Metadata } from 'sharp';
+import type { ImageProblem } from '../../../shared/api/types';
+
+/** Images above this many pixels (width x height) are refused before any decoding (100 MP). */
+export const MAX_IMAGE_PIXELS = 100_000_000;
+
+export type ProbeResult = { width: number; height: number; problem?: undefined } | { problem: ImageProblem };
+
+type Format = 'jpeg' | 'png' | 'webp' | 'bmp' | 'tiff';
+
+const HEAD_BYTES = 32;
+const TAIL_BYTES = 4096;
+
+/** Identifies the format from the first bytes (the extension may lie). */
+export function sniffFormat(head: Uint8Array): Format | null {
+  const at = (index: number) => head[index];
+  if (at(0) === 0xff && at(1) === 0xd8 && at(2) === 0xff) return 'jpeg';
+  if (at(0) === 0x89 && at(1) === 0x50 && at(2) === 0x4e && at(3) === 0x47) return 'png';
+  if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 4) === 'WEBP') return 'webp';
+  if (at(0) === 0x42 && at(1) === 0x4d) return 'bmp';
+  if ((ascii(head, 0, 2) === 'II' && at(2) === 42 && at(3) === 0) || (ascii(head, 0, 2) === 'MM' && at(2) === 0 && at(3) === 42)) return 'tiff';
+  return null;
+}
+
+function ascii(bytes: Uint8Array, start: number, length: number): string {
+  return String.fromCharCode(...bytes.subarray(start, start + length));
+}
+
+function indexOfBytes(haystack: Uint8Array, needle: number[]): number {
+  outer: for (let index = haystack.length - needle.length; index >= 0; index -= 1) {
+    for (let offset = 0; offset < needle.length; offset += 1) if (haystack[index + offset] !== needle[offset]) continue outer;
+    return index;
+  }
+  return -1;
+}
+
+/** Whether the file's tail shows it was written completely; null when the tail cannot tell. */
+function looksComplete(format: Format, head: Uint8Array, tail: Uint8Array, fileSize: number): boolean | null {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  switch (format) {
+    case 'jpeg':
+      // The end-of-image marker; absent from the tail when cut off (or when a trailer follows it).
+      return indexOfBytes(tail, [0xff, 0xd9]) >= 0 ? true : null;
+    case 'png':
+      return indexOfBytes(tail, [0x49, 0x45, 0x4e, 0x44]) >= 0 ? true : null; // "IEND"
+    case 'webp':
+      return view.getUint32(4, true) + 8 <= fileSize; // RIFF chunk size + its 8-byte header
+    case 'bmp':
+      return head.length >= 6 ? view.getUint32(2, true) <= fileSize : null;
+    case 'tiff':
+      return null;
+  }
+}
+
+/** Maps a file-system or decoder error to a per-image problem (exported for unit tests). */
+export function problemFromError(error: unknown): ImageProblem {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'EACCES' || code === 'EPERM') return { code: 'UNREADABLE', message: 'Permission denied: the file cannot be read.' };
+  if (code === 'ENOENT') return { code: 'UNREADABLE', message: 'The file no longer exists.' };
+  if (code === 'EISDIR') return { code: 'NOT_AN_IMAGE', message: 'This is a folder, not an image file.' };
+  if (typeof code === 'string') return { code: 'UNREADABLE', message: `The file cannot be read (${code}).` };
+  if (/pixel limit/i.test(message)) return { code: 'TOO_LARGE', message: `The image has more than ${MAX_IMAGE_PIXELS / 1e6} megapixels.` };
+  if (/premature end|truncat|unexpected end/i.test(message)) return { code: 'TRUNCATED', message: `The file is cut off: ${message}` };
+  if (/unsupported image format/i.test(message)) return { code: 'NOT_AN_IMAGE', message: 'The file is not an image in a supported format.' };
+  return { code: 'DECODE_FAILED', message: `The image could not be decoded: ${message}` };
+}
+
+/** EXIF orientations 5-8 rotate by 90 degrees, so the displayed width is the stored height. */
+export function orientedSize(width: number, height: number, orientation: number | undefined): { width: number; height: number } {
+  return orientation !== undefined && orientation >= 5 && orientation <= 8 ? { width: height, height: width } : { width, height };
+}
+
+async function readHeadAndTail(path: string): Promise<{ head: Uint8Array; tail: Uint8Array; size: number }> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const head = new Uint8Array(Math.min(HEAD_BYTES, size));
+    await handle.read(head, 0, head.length, 0);
+    const tailLength = Math.min(TAIL_BYTES, size);
+    const tail = new Uint8Array(tailLength);
+    await handle.read(tail, 0, tailLength, size - tailLength);
+    return { head, tail, size };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Decodes (downscaled on load where the format allows) and fails on truncated data. */
+async function decodes(path: string): Promise<unknown | null> {
+  try {
+    await sharp(path, { failOn: 'truncated', limitInputPixels: MAX_IMAGE_PIXELS })
+      .resize(256, 256, { fit: 'inside' })
+      .raw()
+      .toBuffer();
+    return null;
+  } catch (error) {
+    return error;
+  }
+}
+
+/** Never throws: every failure becomes a problem with a message a user can act on. */
+export async function probeImage(path: string): Promise<ProbeResult> {
+  let head: Uint8Array;
+  let tail: Uint8Array;
+  let size: number;
+  try {
+    ({ head, tail, size } = await readHeadAndTail(path));
+  } catch (error) {
+    return { problem: problemFromError(error) };
+  }
+  if (size === 0) return { problem: { code: 'EMPTY_FILE', message: 'The file is empty (0 bytes).' } };
+  const format = sniffFormat(head);
+  if (format === null) {
+    return { problem: { code: 'NOT_AN_IMAGE', message: 'The file content is not a JPEG, PNG, WebP, BMP or TIFF image.' } };
+  }
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
+  } catch (error) {
+    const problem = problemFromError(error);
+    // A header cut short is a truncated file, whatever the decoder calls it.
+    if (problem.code === 'DECODE_FAILED' && size < 1024) return { problem: { code: 'TRUNCATED', message: `The file is cut off: ${problem.message}` } };
+    return { problem };
+  }
+  const { width, height } = metadata;
+  if (!width || !height) return { problem: { code: 'DECODE_FAILED', message: 'The image header has no width or height.' } };
+  if (width * height > MAX_IMAGE_PIXELS) {
+    return {
+      problem: {
+        code: 'TOO_LARGE',
+        message: `The image is ${width}x${height} (${((width * height) / 1e6).toFixed(0)} megapixels); the limit is ${MAX_IMAGE_PIXELS / 1e6} megapixels.`,
+      },
+    };
+  }
+  const complete = looksComplete(format, head, tail, size);
+  if (complete === false) return { problem: { code: 'TRUNCATED', message: `The ${format.toUpperCase()} file is cut off (${size} bytes on disk).` } };
+  if (complete === null) {
+    const error = await decodes(path);
+    if (error !== null) {
+      const problem = problemFromError(error);
+      // The tail already lacked the end marker, so a decoder failure here means a cut-off file.
+      if (problem.code === 'DECODE_FAILED' && format !== 'tiff') return { problem: { code: 'TRUNCATED', message: `The file is cut off: ${problem.message}` } };
+      return { problem };
+    }
+  }
+  return orientedSize(width, height, metadata.orientation);
+}

@@ -1,0 +1,136 @@
+// The model half of the API: status, propose, segmentAt and the proposeAll job, delegated to a
+// ModelProvider. Without a provider the status says backend 'none' and the rest refuses with
+// MODEL_UNAVAILABLE. Whatever a provider returns is validated like client input before it leaves.
+import { ApiError } from '../../../shared/api/errors';
+import type { ImageId, Instance, ModelStatus } from '../../../shared/api/types';
+import type { ModelProvider, ProviderImage } from '../model-provider';
+import type { AnnotationStore } from './annotations';
+import type { ImageIndex } from './image-index';
+import type { ImageRecords } from './image-records';
+import { validateInstance, validateInstances } from './instance-validation';
+import type { Jobs } from './jobs';
+import type { Fields } from './validate';
+import { invalid, optionalInteger, requiredFiniteNumber, requiredString } from './validate';
+
+const DEFAULT_MAX_PROPOSALS = 100;
+const MAX_PROPOSALS_LIMIT = 1000;
+
+export const NO_MODEL_STATUS: ModelStatus = {
+  backend: 'none',
+  backendNotes: ['No proposal model is loaded in this session.'],
+  modelVersion: null,
+  lastLatencyMs: null,
+  ready: false,
+};
+
+export class ModelMethods {
+  constructor(
+    private readonly model: ModelProvider | undefined,
+    private readonly records: ImageRecords,
+    private readonly index: ImageIndex,
+    private readonly annotations: AnnotationStore,
+    private readonly jobs: Jobs,
+  ) {}
+
+  status(): ModelStatus {
+    return this.model ? this.model.status() : { ...NO_MODEL_STATUS, backendNotes: [...NO_MODEL_STATUS.backendNotes] };
+  }
+
+  async propose(fields: Fields): Promise<{ instances: Instance[]; latencyMs: number }> {
+    const imageId = requiredString(fields, 'imageId', 'imageId');
+    const maxProposals = optionalInteger(fields, 'maxProposals', 'maxProposals', 1, MAX_PROPOSALS_LIMIT) ?? DEFAULT_MAX_PROPOSALS;
+    const model = this.requireModel();
+    return this.proposeOne(model, imageId, maxProposals);
+  }
+
+  async segmentAt(fields: Fields): Promise<{ instance: Instance | null; latencyMs: number }> {
+    const imageId = requiredString(fields, 'imageId', 'imageId');
+    const x = requiredFiniteNumber(fields, 'x', 'x');
+    const y = requiredFiniteNumber(fields, 'y', 'y');
+    const scaleIndex = optionalInteger(fields, 'scaleIndex', 'scaleIndex', 0, 64);
+    const model = this.requireModel();
+    const image = await this.providerImage(imageId);
+    if (x < 0 || x > image.width) throw invalid('x', `must be within the image, 0..${image.width}`);
+    if (y < 0 || y > image.height) throw invalid('y', `must be within the image, 0..${image.height}`);
+    const started = performance.now();
+    const instance = await model.segmentAt(image, { x, y }, scaleIndex === undefined ? {} : { scaleIndex });
+    const latencyMs = performance.now() - started;
+    return { instance: instance === null ? null : checkedOutput(() => validateInstance(instance, 'instance', sizeContext(image))), latencyMs };
+  }
+
+  /** Proposes every usable image that has nothing saved and no decision yet; saves the proposals. */
+  proposeAll(fields: Fields): { jobId: string } {
+    const maxProposals = optionalInteger(fields, 'maxProposals', 'maxProposals', 1, MAX_PROPOSALS_LIMIT) ?? DEFAULT_MAX_PROPOSALS;
+    const model = this.requireModel();
+    const ids = this.index.all().map((entry) => entry.id);
+    const jobId = this.jobs.start('propose', ids.length, async (job) => {
+      let done = 0;
+      let proposed = 0;
+      const failures: string[] = [];
+      for (const imageId of ids) {
+        if (job.cancelled) break;
+        try {
+          if (await this.proposeIfUndecided(model, imageId, maxProposals)) proposed += 1;
+        } catch (error) {
+          failures.push(`${imageId}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        done += 1;
+        job.progress(done, ids.length);
+      }
+      const failed = failures.length > 0 ? `; ${failures.length} failed (first: ${failures[0]})` : '';
+      return { done, message: `${proposed} images proposed${failed}` };
+    });
+    return { jobId };
+  }
+
+  private async proposeIfUndecided(model: ModelProvider, imageId: ImageId, maxProposals: number): Promise<boolean> {
+    const record = await this.records.get(imageId);
+    if (record.problem) return false;
+    const saved = await this.annotations.get(imageId).catch((error: unknown) => {
+      if (error instanceof ApiError && error.code === 'CORRUPT_FILE') return null; // reported already; leave it
+      throw error;
+    });
+    if (!saved || saved.status !== 'unvisited' || saved.instances.length > 0) return false;
+    const { instances } = await this.proposeOne(model, imageId, maxProposals);
+    try {
+      // baseRevision: if the user saved this image meanwhile, their work wins.
+      await this.annotations.save({ imageId, instances, baseRevision: saved.revision });
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'CONFLICT') return false;
+      throw error;
+    }
+    return true;
+  }
+
+  private async proposeOne(model: ModelProvider, imageId: ImageId, maxProposals: number): Promise<{ instances: Instance[]; latencyMs: number }> {
+    const image = await this.providerImage(imageId);
+    const started = performance.now();
+    const instances = await model.propose(image, { maxProposals });
+    const latencyMs = performance.now() - started;
+    const checked = checkedOutput(() => validateInstances(instances, 'instances', sizeContext(image)));
+    return { instances: checked.slice(0, maxProposals), latencyMs };
+  }
+
+  private requireModel(): ModelProvider {
+    if (!this.model) throw new ApiError('MODEL_UNAVAILABLE', 'No proposal model is loaded in this session.', {});
+    return this.model;
+  }
+
+  private async providerImage(imageId: ImageId): Promise<ProviderImage> {
+    const size = await this.records.sizeOf(imageId);
+    return { path: await this.records.resolveFile(imageId), ...size };
+  }
+}
+
+function sizeContext(image: ProviderImage) {
+  return { width: image.width, height: image.height, categoryIds: null };
+}
+
+/** A provider's malformed output is a bug in the provider, not the caller's fault. */
+function checkedOutput<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw new ApiError('INTERNAL', `The model returned a malformed result: ${(error as Error).message}`, {});
+  }
+}

@@ -1,0 +1,150 @@
+// openProject: the node-side implementation of the MaskPilot API over one photo folder. It wires
+// the scan, the index, the sidecar store and the model seam together; every method validates its
+// untrusted parameter object first (the WebSocket host passes client JSON straight through).
+import { realpath, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { ApiEventName, ApiEvents, MaskPilotApi, Unsubscribe } from '../../../shared/api/contract';
+import { ApiError } from '../../../shared/api/errors';
+import type { ImageId } from '../../../shared/api/types';
+import type { ModelProvider } from '../model-provider';
+import { AnnotationStore, saveRequestOf } from './annotations';
+import { Categories } from './categories';
+import { CocoMethods } from './coco-methods';
+import { ApiEventHub } from './events';
+import { scanFolder } from './folder-scan';
+import { ImageIndex } from './image-index';
+import { ImageRecords } from './image-records';
+import { KeyedLock } from './keyed-lock';
+import { Jobs } from './jobs';
+import { ModelMethods } from './model-methods';
+import { SidecarStore } from './sidecar-store';
+import { paramsOf, requiredInteger, requiredString } from './validate';
+
+/** The API over one opened folder, plus what a host needs: events, file paths, shutdown. */
+export interface ProjectService extends MaskPilotApi {
+  on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): Unsubscribe;
+  /** Absolute path of an image's file, guaranteed inside the folder (FORBIDDEN / NOT_FOUND otherwise). */
+  resolveImageFile(imageId: ImageId): Promise<string>;
+  /** Problems found while opening (a damaged project.json kept aside), for the host to show or log. */
+  readonly openWarnings: readonly ApiError[];
+  /** Stops jobs, waits for pending writes and saves the index cache. Methods fail afterwards. */
+  close(): Promise<void>;
+}
+
+export interface OpenProjectOptions {
+  model?: ModelProvider;
+}
+
+/** Largest page listImages returns at once. */
+export const MAX_PAGE_SIZE = 1000;
+/** The index cache is saved at most this often while probes keep adding to it (ms). */
+const INDEX_FLUSH_DELAY_MS = 2000;
+
+export async function openProject(folder: string, options: OpenProjectOptions = {}): Promise<ProjectService> {
+  let root: string;
+  try {
+    root = await realpath(folder);
+    if (!(await stat(root)).isDirectory()) throw new Error('not a folder');
+  } catch (error) {
+    throw new ApiError('NOT_FOUND', `Cannot open ${folder}: ${(error as Error).message}`, { folder });
+  }
+  const store = new SidecarStore(root);
+  await store.prepare();
+  const [{ project, warning }, scan, cache, sidecarFiles] = await Promise.all([
+    store.readProject(),
+    scanFolder(root),
+    store.readIndexCache(),
+    store.listAnnotationFiles(),
+  ]);
+  const openWarnings = warning ? [warning] : [];
+  for (const problem of openWarnings) console.warn(`maskpilot: ${problem.message}`);
+
+  const events = new ApiEventHub();
+  const lock = new KeyedLock();
+  const index = new ImageIndex(scan.images, cache);
+  const sidecarNames = new Set(sidecarFiles);
+  const records = new ImageRecords(root, store, index, events, sidecarNames, (imageId, error) => annotations.noteCorrupt(imageId, error));
+  const imagesWithSidecars = () =>
+    index.all().filter((entry) => sidecarNames.has(store.annotationFileName(entry.id))).map((entry) => entry.id);
+  const categories: Categories = new Categories(project, store, events, lock, (categoryId: number): Promise<number> =>
+    annotations.unassignCategory(categoryId, imagesWithSidecars()),
+  );
+  const annotations: AnnotationStore = new AnnotationStore(store, records, events, lock, () => categories.usableIds());
+  const jobs = new Jobs(events);
+  const model = new ModelMethods(options.model, records, index, annotations, jobs);
+  const coco = new CocoMethods(records, index, annotations, categories);
+
+  let closed = false;
+  let flushTimer: NodeJS.Timeout | null = null;
+  const flushIndex = async () => {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    if (index.isDirty) await store.writeIndexCache(index.toCache()).catch((error: unknown) => console.warn('maskpilot: index cache not saved:', error));
+  };
+  const scheduleFlush = () => {
+    if (index.isDirty && !flushTimer && !closed) {
+      flushTimer = setTimeout(() => void flushIndex(), INDEX_FLUSH_DELAY_MS);
+      flushTimer.unref();
+    }
+  };
+  /** Every method: refuse after close, then run, then schedule saving what the index learnt. */
+  const guarded = async <T>(run: () => Promise<T> | T): Promise<T> => {
+    if (closed) throw new ApiError('NOT_FOUND', 'The project has been closed.', {});
+    try {
+      return await run();
+    } finally {
+      scheduleFlush();
+    }
+  };
+
+  const service: ProjectService = {
+    openWarnings,
+    getProject: (params) =>
+      guarded(() => {
+        paramsOf('getProject', params, []);
+        return { name: basename(root), imageCount: index.total, categories: categories.list() };
+      }),
+    listImages: (params) =>
+      guarded(async () => {
+        const fields = paramsOf('listImages', params, ['offset', 'limit']);
+        const offset = requiredInteger(fields, 'offset', 'offset', 0, Number.MAX_SAFE_INTEGER);
+        const limit = requiredInteger(fields, 'limit', 'limit', 0, MAX_PAGE_SIZE);
+        return { total: index.total, images: await records.page(offset, limit) };
+      }),
+    getImage: (params) =>
+      guarded(() => records.get(requiredString(paramsOf('getImage', params, ['imageId']), 'imageId', 'imageId'))),
+    getAnnotations: (params) =>
+      guarded(() => annotations.get(requiredString(paramsOf('getAnnotations', params, ['imageId']), 'imageId', 'imageId'))),
+    saveAnnotations: (params) =>
+      guarded(() => annotations.save(saveRequestOf(paramsOf('saveAnnotations', params, ['imageId', 'instances', 'status', 'baseRevision'])))),
+    listCategories: (params) =>
+      guarded(() => {
+        paramsOf('listCategories', params, []);
+        return categories.list();
+      }),
+    saveCategory: (params) => guarded(() => categories.save(paramsOf('saveCategory', params, ['id', 'name', 'color']))),
+    deleteCategory: (params) => guarded(() => categories.delete(paramsOf('deleteCategory', params, ['id']))),
+    getModelStatus: (params) =>
+      guarded(() => {
+        paramsOf('getModelStatus', params, []);
+        return model.status();
+      }),
+    propose: (params) => guarded(() => model.propose(paramsOf('propose', params, ['imageId', 'maxProposals']))),
+    segmentAt: (params) => guarded(() => model.segmentAt(paramsOf('segmentAt', params, ['imageId', 'x', 'y', 'scaleIndex']))),
+    exportCoco: (params) => guarded(() => coco.export(paramsOf('exportCoco', params, ['onlyAccepted']))),
+    importCoco: (params) => guarded(() => coco.import(paramsOf('importCoco', params, ['json']))),
+    proposeAll: (params) => guarded(() => model.proposeAll(paramsOf('proposeAll', params, ['maxProposals']))),
+    cancelJob: (params) => guarded(() => jobs.cancel(requiredString(paramsOf('cancelJob', params, ['jobId']), 'jobId', 'jobId', 100))),
+    on: (event, listener) => events.on(event, listener),
+    resolveImageFile: (imageId) => guarded(() => records.resolveFile(imageId)),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await jobs.stopAll();
+      await lock.idle();
+      await flushIndex();
+      events.clear();
+    },
+  };
+  return service;
+}
