@@ -1,4 +1,5 @@
 // The list of CLI commands. Each command is a module of its own; add it here.
 import type { CliCommand } from './command';
+import { hostCommand } from './host-command';
 
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [hostCommand];

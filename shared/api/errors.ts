@@ -13,6 +13,7 @@ export type ApiErrorCode =
   | 'FORBIDDEN' // a path outside the opened folder, or a method not on the allowlist
   | 'MODEL_UNAVAILABLE' // no model could be loaded
   | 'CANCELLED' // the job was cancelled by the user
+  | 'DISCONNECTED' // the connection to the node side dropped before the reply; the call may or may not have taken effect
   | 'INTERNAL'; // a bug: anything else
 
 export interface SerializedApiError {
@@ -50,6 +51,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<ApiErrorCode>([
   'FORBIDDEN',
   'MODEL_UNAVAILABLE',
   'CANCELLED',
+  'DISCONNECTED',
   'INTERNAL',
 ]);
 

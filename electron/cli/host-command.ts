@@ -1,0 +1,134 @@
+// `maskpilot host <folder>`: serves the UI and the API for one folder until SIGINT/SIGTERM.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ModelProvider } from '../services/model-provider';
+import { openProject } from '../services/project';
+import { startHost } from '../host/start-host';
+import type { CliCommand } from './command';
+
+const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
+const DEFAULT_FOLDER = resolve(repoRoot, 'resources/sample-photos');
+
+const USAGE = `Usage: maskpilot host [folder] [options]
+
+Serves MaskPilot for one photo folder: the UI over HTTP and the API over WebSocket, behind a
+random token printed in the URL. Runs until Ctrl+C (SIGINT) or SIGTERM.
+
+  folder              the photo folder (default: the bundled sample photos)
+  --port N            TCP port (default 0: any free port)
+  --bind ADDR         address to bind (default 127.0.0.1)
+  --allow-remote      allow a non-loopback --bind (other machines can then reach it)
+  --token T           fixed token, 16+ characters of A-Z a-z 0-9 _ - (default: random)
+  --no-model          do not load the proposal network
+  --open              also open the URL in the default browser`;
+
+export const hostCommand: CliCommand = {
+  name: 'host',
+  summary: 'serve the UI and API for a folder to a browser (headless host)',
+  usage: USAGE,
+  async run(argv) {
+    let parsed: ReturnType<typeof parse>;
+    try {
+      parsed = parse(argv);
+    } catch (error) {
+      process.stderr.write(`maskpilot host: ${(error as Error).message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    const { folder, port, bind, allowRemote, token, noModel, open } = parsed;
+
+    const model = noModel ? null : await loadModelProvider();
+    const service = await openProject(folder, model ? { model } : {});
+    let host: Awaited<ReturnType<typeof startHost>>;
+    try {
+      host = await startHost({ folder, port, host: bind, allowRemote, token, service, log: (line) => process.stderr.write(`${line}\n`) });
+    } catch (error) {
+      await service.close();
+      await model?.dispose();
+      throw error;
+    }
+
+    if (noModel) process.stdout.write('Model: not loaded (--no-model); proposals and click-to-segment are unavailable.\n');
+    else if (!model) process.stdout.write('Model: none available (no model provider in electron/model yet); running without proposals.\n');
+    else {
+      const status = model.status();
+      process.stdout.write(`Model: ${status.modelVersion ?? 'unversioned'} on the ${status.backend} backend.\n`);
+    }
+    process.stdout.write(`MaskPilot is serving ${folder} at ${host.url}\n`);
+    if (open) openInBrowser(host.url);
+
+    await untilSignalled();
+    process.stdout.write('MaskPilot host: shutting down...\n');
+    await host.close();
+    await service.close();
+    await model?.dispose();
+    return 0;
+  },
+};
+
+function parse(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string', default: '0' },
+      bind: { type: 'string', default: '127.0.0.1' },
+      'allow-remote': { type: 'boolean', default: false },
+      token: { type: 'string' },
+      'no-model': { type: 'boolean', default: false },
+      open: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length > 1) throw new Error(`expected one folder, got ${positionals.length}`);
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got '${values.port}'`);
+  const folder = resolve(positionals[0] ?? DEFAULT_FOLDER);
+  if (!existsSync(folder)) throw new Error(`folder not found: ${folder}`);
+  return {
+    folder,
+    port,
+    bind: values.bind,
+    allowRemote: values['allow-remote'],
+    token: values.token,
+    noModel: values['no-model'],
+    open: values.open,
+  };
+}
+
+/**
+ * The proposal network, if this build has one: electron/model/index.ts exporting
+ * `createModelProvider()`. Looked up at run time so the host works (without proposals) before
+ * and without it.
+ */
+async function loadModelProvider(): Promise<ModelProvider | null> {
+  const entry = resolve(repoRoot, 'electron/model/index.ts');
+  if (!existsSync(entry)) return null;
+  const module = (await import(pathToFileURL(entry).href)) as { createModelProvider?: () => Promise<ModelProvider> | ModelProvider };
+  if (typeof module.createModelProvider !== 'function') return null;
+  return module.createModelProvider();
+}
+
+function untilSignalled(): Promise<void> {
+  return new Promise((resolveSignal) => {
+    const onSignal = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      // A second signal while closing ends the process at once.
+      const force = () => process.exit(130);
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
+      resolveSignal();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+function openInBrowser(url: string): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(opener, [url], { detached: true, stdio: 'ignore' });
+  child.on('error', () => process.stdout.write(`(could not start a browser with ${opener}; open the URL above yourself)\n`));
+  child.unref();
+}

@@ -1,0 +1,169 @@
+// Test support for the headless host: run it as a real child process (so tests can SIGKILL it
+// mid-flight), copy a photo folder to a temp dir, and talk to its API from Node over WebSocket.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import WebSocket from 'ws';
+import { createRpcClient } from '../../shared/api/rpc-client';
+import type { MessageTransport, RpcClient } from '../../shared/api/rpc-client';
+import { repoRoot } from './shared-data';
+
+export const cliEntry = resolve(repoRoot, 'bin/maskpilot.mjs');
+
+/** The line `maskpilot host` prints once it listens; the URL carries the token. */
+const SERVING_LINE = /MaskPilot is serving (.+) at (http:\/\/\S+)/;
+
+export interface HostProcessOptions {
+  /** Port to bind; 0 (default) picks a free one. restart() reuses the port it got. */
+  port?: number;
+  /** Fixed token; by default the host makes one and restart() reuses it. */
+  token?: string;
+  /** More CLI arguments, e.g. ['--no-model']. */
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** How long to wait for the serving line (ms); tsx compiles the sources on a cold start. */
+  startTimeoutMs?: number;
+}
+
+export interface HostProcess {
+  readonly folder: string;
+  /** Page URL with the token, e.g. http://127.0.0.1:41234/?token=... */
+  readonly url: string;
+  readonly origin: string;
+  readonly token: string;
+  readonly port: number;
+  readonly pid: number;
+  /** Everything the process wrote so far (stdout and stderr interleaved). */
+  output(): string;
+  /** SIGKILL: no chance to flush or clean up, like a crash or power cut. Resolves once it is gone. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait for a graceful exit; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** Kills the current process (SIGKILL) and starts a new one on the same folder, port and token. */
+  restart(): Promise<void>;
+}
+
+export async function startHostProcess(folder: string, options: HostProcessOptions = {}): Promise<HostProcess> {
+  let current = await launch(folder, options.port ?? 0, options.token, options);
+  const handle: HostProcess = {
+    folder,
+    get url() {
+      return current.url;
+    },
+    get origin() {
+      return new URL(current.url).origin;
+    },
+    get token() {
+      return current.token;
+    },
+    get port() {
+      return current.port;
+    },
+    get pid() {
+      return current.child.pid ?? -1;
+    },
+    output: () => current.output(),
+    kill: () => killHard(current.child),
+    async stop() {
+      if (current.child.exitCode !== null || current.child.signalCode !== null) return current.child.exitCode;
+      const exited = waitForExit(current.child);
+      current.child.kill('SIGTERM');
+      return exited;
+    },
+    async restart() {
+      await killHard(current.child);
+      current = await launch(folder, current.port, current.token, options);
+    },
+  };
+  return handle;
+}
+
+interface Launched {
+  child: ChildProcess;
+  url: string;
+  token: string;
+  port: number;
+  output(): string;
+}
+
+async function launch(folder: string, port: number, token: string | undefined, options: HostProcessOptions): Promise<Launched> {
+  const args = [cliEntry, 'host', folder, '--port', String(port), ...(token ? ['--token', token] : []), ...(options.args ?? [])];
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+  const url = await new Promise<string>((resolveUrl, rejectUrl) => {
+    const timeoutMs = options.startTimeoutMs ?? 60_000;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      rejectUrl(new Error(`host did not print its URL within ${timeoutMs} ms; output:\n${output}`));
+    }, timeoutMs);
+    const onData = () => {
+      const match = SERVING_LINE.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      resolveUrl(match[2]);
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      rejectUrl(new Error(`host exited (code ${code}, signal ${signal}) before serving; output:\n${output}`));
+    });
+  });
+  const parsed = new URL(url);
+  return { child, url, token: parsed.searchParams.get('token') ?? '', port: Number(parsed.port), output: () => output };
+}
+
+function waitForExit(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+}
+
+async function killHard(child: ChildProcess): Promise<void> {
+  const exited = waitForExit(child);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await exited;
+}
+
+/** A private copy of `source` in the temp dir, so tests can write sidecars freely. Remove it with removeTempFolder. */
+export async function copyFolderToTemp(source: string, prefix = 'maskpilot-host-'): Promise<string> {
+  const base = await mkdtemp(join(tmpdir(), prefix));
+  const target = join(base, 'photos');
+  await cp(source, target, { recursive: true });
+  return target;
+}
+
+export async function removeTempFolder(folder: string): Promise<void> {
+  await rm(resolve(folder, '..'), { recursive: true, force: true });
+}
+
+/** The host's WebSocket URL for a page URL (same host, /api, same token). */
+export function apiUrlFor(pageUrl: string): string {
+  const page = new URL(pageUrl);
+  return `ws://${page.host}/api?token=${encodeURIComponent(page.searchParams.get('token') ?? '')}`;
+}
+
+/** Opens a WebSocket to the host's API and wraps it in the typed client. Rejects if the upgrade is refused. */
+export async function connectApi(pageUrl: string): Promise<RpcClient & { socket: WebSocket }> {
+  const socket = new WebSocket(apiUrlFor(pageUrl));
+  await new Promise<void>((resolveOpen, rejectOpen) => {
+    socket.once('open', () => resolveOpen());
+    socket.once('unexpected-response', (_request, response) => rejectOpen(new Error(`WebSocket refused: HTTP ${response.statusCode}`)));
+    socket.once('error', rejectOpen);
+  });
+  const transport: MessageTransport = {
+    send: (text) => socket.send(text),
+    onMessage: (listener) => socket.on('message', (data: Buffer) => listener(data.toString('utf8'))),
+    onClose: (listener) => socket.on('close', (code: number, reason: Buffer) => listener(`WebSocket closed ${code} ${reason.toString()}`.trim())),
+    close: () => socket.close(),
+  };
+  return Object.assign(createRpcClient(transport), { socket });
+}
