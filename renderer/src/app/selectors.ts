@@ -1,0 +1,26 @@
+// Derived views of the state used by several components and the keyboard.
+import type { Category } from '../../../shared/api/types';
+import { resimplify } from '../editing/instance-edits';
+import { currentDocument } from '../state/store';
+import type { EditorStore } from '../state/store';
+
+/** Categories in id order: the order of the 1-9 keys. */
+export function sortedCategories(categories: Record<number, Category>): Category[] {
+  return Object.values(categories).sort((a, b) => a.id - b.id);
+}
+
+/** Re-traces the selected instance's polygons from its mask with the session's tolerance. */
+export function resimplifySelected(store: EditorStore): boolean {
+  const state = store.getState();
+  const document = currentDocument(state);
+  const id = state.session.selection?.instanceId;
+  if (!document || !id) return false;
+  try {
+    state.actions.execute(resimplify(document, id, state.session.simplifyTolerance));
+    state.actions.setSession({ selection: { instanceId: id, vertex: null } });
+    return true;
+  } catch (error) {
+    state.actions.notify('error', `Re-simplify failed: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+}

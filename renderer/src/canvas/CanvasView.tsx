@@ -1,0 +1,139 @@
+// The canvas: a Konva stage with three non-listening layers (image, instances, edit overlay).
+// Pointer input is read from the container in DOM events, converted to image pixels with the
+// camera and handed to the active tool; panning (space+drag, middle button) and wheel zoom are
+// handled here because they work the same in every tool.
+import { useEffect, useRef } from 'react';
+import type { PointerEvent as ReactPointerEvent } from 'react';
+import { Stage } from 'react-konva';
+import { screenToImage, zoomAround } from '../state/session';
+import type { PointerInfo } from '../tools/tool';
+import { useController, useEditor } from '../app/context';
+import { EditLayer } from './EditLayer';
+import { ImageLayer } from './ImageLayer';
+import { InstancesLayer } from './InstancesLayer';
+
+/** Zoom per wheel notch (deltaY of about 100). */
+const WHEEL_ZOOM_STEP = 1.0015;
+
+export function CanvasView() {
+  const controller = useController();
+  const { store, toolbox } = controller;
+  const containerRef = useRef<HTMLDivElement>(null);
+  const camera = useEditor((state) => state.session.camera);
+  const viewport = useEditor((state) => state.ephemeral.viewport);
+  const tool = useEditor((state) => state.session.tool);
+  const pending = useEditor((state) => state.ephemeral.segmentPending);
+  const hasImage = useEditor((state) => state.session.currentImageId !== null);
+  const pan = useRef<{ x: number; y: number; cameraX: number; cameraY: number } | null>(null);
+  const spaceHeld = useRef(false);
+
+  useEffect(() => {
+    const element = containerRef.current;
+    if (!element) return;
+    const observer = new ResizeObserver(([entry]) => {
+      const { width, height } = entry.contentRect;
+      const first = store.getState().ephemeral.viewport.width === 800 && store.getState().ephemeral.viewport.height === 600;
+      store.getState().actions.setEphemeral({ viewport: { width: Math.floor(width), height: Math.floor(height) } });
+      if (first) controller.fitToView();
+    });
+    observer.observe(element);
+    const onWheel = (event: WheelEvent) => {
+      event.preventDefault();
+      const rect = element.getBoundingClientRect();
+      const state = store.getState();
+      const delta = event.deltaMode === 1 ? event.deltaY * 33 : event.deltaY;
+      const factor = Math.pow(WHEEL_ZOOM_STEP, -delta);
+      state.actions.setSession({ camera: zoomAround(state.session.camera, factor, event.clientX - rect.left, event.clientY - rect.top) });
+    };
+    element.addEventListener('wheel', onWheel, { passive: false });
+    const onKey = (event: KeyboardEvent) => {
+      if (event.code === 'Space' && !isTyping(event)) {
+        spaceHeld.current = event.type === 'keydown';
+        element.style.cursor = spaceHeld.current ? 'grab' : '';
+        if (event.type === 'keydown') event.preventDefault();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('keyup', onKey);
+    return () => {
+      observer.disconnect();
+      element.removeEventListener('wheel', onWheel);
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('keyup', onKey);
+    };
+  }, [store, controller]);
+
+  const info = (event: ReactPointerEvent | React.MouseEvent): PointerInfo => {
+    const rect = containerRef.current!.getBoundingClientRect();
+    const screen = { x: event.clientX - rect.left, y: event.clientY - rect.top };
+    return {
+      point: screenToImage(store.getState().session.camera, screen.x, screen.y),
+      screen,
+      button: event.button,
+      shiftKey: event.shiftKey,
+      altKey: event.altKey,
+      ctrlKey: event.ctrlKey || event.metaKey,
+    };
+  };
+
+  const onPointerDown = (event: ReactPointerEvent<HTMLDivElement>) => {
+    containerRef.current?.focus();
+    event.currentTarget.setPointerCapture(event.pointerId);
+    if (event.button === 1 || (event.button === 0 && spaceHeld.current)) {
+      const { x, y } = store.getState().session.camera;
+      pan.current = { x: event.clientX, y: event.clientY, cameraX: x, cameraY: y };
+      event.preventDefault();
+      return;
+    }
+    toolbox.pointerDown(info(event));
+  };
+  const onPointerMove = (event: ReactPointerEvent<HTMLDivElement>) => {
+    if (pan.current) {
+      const { camera: current } = store.getState().session;
+      store.getState().actions.setSession({
+        camera: { ...current, x: pan.current.cameraX + event.clientX - pan.current.x, y: pan.current.cameraY + event.clientY - pan.current.y },
+      });
+      return;
+    }
+    toolbox.pointerMove(info(event));
+  };
+  const onPointerUp = (event: ReactPointerEvent<HTMLDivElement>) => {
+    if (event.currentTarget.hasPointerCapture(event.pointerId)) event.currentTarget.releasePointerCapture(event.pointerId);
+    if (pan.current) {
+      pan.current = null;
+      return;
+    }
+    toolbox.pointerUp(info(event));
+  };
+
+  const cursor = tool === 'select' ? 'default' : pending ? 'progress' : 'crosshair';
+  return (
+    <div
+      ref={containerRef}
+      className="canvas"
+      data-testid="canvas"
+      tabIndex={0}
+      style={{ cursor }}
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={onPointerUp}
+      onPointerCancel={onPointerUp}
+      onDoubleClick={(event) => toolbox.doubleClick(info(event))}
+      onContextMenu={(event) => event.preventDefault()}
+      onAuxClick={(event) => event.preventDefault()}
+    >
+      <Stage width={viewport.width} height={viewport.height} x={camera.x} y={camera.y} scaleX={camera.scale} scaleY={camera.scale} listening={false}>
+        <ImageLayer />
+        <InstancesLayer />
+        <EditLayer />
+      </Stage>
+      {!hasImage && <div className="canvas-empty">No image open</div>}
+      {pending && <div className="canvas-badge">Segmenting…</div>}
+    </div>
+  );
+}
+
+export function isTyping(event: KeyboardEvent): boolean {
+  const target = event.target as HTMLElement | null;
+  return !!target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
+}

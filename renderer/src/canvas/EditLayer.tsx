@@ -1,0 +1,99 @@
+// The edit layer: the selected instance (or its drag preview) with its vertex handles, the polygon
+// being drawn with its rubber band, and the click-to-segment marker. Handles are drawn in one shape
+// (hit-testing is done by the tools in image space), which keeps a 200-vertex drag cheap.
+import { Layer, Shape } from 'react-konva';
+import type { Context } from 'konva/lib/Context';
+import { useEditor } from '../app/context';
+import { instanceColor } from './colors';
+import { InstanceShape } from './InstanceShape';
+
+/** Handle radius in screen pixels. */
+const HANDLE_RADIUS_PX = 4;
+
+export function EditLayer() {
+  const selection = useEditor((state) => state.session.selection);
+  const instance = useEditor((state) => {
+    const id = state.session.currentImageId;
+    const selected = state.session.selection?.instanceId;
+    return id && selected ? state.document.images[id]?.instances[selected] : undefined;
+  });
+  const preview = useEditor((state) => state.ephemeral.dragPreview);
+  const categories = useEditor((state) => state.document.categories);
+  const scale = useEditor((state) => state.session.camera.scale);
+  const tool = useEditor((state) => state.session.tool);
+  const drawing = useEditor((state) => state.ephemeral.drawingPoints);
+  const pointer = useEditor((state) => (state.ephemeral.drawingPoints ? state.ephemeral.pointer : null));
+
+  const polygons = instance ? (preview && preview.instanceId === instance.id ? preview.polygons : instance.polygons) : null;
+  const color = instance ? instanceColor(instance, categories) : '#fff';
+  const radius = HANDLE_RADIUS_PX / scale;
+  const selectedVertex = selection?.vertex ?? null;
+
+  return (
+    <Layer listening={false}>
+      {instance && polygons && (
+        <>
+          <InstanceShape polygons={polygons} color={color} fillOpacity={0.35} strokeWidth={2.5} />
+          {tool === 'select' && (
+            <Shape
+              listening={false}
+              perfectDrawEnabled={false}
+              sceneFunc={(context: Context) => {
+                const ctx = context._context;
+                ctx.save();
+                ctx.lineWidth = 1.5 / scale;
+                ctx.fillStyle = '#ffffff';
+                ctx.strokeStyle = '#111111';
+                ctx.beginPath();
+                for (const ring of polygons) {
+                  for (let i = 0; i + 1 < ring.length; i += 2) {
+                    ctx.moveTo(ring[i] + radius, ring[i + 1]);
+                    ctx.arc(ring[i], ring[i + 1], radius, 0, Math.PI * 2);
+                  }
+                }
+                ctx.fill();
+                ctx.stroke();
+                if (selectedVertex) {
+                  const ring = polygons[selectedVertex.ring];
+                  if (ring && selectedVertex.index * 2 + 1 < ring.length) {
+                    ctx.beginPath();
+                    ctx.fillStyle = '#ffcc00';
+                    ctx.arc(ring[selectedVertex.index * 2], ring[selectedVertex.index * 2 + 1], radius * 1.6, 0, Math.PI * 2);
+                    ctx.fill();
+                    ctx.stroke();
+                  }
+                }
+                ctx.restore();
+              }}
+            />
+          )}
+        </>
+      )}
+      {drawing && drawing.length >= 2 && (
+        <Shape
+          listening={false}
+          sceneFunc={(context: Context) => {
+            const ctx = context._context;
+            ctx.save();
+            ctx.lineWidth = 2 / scale;
+            ctx.strokeStyle = '#ffcc00';
+            ctx.setLineDash([6 / scale, 4 / scale]);
+            ctx.beginPath();
+            ctx.moveTo(drawing[0], drawing[1]);
+            for (let i = 2; i + 1 < drawing.length; i += 2) ctx.lineTo(drawing[i], drawing[i + 1]);
+            if (pointer) ctx.lineTo(pointer.x, pointer.y);
+            ctx.stroke();
+            ctx.setLineDash([]);
+            ctx.fillStyle = '#ffcc00';
+            for (let i = 0; i + 1 < drawing.length; i += 2) {
+              ctx.beginPath();
+              ctx.arc(drawing[i], drawing[i + 1], (i === 0 ? 6 : 3.5) / scale, 0, Math.PI * 2);
+              ctx.fill();
+            }
+            ctx.restore();
+          }}
+        />
+      )}
+    </Layer>
+  );
+}

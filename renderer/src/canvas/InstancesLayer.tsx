@@ -1,0 +1,39 @@
+// Every visible instance of the current image except the selected one (which the edit layer draws
+// with its handles), so a drag redraws only the edit layer.
+import { Layer } from 'react-konva';
+import type { Category, Instance } from '../../../shared/api/types';
+import { isVisible } from '../app/annotation-actions';
+import { useEditor, useEditorShallow } from '../app/context';
+import { instanceColor } from './colors';
+import { InstanceShape } from './InstanceShape';
+
+export function InstancesLayer() {
+  const instances = useEditorShallow((state) => {
+    const id = state.session.currentImageId;
+    const doc = id ? state.document.images[id] : undefined;
+    if (!doc) return [] as Instance[];
+    const selected = state.session.selection?.instanceId;
+    return doc.order
+      .map((instanceId) => doc.instances[instanceId])
+      .filter((instance) => instance && instance.id !== selected && isVisible(instance, state.session));
+  });
+  const categories = useEditor((state) => state.document.categories);
+  const hover = useEditor((state) => state.ephemeral.hoverInstanceId);
+  return (
+    <Layer listening={false}>
+      {instances.map((instance) => (
+        <InstanceShape key={instance.id} {...styleOf(instance, categories, instance.id === hover)} polygons={instance.polygons} />
+      ))}
+    </Layer>
+  );
+}
+
+function styleOf(instance: Instance, categories: Record<number, Category>, hovered: boolean) {
+  const decided = instance.status === 'accepted' || instance.status === 'edited';
+  return {
+    color: instanceColor(instance, categories),
+    fillOpacity: hovered ? 0.38 : decided ? 0.28 : 0.16,
+    strokeWidth: hovered ? 2.5 : decided ? 2 : 1.5,
+    dashed: instance.status === 'rejected',
+  };
+}

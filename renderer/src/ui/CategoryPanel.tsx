@@ -1,0 +1,71 @@
+// Categories: create, rename (double-click), recolour, assign (click or keys 1-9).
+import { useState } from 'react';
+import { assignCategory } from '../app/annotation-actions';
+import { useController, useEditor } from '../app/context';
+import { sortedCategories } from '../app/selectors';
+import { defaultCategoryColor } from '../canvas/colors';
+
+export function CategoryPanel() {
+  const controller = useController();
+  const categories = sortedCategories(useEditor((state) => state.document.categories));
+  const [draft, setDraft] = useState('');
+  const [editing, setEditing] = useState<number | null>(null);
+
+  const create = async () => {
+    const name = draft.trim();
+    if (!name) return;
+    if (categories.some((category) => category.name === name)) {
+      controller.store.getState().actions.notify('error', `A category named "${name}" already exists.`);
+      return;
+    }
+    const saved = await controller.saveCategory({ name, color: defaultCategoryColor(categories.length) });
+    if (saved) setDraft('');
+  };
+
+  return (
+    <div className="category-panel" data-testid="category-panel">
+      <div className="panel-title">Categories</div>
+      {categories.map((category, index) => (
+        <div key={category.id} className="category-row" data-testid="category-row" data-category-id={category.id}>
+          <span className="key-hint">{index < 9 ? index + 1 : ''}</span>
+          <input
+            type="color"
+            value={category.color}
+            title="Colour"
+            onChange={(event) => void controller.saveCategory({ id: category.id, name: category.name, color: event.target.value })}
+          />
+          {editing === category.id ? (
+            <input
+              className="category-name-input"
+              autoFocus
+              defaultValue={category.name}
+              onBlur={(event) => {
+                const name = event.target.value.trim();
+                setEditing(null);
+                if (name && name !== category.name) void controller.saveCategory({ id: category.id, name, color: category.color });
+              }}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter') (event.target as HTMLInputElement).blur();
+                if (event.key === 'Escape') setEditing(null);
+              }}
+            />
+          ) : (
+            <button className="category-name" title="Assign to the selection (double-click to rename)" onClick={() => assignCategory(controller.store, category.id)} onDoubleClick={() => setEditing(category.id)}>
+              {category.name}
+            </button>
+          )}
+        </div>
+      ))}
+      <form
+        className="category-new"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void create();
+        }}
+      >
+        <input data-testid="new-category-name" placeholder="New category…" value={draft} onChange={(event) => setDraft(event.target.value)} />
+        <button type="submit" disabled={!draft.trim()}>Add</button>
+      </form>
+    </div>
+  );
+}

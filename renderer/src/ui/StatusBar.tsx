@@ -1,0 +1,45 @@
+// The status bar: model backend, version and last latency; save state; zoom; last notice; job progress.
+import { useController, useEditor } from '../app/context';
+
+const SAVE_LABEL = { saved: 'Saved', dirty: 'Unsaved changes', saving: 'Saving…', error: 'Save failed — retrying' } as const;
+
+export function StatusBar() {
+  const controller = useController();
+  const model = useEditor((state) => state.catalog.modelStatus);
+  const latency = useEditor((state) => state.catalog.lastLatencyMs ?? state.catalog.modelStatus?.lastLatencyMs ?? null);
+  const saveState = useEditor((state) => (state.session.currentImageId ? state.sync.saveStates[state.session.currentImageId] : undefined));
+  const zoom = useEditor((state) => state.session.camera.scale);
+  const notice = useEditor((state) => state.sync.notice);
+  const job = useEditor((state) => state.catalog.job);
+  const position = useEditor((state) => `${state.session.currentIndex + 1} / ${state.catalog.imageTotal}`);
+  const toolState = useEditor((state) => state.session.tool);
+
+  return (
+    <div className="status-bar" data-testid="status-bar">
+      <span className={`model ${model?.ready ? 'ready' : 'off'}`} title={model?.backendNotes.join('\n') ?? ''} data-testid="model-status">
+        Model: {model ? (model.ready ? `${model.backend}` : `not ready (${model.backend})`) : 'unknown'}
+        {model?.modelVersion ? ` · ${model.modelVersion}` : ''}
+        {latency !== null ? ` · ${Math.round(latency)} ms` : ''}
+      </span>
+      <span className="sep" />
+      <span>{position}</span>
+      <span>{Math.round(zoom * 100)}%</span>
+      <span>{toolState}</span>
+      {saveState && (
+        <span className={`save ${saveState}`} data-testid="save-state" data-state={saveState}>
+          {SAVE_LABEL[saveState]}
+        </span>
+      )}
+      {job && (
+        <span className="job" data-testid="job-progress">
+          {job.kind} {job.done}/{job.total || '?'}
+          <progress max={job.total || 1} value={job.done} />
+          {job.state === 'running' ? <button onClick={() => void controller.cancelJob()}>Cancel</button> : <span>{job.state}</span>}
+        </span>
+      )}
+      <span className={`notice ${notice?.kind ?? ''}`} data-testid="notice">
+        {notice?.text}
+      </span>
+    </div>
+  );
+}

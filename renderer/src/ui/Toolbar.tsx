@@ -1,0 +1,97 @@
+// The toolbar: tools, model actions, threshold and tolerance sliders, view, history, COCO.
+import { useRef } from 'react';
+import { acceptAllAboveThreshold } from '../app/annotation-actions';
+import { useController, useEditor } from '../app/context';
+import { resimplifySelected } from '../app/selectors';
+import { actualSizeCamera } from '../state/session';
+import type { ToolName } from '../state/session';
+
+const TOOLS: { name: ToolName; label: string; key: string }[] = [
+  { name: 'select', label: 'Select', key: 'V' },
+  { name: 'draw', label: 'Draw', key: 'D' },
+  { name: 'segment', label: 'Segment', key: 'S' },
+];
+
+export function Toolbar() {
+  const controller = useController();
+  const { store, toolbox } = controller;
+  const tool = useEditor((state) => state.session.tool);
+  const threshold = useEditor((state) => state.session.scoreThreshold);
+  const tolerance = useEditor((state) => state.session.simplifyTolerance);
+  const showRejected = useEditor((state) => state.session.showRejected);
+  const hasSelection = useEditor((state) => state.session.selection !== null);
+  const modelReady = useEditor((state) => state.catalog.modelStatus?.ready ?? false);
+  const jobRunning = useEditor((state) => state.catalog.job?.state === 'running');
+  const canUndo = useEditor((state) => (state.history[state.session.currentImageId ?? '']?.undo.length ?? 0) > 0);
+  const canRedo = useEditor((state) => (state.history[state.session.currentImageId ?? '']?.redo.length ?? 0) > 0);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const { actions } = store.getState();
+
+  return (
+    <div className="toolbar">
+      <span className="brand">MaskPilot</span>
+      <div className="group">
+        {TOOLS.map((entry) => (
+          <button key={entry.name} className={tool === entry.name ? 'active' : ''} data-testid={`tool-${entry.name}`} title={`${entry.label} (${entry.key})`} onClick={() => toolbox.setTool(entry.name)}>
+            {entry.label} <kbd>{entry.key}</kbd>
+          </button>
+        ))}
+      </div>
+      <div className="group">
+        <button data-testid="propose" disabled={!modelReady} title={modelReady ? 'Propose masks for this image' : 'Model not ready'} onClick={() => void controller.proposeCurrent()}>
+          Propose
+        </button>
+        <button data-testid="accept-all" title="Accept all proposals above the threshold (Shift+A)" onClick={() => acceptAllAboveThreshold(store)}>
+          Accept ≥ threshold
+        </button>
+        <label className="slider" title="Score threshold: proposals below it are hidden">
+          Score ≥ <output>{threshold.toFixed(2)}</output>
+          <input data-testid="threshold" type="range" min={0} max={1} step={0.01} value={threshold} onChange={(event) => actions.setSession({ scoreThreshold: Number(event.target.value) })} />
+        </label>
+        <label className="check" title="Show rejected instances (dashed)">
+          <input type="checkbox" checked={showRejected} onChange={(event) => actions.setSession({ showRejected: event.target.checked })} /> rejected
+        </label>
+      </div>
+      <div className="group">
+        <label className="slider" title="Douglas-Peucker tolerance (image pixels) for re-simplifying from the mask">
+          Tolerance <output>{tolerance.toFixed(1)}px</output>
+          <input type="range" min={0.5} max={8} step={0.5} value={tolerance} onChange={(event) => actions.setSession({ simplifyTolerance: Number(event.target.value) })} />
+        </label>
+        <button disabled={!hasSelection} title="Re-simplify the selection from its mask (E)" onClick={() => resimplifySelected(store)}>
+          Re-simplify
+        </button>
+      </div>
+      <div className="group">
+        <button disabled={!canUndo} title="Undo (Ctrl+Z)" onClick={() => actions.undo()}>↶</button>
+        <button disabled={!canRedo} title="Redo (Ctrl+Shift+Z)" onClick={() => actions.redo()}>↷</button>
+        <button title="Fit (F)" onClick={() => controller.fitToView()}>Fit</button>
+        <button
+          title="100% (Ctrl+1)"
+          onClick={() => {
+            const state = store.getState();
+            actions.setSession({ camera: actualSizeCamera(state.session.camera, state.ephemeral.viewport.width, state.ephemeral.viewport.height) });
+          }}
+        >
+          100%
+        </button>
+      </div>
+      <div className="group right">
+        <button data-testid="propose-all" disabled={!modelReady || jobRunning} onClick={() => void controller.proposeAll()}>Propose all</button>
+        <button data-testid="import-coco" onClick={() => fileInput.current?.click()}>Import COCO</button>
+        <input
+          ref={fileInput}
+          data-testid="import-coco-file"
+          type="file"
+          accept=".json,application/json"
+          hidden
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            event.target.value = '';
+            if (file) void controller.importCoco(file);
+          }}
+        />
+        <button data-testid="export-coco" onClick={() => void controller.exportCoco()}>Export COCO</button>
+      </div>
+    </div>
+  );
+}
