@@ -1,0 +1,177 @@
+// The DeepMask training sampler: draws window specs for (patch, mask, score) triplets from a set of
+// annotated images. Pure logic: it knows boxes and sizes, never pixels or tensors; the trainer turns
+// a spec into a 14 x 14 feature window (feature cache) and a 56 x 56 target (mask-target.ts).
+//
+// Positives: pick an annotated (non-crowd) object uniformly, then jitter it: a random lattice scale
+// among those putting its larger side within 128 * 2^(+-1/4) px, a random mirror, and a random
+// grid-aligned window whose centre is within +-16 px of the object's centre (see geometry.ts).
+// Negatives: a random window (centre inside the view) of a random view such that no object at all,
+// crowd regions included, is within 32 px of its centre at a scale within a factor 2 of canonical.
+// Windows in between (neither) are never drawn.
+import {
+  boxInView,
+  isNearFor,
+  makeView,
+  positiveLevels,
+  positiveWindows,
+  WINDOW_GEOMETRY,
+  type Bbox,
+  type ImageView,
+  type WindowPosition,
+} from './geometry';
+import { SeededRandom } from './random';
+
+/** An annotated object as the sampler needs it. */
+export interface SamplerObject {
+  /** COCO bbox of the object's mask, original-image pixels. */
+  bbox: Bbox;
+  /** Crowd regions are never positives, but still keep windows on them from being negatives. */
+  iscrowd: boolean;
+}
+
+export interface SamplerImage {
+  /** Original size in pixels. */
+  width: number;
+  height: number;
+  objects: readonly SamplerObject[];
+}
+
+export interface SamplerOptions {
+  /** Largest side of a rescaled view, pixels (bounds trunk time and memory). Default 1024. */
+  maxViewSide?: number;
+  /** Horizontal-flip jitter. Default true. */
+  flip?: boolean;
+  /** Seed of the sampler's random choices. Default 1. */
+  seed?: number;
+}
+
+/** One training window: where to cut it and what it should predict. */
+export interface WindowSample {
+  imageIndex: number;
+  view: ImageView;
+  /** Top-left corner of the 14 x 14 window in feature cells of the view. */
+  position: WindowPosition;
+  /** +1: an object is centred at canonical scale (mask target = that object); -1: no object is. */
+  label: 1 | -1;
+  /** Index into the image's objects for positives; -1 for negatives. */
+  objectIndex: number;
+}
+
+interface PositiveObject {
+  imageIndex: number;
+  objectIndex: number;
+  levels: number[];
+}
+
+const MAX_NEGATIVE_ATTEMPTS = 2000;
+
+export class WindowSampler {
+  readonly options: Required<SamplerOptions>;
+  private readonly random: SeededRandom;
+  private readonly positives: PositiveObject[] = [];
+  private readonly imageLevels: number[][] = [];
+
+  constructor(
+    readonly images: readonly SamplerImage[],
+    options: SamplerOptions = {},
+  ) {
+    this.options = { maxViewSide: options.maxViewSide ?? 1024, flip: options.flip ?? true, seed: options.seed ?? 1 };
+    if (!(this.options.maxViewSide >= WINDOW_GEOMETRY.sizeMultiple)) {
+      throw new Error(`WindowSampler: maxViewSide must be >= ${WINDOW_GEOMETRY.sizeMultiple} px, got ${this.options.maxViewSide}`);
+    }
+    this.random = new SeededRandom(this.options.seed);
+    images.forEach((image, imageIndex) => this.indexImage(image, imageIndex));
+    if (this.positives.length === 0) {
+      throw new Error('WindowSampler: no object can be a positive (need non-crowd objects whose size fits a view of at most maxViewSide px)');
+    }
+  }
+
+  /** Number of objects that can be drawn as positives. */
+  get positiveObjectCount(): number {
+    return this.positives.length;
+  }
+
+  /** Every view the sampler may draw from for an image: what the feature cache must provide. */
+  views(imageIndex: number): ImageView[] {
+    const image = this.images[imageIndex];
+    const flips = this.options.flip ? [false, true] : [false];
+    return this.imageLevels[imageIndex].flatMap((level) => flips.map((flipped) => makeView(image.width, image.height, level, flipped)));
+  }
+
+  drawPositive(): WindowSample {
+    const { imageIndex, objectIndex, levels } = this.random.pick(this.positives);
+    const image = this.images[imageIndex];
+    const level = this.random.pick(levels);
+    const flipped = this.options.flip && this.random.next() < 0.5;
+    const view = makeView(image.width, image.height, level, flipped);
+    const windows = positiveWindows(boxInView(image.objects[objectIndex].bbox, view));
+    // positiveLevels checked the scale band with this exact view geometry, and the +-16 px band
+    // always holds a grid point, so `windows` is non-empty; guard anyway so a bug fails loudly.
+    if (windows.length === 0) throw new Error(`WindowSampler: object ${objectIndex} of image ${imageIndex} has no positive window at level ${level}`);
+    return { imageIndex, view, position: this.random.pick(windows), label: 1, objectIndex };
+  }
+
+  drawNegative(): WindowSample {
+    const half = WINDOW_GEOMETRY.windowPixels / 2;
+    const stride = WINDOW_GEOMETRY.stride;
+    for (let attempt = 0; attempt < MAX_NEGATIVE_ATTEMPTS; attempt++) {
+      const imageIndex = this.random.int(0, this.images.length - 1);
+      const image = this.images[imageIndex];
+      const level = this.random.pick(this.imageLevels[imageIndex]);
+      const flipped = this.options.flip && this.random.next() < 0.5;
+      const view = makeView(image.width, image.height, level, flipped);
+      // Window centres inside the view: centre = 16 * cell + 112 in [0, size].
+      const position = {
+        cellX: this.random.int(Math.ceil(-half / stride), Math.floor((view.width - half) / stride)),
+        cellY: this.random.int(Math.ceil(-half / stride), Math.floor((view.height - half) / stride)),
+      };
+      const near = image.objects.some((object) => isNearFor(boxInView(object.bbox, view), position));
+      if (!near) return { imageIndex, view, position, label: -1, objectIndex: -1 };
+    }
+    throw new Error(`WindowSampler: found no negative window in ${MAX_NEGATIVE_ATTEMPTS} attempts`);
+  }
+
+  /** A batch for the mask branch: positives only (negatives carry no mask loss). */
+  maskBatch(size: number): WindowSample[] {
+    return Array.from({ length: size }, () => this.drawPositive());
+  }
+
+  /** A batch for the score branch: exactly half positives, half negatives, in random order. */
+  scoreBatch(size: number): WindowSample[] {
+    if (size < 2 || size % 2 !== 0) throw new Error(`WindowSampler.scoreBatch: size must be even and >= 2, got ${size}`);
+    const batch = [...Array.from({ length: size / 2 }, () => this.drawPositive()), ...Array.from({ length: size / 2 }, () => this.drawNegative())];
+    for (let i = batch.length - 1; i > 0; i--) {
+      const j = this.random.int(0, i);
+      [batch[i], batch[j]] = [batch[j], batch[i]];
+    }
+    return batch;
+  }
+
+  /** State of the random generator, for checkpoints: restoring it replays the same draws. */
+  getRandomState(): number {
+    return this.random.getState();
+  }
+
+  setRandomState(state: number): void {
+    this.random.setState(state);
+  }
+
+  private indexImage(image: SamplerImage, imageIndex: number): void {
+    if (!(image.width > 0 && image.height > 0)) throw new Error(`WindowSampler: image ${imageIndex} has invalid size ${image.width}x${image.height}`);
+    const levels = new Set<number>();
+    image.objects.forEach((object, objectIndex) => {
+      if (object.iscrowd) return;
+      const objectLevels = positiveLevels(object.bbox, image.width, image.height, this.options.maxViewSide);
+      if (objectLevels.length === 0) return;
+      objectLevels.forEach((level) => levels.add(level));
+      this.positives.push({ imageIndex, objectIndex, levels: objectLevels });
+    });
+    // Also the view nearest the original size (within the size cap), so negatives cover images
+    // whose objects are all too small or absent.
+    let nativeLevel = 0;
+    const longSide = (level: number): number => Math.max(makeView(image.width, image.height, level, false).width, makeView(image.width, image.height, level, false).height);
+    while (nativeLevel > -40 && longSide(nativeLevel) > this.options.maxViewSide) nativeLevel--;
+    levels.add(nativeLevel);
+    this.imageLevels[imageIndex] = [...levels].sort((a, b) => a - b);
+  }
+}

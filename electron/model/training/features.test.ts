@@ -1,0 +1,79 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { makeView, type ImageView } from '../sampler/geometry';
+import { cutWindows, FeatureCache, type FeatureMap } from './features';
+
+// A map whose value at (y, x, c) encodes its coordinates, so a cut window shows where it came from.
+function codedMap(width: number, height: number, channels: number, tag: number): FeatureMap {
+  const data = new Float32Array(width * height * channels);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) for (let c = 0; c < channels; c++) data[(y * width + x) * channels + c] = tag * 1e6 + y * 1000 + x * 10 + c + 1;
+  return { width, height, channels, data };
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'features-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('cutWindows', () => {
+  test('copies the cells of each window and zero-fills cells past the map', () => {
+    const map = codedMap(20, 16, 2, 1);
+    const out = cutWindows([map, map], [{ cellX: 3, cellY: 1 }, { cellX: -2, cellY: 10 }], 14);
+    expect(out).toHaveLength(2 * 14 * 14 * 2);
+    // Window 0, row 2, column 5, channel 1 = map (y 3, x 8, c 1).
+    expect(out[(2 * 14 + 5) * 2 + 1]).toBe(1e6 + 3000 + 80 + 2);
+    const second = 14 * 14 * 2;
+    // Window 1 starts at x = -2: its columns 0 and 1 are padding; column 2 is map x 0.
+    expect(out[second + (0 * 14 + 1) * 2]).toBe(0);
+    expect(out[second + (0 * 14 + 2) * 2]).toBe(1e6 + 10000 + 0 + 1);
+    // Row 6 of window 1 is map y 16: past the bottom, all padding.
+    expect(out.subarray(second + 6 * 14 * 2, second + 7 * 14 * 2).every((value) => value === 0)).toBe(true);
+  });
+});
+
+describe('FeatureCache', () => {
+  const view = (level: number, flipped = false): ImageView => makeView(320, 256, level, flipped);
+  const computer = (calls: string[]) => async (imageIndex: number, v: ImageView) => {
+    calls.push(`${imageIndex}@${v.width}${v.flipped ? 'f' : ''}`);
+    return codedMap(v.width / 16, v.height / 16, 4, imageIndex);
+  };
+
+  test('computes each view once while it fits and evicts least recently used maps past the byte bound', async () => {
+    const calls: string[] = [];
+    const oneMap = (320 / 16) * (256 / 16) * 4 * 4;
+    const cache = new FeatureCache(computer(calls), { maxBytes: 2 * oneMap });
+    await cache.get(0, view(0));
+    await cache.get(1, view(0));
+    await cache.get(0, view(0)); // hit; 1 is now least recent
+    await cache.get(2, view(0)); // evicts 1
+    expect(cache.bytes).toBeLessThanOrEqual(2 * oneMap);
+    await cache.get(0, view(0)); // still held
+    await cache.get(1, view(0)); // recomputed
+    expect(calls).toEqual(['0@320', '1@320', '2@320', '1@320']);
+    expect(cache.stats.evicted).toBe(2);
+  });
+
+  test('a disk-backed cache re-reads evicted maps instead of recomputing them', async () => {
+    const calls: string[] = [];
+    const cache = new FeatureCache(computer(calls), { maxBytes: 1, diskDir: join(dir, 'disk'), imageKey: (index) => `image ${index}.jpg` });
+    const first = await cache.get(3, view(1, true));
+    await cache.get(4, view(1, true)); // evicts image 3's map (the bound holds less than one map)
+    const again = await cache.get(3, view(1, true));
+    expect(calls).toEqual(['3@384f', '4@384f']);
+    expect(again.data).toEqual(first.data);
+    expect(cache.stats.readFromDisk).toBe(1);
+    const fresh = new FeatureCache(computer(calls), { maxBytes: 1e9, diskDir: join(dir, 'disk'), imageKey: (index) => `image ${index}.jpg` });
+    expect((await fresh.get(3, view(1, true))).data).toEqual(first.data);
+    expect(calls).toHaveLength(2);
+  });
+
+  test('rejects a computer whose map does not match the view', async () => {
+    const cache = new FeatureCache(async () => codedMap(3, 3, 4, 0), { maxBytes: 1e6 });
+    await expect(cache.get(0, view(0))).rejects.toThrow(/expected 20x16 cells/);
+  });
+});

@@ -1,0 +1,143 @@
+// Cached trunk features. The trunk is frozen, so its stride-16 feature map of a view (an image at one
+// pyramid scale, possibly mirrored) never changes: the trainer computes it once and cuts every
+// training window from the cached map. Maps live in plain Float32Arrays outside the tfjs/wasm heap,
+// in an LRU bounded by bytes, optionally backed by files so an evicted map is re-read, not recomputed.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ImageView, WindowPosition } from '../sampler/geometry';
+
+/** A feature map of one view: `height` x `width` cells x `channels`, row-major [y][x][c], float32. */
+export interface FeatureMap {
+  width: number;
+  height: number;
+  channels: number;
+  data: Float32Array;
+}
+
+/** Computes the feature map of one view of one image (decode, rescale, mirror, run the trunk). */
+export type FeatureComputer = (imageIndex: number, view: ImageView) => Promise<FeatureMap>;
+
+export interface FeatureCacheOptions {
+  /** Upper bound on the bytes of feature maps held in memory. */
+  maxBytes: number;
+  /** Optional folder for a persistent copy of every map (created if needed). */
+  diskDir?: string;
+  /** Names an image in disk file names (e.g. its file name); must be unique and stable. Default: the index. */
+  imageKey?: (imageIndex: number) => string;
+}
+
+export class FeatureCache {
+  private readonly maps = new Map<string, FeatureMap>();
+  private heldBytes = 0;
+  /** Counters for progress reports and tests. */
+  readonly stats = { computed: 0, readFromDisk: 0, hits: 0, evicted: 0 };
+
+  constructor(
+    private readonly compute: FeatureComputer,
+    private readonly options: FeatureCacheOptions,
+  ) {
+    if (!(options.maxBytes > 0)) throw new Error(`FeatureCache: maxBytes must be positive, got ${options.maxBytes}`);
+  }
+
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
+  async get(imageIndex: number, view: ImageView): Promise<FeatureMap> {
+    const key = this.key(imageIndex, view);
+    const held = this.maps.get(key);
+    if (held) {
+      // Re-insert: Map iteration order is the LRU order (oldest first).
+      this.maps.delete(key);
+      this.maps.set(key, held);
+      this.stats.hits++;
+      return held;
+    }
+    const map = (await this.readFromDisk(key)) ?? (await this.computeAndStore(imageIndex, view, key));
+    this.hold(key, map);
+    return map;
+  }
+
+  private async computeAndStore(imageIndex: number, view: ImageView, key: string): Promise<FeatureMap> {
+    const map = await this.compute(imageIndex, view);
+    const expectedWidth = view.width / 16;
+    const expectedHeight = view.height / 16;
+    if (map.width !== expectedWidth || map.height !== expectedHeight || map.data.length !== map.width * map.height * map.channels) {
+      throw new Error(`FeatureCache: features of image ${imageIndex} at ${view.width}x${view.height} px are ${map.width}x${map.height}x${map.channels}, expected ${expectedWidth}x${expectedHeight} cells`);
+    }
+    this.stats.computed++;
+    if (this.options.diskDir) await this.writeToDisk(key, map);
+    return map;
+  }
+
+  private hold(key: string, map: FeatureMap): void {
+    this.maps.set(key, map);
+    this.heldBytes += map.data.byteLength;
+    for (const [oldKey, oldMap] of this.maps) {
+      if (this.heldBytes <= this.options.maxBytes || oldKey === key) break;
+      this.maps.delete(oldKey);
+      this.heldBytes -= oldMap.data.byteLength;
+      this.stats.evicted++;
+    }
+  }
+
+  private key(imageIndex: number, view: ImageView): string {
+    const image = this.options.imageKey ? this.options.imageKey(imageIndex) : String(imageIndex);
+    return `${image.replace(/[^A-Za-z0-9._-]/g, '_')}@${view.width}x${view.height}${view.flipped ? '-flip' : ''}`;
+  }
+
+  private async readFromDisk(key: string): Promise<FeatureMap | null> {
+    if (!this.options.diskDir) return null;
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(join(this.options.diskDir, `${key}.f32`));
+    } catch {
+      return null;
+    }
+    // Header: three uint32 (width, height, channels), then float32 data.
+    if (bytes.byteLength < 12) return null;
+    const header = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + 12));
+    const [width, height, channels] = header;
+    if (bytes.byteLength !== 12 + width * height * channels * 4) return null;
+    const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset + 12, bytes.byteOffset + bytes.byteLength));
+    this.stats.readFromDisk++;
+    return { width, height, channels, data };
+  }
+
+  private async writeToDisk(key: string, map: FeatureMap): Promise<void> {
+    const dir = this.options.diskDir as string;
+    await mkdir(dir, { recursive: true });
+    const header = Buffer.from(new Uint32Array([map.width, map.height, map.channels]).buffer);
+    const body = Buffer.from(map.data.buffer, map.data.byteOffset, map.data.byteLength);
+    const temporary = join(dir, `${key}.f32.${process.pid}.tmp`);
+    await writeFile(temporary, Buffer.concat([header, body]));
+    await rename(temporary, join(dir, `${key}.f32`));
+  }
+}
+
+/**
+ * Copies the 14 x 14 windows at `positions` (top-left cells) out of `maps` into one
+ * [B, cells, cells, channels] buffer; cells outside a map (windows past the image border) are zero.
+ */
+export function cutWindows(maps: readonly FeatureMap[], positions: readonly WindowPosition[], cells: number): Float32Array {
+  if (maps.length !== positions.length) throw new Error(`cutWindows: ${maps.length} maps for ${positions.length} positions`);
+  if (maps.length === 0) return new Float32Array(0);
+  const channels = maps[0].channels;
+  const windowSize = cells * cells * channels;
+  const out = new Float32Array(maps.length * windowSize);
+  maps.forEach((map, index) => {
+    if (map.channels !== channels) throw new Error(`cutWindows: maps have ${channels} and ${map.channels} channels`);
+    const { cellX, cellY } = positions[index];
+    for (let row = 0; row < cells; row++) {
+      const y = cellY + row;
+      if (y < 0 || y >= map.height) continue;
+      const x0 = Math.max(cellX, 0);
+      const x1 = Math.min(cellX + cells, map.width);
+      if (x1 <= x0) continue;
+      const source = (y * map.width + x0) * channels;
+      const target = index * windowSize + (row * cells + (x0 - cellX)) * channels;
+      out.set(map.data.subarray(source, source + (x1 - x0) * channels), target);
+    }
+  });
+  return out;
+}

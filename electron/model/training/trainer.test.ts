@@ -1,0 +1,167 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { registerGradients } from '../gradients';
+import { createHeads, type DeepMaskHeads, type DeepMaskHeadsConfig } from '../heads';
+import type { ImageView } from '../sampler/geometry';
+import type { MaskPixels } from '../sampler/mask-target';
+import { WindowSampler, type SamplerImage } from '../sampler/sampler';
+import { FeatureCache, type FeatureMap } from './features';
+import { namedVariables, trainHeads, type TrainingProgress, type TrainingSource } from './trainer';
+
+// Two synthetic 256 x 192 images with elliptic objects; the "trunk" is a stand-in that, per cell,
+// writes the object coverage of the cell and a few fixed functions of the cell position, so the
+// heads have something learnable without running the real trunk (which the e2e training script does).
+const SMALL: Partial<DeepMaskHeadsConfig> = { channels: 6, sharedChannels: 12, maskReduceChannels: 4, maskBottleneck: 16, scoreReduceChannels: 4, scoreHidden: 12 };
+
+interface Ellipse {
+  cx: number;
+  cy: number;
+  rx: number;
+  ry: number;
+}
+const scenes: Ellipse[][] = [
+  [
+    { cx: 70, cy: 80, rx: 50, ry: 40 },
+    { cx: 180, cy: 120, rx: 30, ry: 60 },
+  ],
+  [{ cx: 128, cy: 96, rx: 70, ry: 45 }],
+];
+const WIDTH = 256;
+const HEIGHT = 192;
+
+const masks: MaskPixels[][] = scenes.map((ellipses) =>
+  ellipses.map(({ cx, cy, rx, ry }) => {
+    const data = new Uint8Array(WIDTH * HEIGHT);
+    for (let y = 0; y < HEIGHT; y++) for (let x = 0; x < WIDTH; x++) if (((x + 0.5 - cx) / rx) ** 2 + ((y + 0.5 - cy) / ry) ** 2 <= 1) data[y * WIDTH + x] = 1;
+    return { width: WIDTH, height: HEIGHT, data };
+  }),
+);
+const images: SamplerImage[] = scenes.map((ellipses) => ({
+  width: WIDTH,
+  height: HEIGHT,
+  objects: ellipses.map(({ cx, cy, rx, ry }) => ({ bbox: [cx - rx, cy - ry, 2 * rx, 2 * ry] as const, iscrowd: false })),
+}));
+
+async function syntheticFeatures(imageIndex: number, view: ImageView): Promise<FeatureMap> {
+  const width = view.width / 16;
+  const height = view.height / 16;
+  const channels = SMALL.channels as number;
+  const data = new Float32Array(width * height * channels);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const viewX = (x + 0.5) * 16;
+      const originalX = Math.floor((view.flipped ? view.width - viewX : viewX) / view.scaleX);
+      const originalY = Math.floor(((y + 0.5) * 16) / view.scaleY);
+      const inside = masks[imageIndex].some((mask) => mask.data[originalY * WIDTH + originalX] === 1) ? 1 : 0;
+      const base = (y * width + x) * channels;
+      data.set([inside, view.scaleX, Math.sin(x), Math.cos(y), inside * view.scaleX, 1], base);
+    }
+  }
+  return { width, height, channels, data };
+}
+
+function source(seed = 5): TrainingSource {
+  return {
+    sampler: new WindowSampler(images, { seed, maxViewSide: 512 }),
+    features: new FeatureCache(syntheticFeatures, { maxBytes: 64 * 1024 * 1024 }),
+    mask: (imageIndex, objectIndex) => masks[imageIndex][objectIndex],
+  };
+}
+
+async function weights(heads: DeepMaskHeads): Promise<Record<string, Float32Array>> {
+  const out: Record<string, Float32Array> = {};
+  for (const [name, variable] of Object.entries(namedVariables(heads))) out[name] = (await variable.data()) as Float32Array;
+  return out;
+}
+
+let dir: string;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  await registerGradients();
+  dir = await mkdtemp(join(tmpdir(), 'trainer-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('trainHeads', () => {
+  test('both losses decrease on a tiny dataset', async () => {
+    const heads = createHeads(SMALL, 3);
+    const result = await trainHeads(heads, source(), { steps: 160, batchSize: 16, learningRate: 3e-3 });
+    const of = (branch: 'mask' | 'score') => result.history.filter((record) => record.branch === branch).map((record) => record.loss);
+    const head = (values: number[]) => values.slice(0, 10).reduce((a, b) => a + b) / 10;
+    const tail = (values: number[]) => values.slice(-10).reduce((a, b) => a + b) / 10;
+    expect(result.steps).toBe(160);
+    expect(tail(of('mask'))).toBeLessThan(0.7 * head(of('mask')));
+    expect(tail(of('score'))).toBeLessThan(0.7 * head(of('score')));
+    heads.dispose();
+  });
+
+  test('progress events report step, both losses, samples/s and ETA', async () => {
+    const heads = createHeads(SMALL, 3);
+    const events: TrainingProgress[] = [];
+    await trainHeads(heads, source(), { steps: 20, batchSize: 8, progressEvery: 5, onProgress: (event) => events.push(event) });
+    const training = events.filter((event) => event.phase === 'training');
+    expect(training.map((event) => event.step)).toEqual([5, 10, 15, 20]);
+    for (const event of training) {
+      expect(event.maskLoss).toBeGreaterThan(0);
+      expect(event.scoreLoss).toBeGreaterThan(0);
+      expect(event.samplesPerSecond).toBeGreaterThan(0);
+      expect(event.etaSeconds).toBeGreaterThanOrEqual(0);
+    }
+    expect(training.at(-1)?.etaSeconds).toBe(0);
+    expect(events.some((event) => event.phase === 'features')).toBe(true);
+    heads.dispose();
+  });
+
+  test('stopping at a checkpoint and resuming gives exactly the weights of an uninterrupted run', async () => {
+    const straight = createHeads(SMALL, 3);
+    await trainHeads(straight, source(), { steps: 24, batchSize: 8, checkpointDir: join(dir, 'straight') });
+
+    const first = createHeads(SMALL, 3);
+    await trainHeads(first, source(), { steps: 11, batchSize: 8, checkpointDir: join(dir, 'resumed') });
+    first.dispose();
+    const second = createHeads(SMALL, 99); // different initial weights: the checkpoint must override them
+    const result = await trainHeads(second, source(), { steps: 24, batchSize: 8, checkpointDir: join(dir, 'resumed'), resume: true });
+    expect(result.resumedFrom).toBe(11);
+    expect(await weights(second)).toEqual(await weights(straight));
+    straight.dispose();
+    second.dispose();
+  });
+
+  test('a resume with other settings is refused', async () => {
+    const heads = createHeads(SMALL, 3);
+    await trainHeads(heads, source(), { steps: 2, batchSize: 8, checkpointDir: join(dir, 'settings') });
+    await expect(trainHeads(heads, source(), { steps: 4, batchSize: 16, checkpointDir: join(dir, 'settings'), resume: true })).rejects.toThrow(/other settings/);
+    heads.dispose();
+  });
+
+  test('cancelling stops before the next step and saves a checkpoint', async () => {
+    const heads = createHeads(SMALL, 3);
+    const controller = new AbortController();
+    const checkpoints: number[] = [];
+    const started = performance.now();
+    const result = await trainHeads(heads, source(), {
+      steps: 100_000,
+      batchSize: 8,
+      progressEvery: 1,
+      checkpointDir: join(dir, 'cancel'),
+      signal: controller.signal,
+      onProgress: (event) => {
+        if (event.phase === 'training' && event.step === 7) controller.abort();
+        if (event.phase === 'checkpoint') checkpoints.push(event.step);
+      },
+    });
+    expect(result.cancelled).toBe(true);
+    expect(result.steps).toBe(7);
+    expect(checkpoints).toEqual([7]);
+    expect(performance.now() - started).toBeLessThan(20_000);
+    const resumed = await trainHeads(heads, source(), { steps: 9, batchSize: 8, checkpointDir: join(dir, 'cancel'), resume: true });
+    expect(resumed.resumedFrom).toBe(7);
+    heads.dispose();
+  });
+});

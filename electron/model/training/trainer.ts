@@ -1,0 +1,236 @@
+// Trains DeepMask's heads on windows cut from cached trunk features.
+//
+// Branches are updated alternately, as in the seed: even steps update the shared layer and the mask
+// branch on a batch of positives (negatives carry no mask loss, so they would add nothing), odd steps
+// update the shared layer and the score branch on a batch that is half positives, half negatives.
+// Each step minimises one term of the seed's L divided by the batch size (the formula is a sum over
+// windows; dividing keeps the step size independent of the batch size). Adam, one state per variable.
+//
+// The run is resumable bit for bit: a checkpoint holds the heads, Adam's moments, the step and the
+// sampler's random state, and nothing else influences the next batch.
+import * as tf from '@tensorflow/tfjs-core';
+import { registerGradients } from '../gradients';
+import { HEAD_PARAMETER_NAMES, type DeepMaskHeads } from '../heads';
+import { maskTarget, type MaskPixels } from '../sampler/mask-target';
+import type { WindowSample, WindowSampler } from '../sampler/sampler';
+import { Adam } from './adam';
+import { loadCheckpoint, saveCheckpoint, type LossRecord, type TrainerState } from './checkpoint';
+import { cutWindows, type FeatureCache } from './features';
+import { maskLoss, scoreLoss } from './loss';
+
+export interface TrainingSource {
+  sampler: WindowSampler;
+  features: FeatureCache;
+  /** Mask of object `objectIndex` of image `imageIndex` at original size. */
+  mask(imageIndex: number, objectIndex: number): MaskPixels;
+}
+
+export interface TrainerOptions {
+  /** Total optimisation steps of the run (a resumed run continues up to this count). */
+  steps: number;
+  /** Windows per step; bounded so one batch stays far below the wasm heap ceiling. Default 32. */
+  batchSize?: number;
+  /** Adam step size. Default 1e-3. */
+  learningRate?: number;
+  /** Folder for checkpoints; none are written without it. */
+  checkpointDir?: string;
+  /** Steps between checkpoints. Default 200. */
+  checkpointEvery?: number;
+  /** Continue from the checkpoint in checkpointDir if there is one. */
+  resume?: boolean;
+  /** Stops training between steps; a checkpoint is saved first when checkpointDir is set. */
+  signal?: AbortSignal;
+  onProgress?: (progress: TrainingProgress) => void;
+  /** Steps between 'training' progress events. Default 10. */
+  progressEvery?: number;
+  /** Compute every view's features before the first step (with progress), instead of lazily. Default true. */
+  precomputeFeatures?: boolean;
+}
+
+export type TrainingProgress =
+  | { phase: 'features'; done: number; total: number }
+  | {
+      phase: 'training';
+      step: number;
+      totalSteps: number;
+      /** Mean of the mask term per window over the last progress interval. */
+      maskLoss: number;
+      /** Mean of the score term (lambda * softplus) per window over the last progress interval. */
+      scoreLoss: number;
+      samplesPerSecond: number;
+      etaSeconds: number;
+    }
+  | { phase: 'checkpoint'; step: number };
+
+export interface TrainingResult {
+  /** Completed steps (equals options.steps unless cancelled). */
+  steps: number;
+  cancelled: boolean;
+  /** Step the run resumed from (0 for a fresh run). */
+  resumedFrom: number;
+  trainingSeconds: number;
+  history: LossRecord[];
+}
+
+export const MAX_BATCH_SIZE = 256;
+
+export async function trainHeads(heads: DeepMaskHeads, source: TrainingSource, options: TrainerOptions): Promise<TrainingResult> {
+  const batchSize = options.batchSize ?? 32;
+  const learningRate = options.learningRate ?? 1e-3;
+  const checkpointEvery = options.checkpointEvery ?? 200;
+  const progressEvery = options.progressEvery ?? 10;
+  if (!Number.isInteger(options.steps) || options.steps < 0) throw new Error(`steps must be a non-negative integer, got ${options.steps}`);
+  if (!Number.isInteger(batchSize) || batchSize < 2 || batchSize % 2 !== 0 || batchSize > MAX_BATCH_SIZE) {
+    throw new Error(`batchSize must be an even integer in [2, ${MAX_BATCH_SIZE}], got ${batchSize}`);
+  }
+  await registerGradients();
+  const settings = { batchSize, learningRate, sampler: source.sampler.options, heads: heads.config };
+  const variables = namedVariables(heads);
+  const adam = new Adam({ learningRate });
+  let state: TrainerState = { step: 0, samplerRandomState: source.sampler.getRandomState(), settings, trainingSeconds: 0, history: [] };
+
+  try {
+    if (options.resume && options.checkpointDir) {
+      const checkpoint = await loadCheckpoint(options.checkpointDir);
+      if (checkpoint) {
+        try {
+          if (JSON.stringify(checkpoint.state.settings) !== JSON.stringify(settings)) {
+            throw new Error(`the checkpoint in ${options.checkpointDir} was made with other settings (${JSON.stringify(checkpoint.state.settings)}); start afresh or use the same settings`);
+          }
+          copyWeights(checkpoint.heads, variables);
+        } finally {
+          checkpoint.heads.dispose();
+        }
+        adam.setState(checkpoint.optimizer, Object.fromEntries(Object.entries(variables).map(([name, variable]) => [name, variable.shape])));
+        state = checkpoint.state;
+        source.sampler.setRandomState(state.samplerRandomState);
+      }
+    }
+    const resumedFrom = state.step;
+    if (options.precomputeFeatures ?? true) await precompute(source, options);
+
+    const save = async (): Promise<void> => {
+      if (!options.checkpointDir) return;
+      state.samplerRandomState = source.sampler.getRandomState();
+      await saveCheckpoint(options.checkpointDir, heads, await adam.getState(), state);
+      options.onProgress?.({ phase: 'checkpoint', step: state.step });
+    };
+
+    const interval = { started: performance.now(), samples: 0, mask: [] as number[], score: [] as number[] };
+    while (state.step < options.steps) {
+      if (options.signal?.aborted) {
+        await save();
+        return { steps: state.step, cancelled: true, resumedFrom, trainingSeconds: state.trainingSeconds, history: state.history };
+      }
+      const stepStarted = performance.now();
+      const branch = state.step % 2 === 0 ? 'mask' : 'score';
+      const batch = branch === 'mask' ? source.sampler.maskBatch(batchSize) : source.sampler.scoreBatch(batchSize);
+      const loss = await trainStep(heads, source, batch, branch, variables, adam);
+      state.step++;
+      state.trainingSeconds += (performance.now() - stepStarted) / 1000;
+      state.history.push({ step: state.step, branch, loss });
+      interval.samples += batchSize;
+      (branch === 'mask' ? interval.mask : interval.score).push(loss);
+
+      if (state.step % progressEvery === 0 || state.step === options.steps) {
+        const seconds = (performance.now() - interval.started) / 1000;
+        const secondsPerStep = state.trainingSeconds / state.step;
+        options.onProgress?.({
+          phase: 'training',
+          step: state.step,
+          totalSteps: options.steps,
+          maskLoss: mean(interval.mask),
+          scoreLoss: mean(interval.score),
+          samplesPerSecond: seconds > 0 ? interval.samples / seconds : 0,
+          etaSeconds: (options.steps - state.step) * secondsPerStep,
+        });
+        interval.started = performance.now();
+        interval.samples = 0;
+        interval.mask = [];
+        interval.score = [];
+      }
+      if (state.step % checkpointEvery === 0 && state.step < options.steps) await save();
+    }
+    await save();
+    return { steps: state.step, cancelled: false, resumedFrom, trainingSeconds: state.trainingSeconds, history: state.history };
+  } finally {
+    adam.dispose();
+  }
+}
+
+/** One alternating step; returns the minimised term of L divided by the batch size. */
+async function trainStep(
+  heads: DeepMaskHeads,
+  source: TrainingSource,
+  batch: WindowSample[],
+  branch: 'mask' | 'score',
+  variables: Record<string, tf.Variable>,
+  adam: Adam,
+): Promise<number> {
+  const cells = heads.config.windowCells;
+  const maps = await Promise.all(batch.map((sample) => source.features.get(sample.imageIndex, sample.view)));
+  const channels = maps[0].channels;
+  if (channels !== heads.config.channels) throw new Error(`features have ${channels} channels, the heads expect ${heads.config.channels}`);
+  const windowData = cutWindows(
+    maps,
+    batch.map((sample) => sample.position),
+    cells,
+  );
+  const size = heads.config.maskSize;
+  const targetData = branch === 'mask' ? new Float32Array(batch.length * size * size) : null;
+  if (targetData) {
+    batch.forEach((sample, index) => targetData.set(maskTarget(source.mask(sample.imageIndex, sample.objectIndex), sample.view, sample.position), index * size * size));
+  }
+  const prefix = branch === 'mask' ? ['shared/', 'mask/'] : ['shared/', 'score/'];
+  const trained = Object.fromEntries(Object.entries(variables).filter(([name]) => prefix.some((p) => name.startsWith(p))));
+  const { value, grads } = tf.tidy(() => {
+    const windows = tf.tensor4d(windowData, [batch.length, cells, cells, channels]);
+    const labels = tf.tensor1d(batch.map((sample) => sample.label));
+    const targets = targetData ? tf.tensor3d(targetData, [batch.length, size, size]) : null;
+    const objective = (): tf.Scalar =>
+      tf.div(
+        targets ? maskLoss(heads.maskLogits(windows), targets, labels) : scoreLoss(heads.scoreLogits(windows), labels),
+        batch.length,
+      ) as tf.Scalar;
+    return tf.variableGrads(objective, Object.values(trained));
+  });
+  try {
+    const byParameter: Record<string, tf.Tensor> = {};
+    for (const [name, variable] of Object.entries(trained)) byParameter[name] = grads[variable.name];
+    adam.apply(trained, byParameter);
+    return (await value.data())[0];
+  } finally {
+    value.dispose();
+    for (const gradient of Object.values(grads)) gradient.dispose();
+  }
+}
+
+/** The heads' variables keyed by parameter name ('shared/kernel', 'mask/fc1/bias', ...). */
+export function namedVariables(heads: DeepMaskHeads): Record<string, tf.Variable> {
+  const all = [...heads.sharedVariables, ...heads.maskVariables, ...heads.scoreVariables];
+  if (all.length !== HEAD_PARAMETER_NAMES.length) throw new Error(`heads expose ${all.length} variables, expected ${HEAD_PARAMETER_NAMES.length}`);
+  return Object.fromEntries(HEAD_PARAMETER_NAMES.map((name, index) => [name, all[index]]));
+}
+
+function copyWeights(from: DeepMaskHeads, to: Record<string, tf.Variable>): void {
+  const source = namedVariables(from);
+  for (const [name, variable] of Object.entries(to)) {
+    if (source[name].shape.join() !== variable.shape.join()) throw new Error(`checkpoint parameter ${name} has shape [${source[name].shape}], expected [${variable.shape}]`);
+    variable.assign(source[name]);
+  }
+}
+
+async function precompute(source: TrainingSource, options: TrainerOptions): Promise<void> {
+  const jobs = source.sampler.images.flatMap((_, imageIndex) => source.sampler.views(imageIndex).map((view) => ({ imageIndex, view })));
+  let done = 0;
+  for (const { imageIndex, view } of jobs) {
+    if (options.signal?.aborted) return;
+    await source.features.get(imageIndex, view);
+    done++;
+    if (done % 20 === 0 || done === jobs.length) options.onProgress?.({ phase: 'features', done, total: jobs.length });
+  }
+}
+
+function mean(values: number[]): number {
+  return values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
+}
