@@ -1,0 +1,86 @@
+// Traces the boundary of a binary mask along pixel edges, producing closed rings whose vertices
+// are pixel corners (integer coordinates; the corner (x, y) is the top-left corner of pixel (x, y)).
+//
+// Orientation (image coordinates, y down): every boundary edge is walked with the foreground on
+// its right-hand side. Outer rings therefore run clockwise on screen (positive shoelace area in
+// image coordinates) and holes counter-clockwise (negative area). Rasterisers in this module use
+// even-odd fill and never depend on orientation; it is there so callers can tell holes apart.
+//
+// Connectivity: the foreground is 8-connected (two pixels touching only at a corner belong to the
+// same ring, which then touches itself at that corner); the background is 4-connected, so a hole
+// that meets the outside only at a corner is still a hole. Rings may share vertices but never edges:
+// every boundary edge is used exactly once, so the even-odd fill of all rings (ringsToRle) gives
+// back the mask exactly.
+import type { FlatPolygon } from '../api/types';
+import { assertValidMask, type BinaryMask } from './mask';
+
+// Directions in clockwise screen order, so turning right is +1 and left is +3 (mod 4).
+const EAST = 0;
+const SOUTH = 1;
+const WEST = 2;
+const NORTH = 3;
+
+/** All rings of the mask, unsimplified: only the corners where the boundary turns are kept. */
+export function traceContours(mask: BinaryMask): FlatPolygon[] {
+  assertValidMask(mask);
+  const { width, height, data } = mask;
+  const rings: FlatPolygon[] = [];
+  if (width === 0 || height === 0) return rings;
+  // One flag per horizontal pixel edge: row y of corners (0..height), edge x spans corners x..x+1.
+  // Every ring contains a horizontal edge, so scanning these for unvisited boundary edges finds all rings.
+  const visited = new Uint8Array((height + 1) * width);
+
+  const foreground = (x: number, y: number): boolean => x >= 0 && y >= 0 && x < width && y < height && data[y * width + x] !== 0;
+
+  const trace = (startX: number, startY: number, startDirection: number): FlatPolygon => {
+    const ring: FlatPolygon = [];
+    let x = startX;
+    let y = startY;
+    let direction = startDirection;
+    do {
+      if (direction === EAST) {
+        visited[y * width + x] = 1;
+        x++;
+      } else if (direction === WEST) {
+        x--;
+        visited[y * width + x] = 1;
+      } else if (direction === SOUTH) y++;
+      else y--;
+      // The two pixels ahead of corner (x, y), seen facing `direction`.
+      let aheadLeft: boolean;
+      let aheadRight: boolean;
+      if (direction === EAST) {
+        aheadLeft = foreground(x, y - 1);
+        aheadRight = foreground(x, y);
+      } else if (direction === SOUTH) {
+        aheadLeft = foreground(x, y);
+        aheadRight = foreground(x - 1, y);
+      } else if (direction === WEST) {
+        aheadLeft = foreground(x - 1, y);
+        aheadRight = foreground(x - 1, y - 1);
+      } else {
+        aheadLeft = foreground(x - 1, y - 1);
+        aheadRight = foreground(x, y - 1);
+      }
+      // Keep the foreground on the right; at a saddle (ahead-left set, ahead-right clear) turning
+      // left joins the diagonal neighbour, which is what makes the foreground 8-connected.
+      const next = aheadLeft ? (direction + 3) & 3 : aheadRight ? direction : (direction + 1) & 3;
+      if (next !== direction) ring.push(x, y);
+      direction = next;
+    } while (x !== startX || y !== startY || direction !== startDirection);
+    return ring;
+  };
+
+  for (let y = 0; y <= height; y++) {
+    const aboveRow = (y - 1) * width;
+    const belowRow = y * width;
+    for (let x = 0; x < width; x++) {
+      const above = y > 0 && data[aboveRow + x] !== 0;
+      const below = y < height && data[belowRow + x] !== 0;
+      if (above === below || visited[belowRow + x] !== 0) continue;
+      // Foreground below: walk east from the left corner; foreground above: walk west from the right corner.
+      rings.push(below ? trace(x, y, EAST) : trace(x + 1, y, WEST));
+    }
+  }
+  return rings;
+}
