@@ -122,7 +122,9 @@ export async function probeImage(path: string): Promise<ProbeResult> {
   }
   let metadata: Metadata;
   try {
-    metadata = await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
+    // Header only: no pixels are allocated, so the limit is checked below with the real dimensions
+    // in the message; every decode (decodes(), the model) keeps sharp's limitInputPixels.
+    metadata = await sharp(path, { limitInputPixels: false }).metadata();
   } catch (error) {
     const problem = problemFromError(error);
     // A header cut short is a truncated file, whatever the decoder calls it.

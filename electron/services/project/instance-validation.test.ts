@@ -1,0 +1,42 @@
+import { describe, expect, test } from 'vitest';
+import { ApiError } from '../../../shared/api/errors';
+import { rleCountsTotal, validateInstances } from './instance-validation';
+import { rectangleInstance, rectangleRle } from './test-helpers';
+
+describe('rleCountsTotal', () => {
+  test('sums the runs of COCO counts strings, including delta-coded and multi-character runs', () => {
+    // pycocotools encodes a 3x3 all-zero mask as "9" and [2 zeros, 5 ones, 2 zeros] as "252".
+    expect(rleCountsTotal('9')).toBe(9);
+    expect(rleCountsTotal('252')).toBe(9);
+    expect(rleCountsTotal(rectangleRle(300, 200, 10, 20, 250, 180).counts)).toBe(60_000);
+    expect(rleCountsTotal(rectangleRle(4000, 3000, 1, 1, 3999, 2999).counts)).toBe(12_000_000);
+    expect(rleCountsTotal('')).toBe(0);
+  });
+
+  test('rejects characters outside the alphabet and runs cut short', () => {
+    expect(rleCountsTotal('2 2')).toMatch(/invalid character/);
+    expect(rleCountsTotal('P')).toMatch(/ends in the middle/); // 'P' = 48 + 0x20: a continuation bit, then nothing
+  });
+});
+
+describe('validateInstances', () => {
+  const context = { width: 20, height: 10, categoryIds: new Set([1]) };
+
+  test('accepts good instances and drops nothing', () => {
+    const instance = rectangleInstance('a', 20, 10, { categoryId: 1, score: 0.5 });
+    expect(validateInstances([instance], 'instances', context)).toEqual([instance]);
+  });
+
+  test('names the first bad field', () => {
+    const bad = { ...rectangleInstance('a', 20, 10), polygons: [[0, 0, 1, 1, 2, Infinity]] };
+    try {
+      validateInstances([bad], 'instances', context);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ApiError).details?.field).toBe('instances[0].polygons[0][5]');
+    }
+    const missing: Record<string, unknown> = { ...rectangleInstance('b', 20, 10) };
+    delete missing.source;
+    expect(() => validateInstances([missing], 'instances', context)).toThrow(/instances\[0\]\.source: is required/);
+  });
+});
