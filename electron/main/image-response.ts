@@ -1,0 +1,81 @@
+// Bytes of one image for the maskpilot-image:// protocol: the original file when the renderer can
+// show it as is, otherwise (maxSide given, or a format Chromium cannot decode) a copy decoded by
+// sharp with its EXIF orientation applied, the frame every annotation coordinate lives in.
+// No electron import (uses the global fetch Response), so it is unit-tested everywhere.
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import sharp from 'sharp';
+import { ApiError, serializeError } from '../../shared/api/errors';
+import type { ApiErrorCode } from '../../shared/api/errors';
+
+/** Formats Chromium shows as they are (it applies EXIF orientation to JPEGs itself). */
+const BROWSER_TYPES: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.bmp': 'image/bmp',
+  '.avif': 'image/avif',
+};
+
+/** Headers every image response carries; `allowOrigin` lets the canvas read pixels untainted. */
+function baseHeaders(allowOrigin: string): Record<string, string> {
+  return {
+    'Access-Control-Allow-Origin': allowOrigin,
+    'Cache-Control': 'private, max-age=300',
+    'X-Content-Type-Options': 'nosniff',
+  };
+}
+
+export async function imageResponse(file: string, maxSide: number | null, allowOrigin: string): Promise<Response> {
+  const originalType = BROWSER_TYPES[extname(file).toLowerCase()];
+  if (maxSide === null && originalType !== undefined) {
+    const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+      throw new ApiError(error.code === 'ENOENT' ? 'NOT_FOUND' : 'IO_ERROR', `cannot read the image: ${error.message}`);
+    });
+    return new Response(new Uint8Array(bytes), { status: 200, headers: { ...baseHeaders(allowOrigin), 'Content-Type': originalType } });
+  }
+  const { data, contentType } = await renderImage(file, maxSide);
+  return new Response(new Uint8Array(data), { status: 200, headers: { ...baseHeaders(allowOrigin), 'Content-Type': contentType } });
+}
+
+/**
+ * Decodes with EXIF orientation applied and, with maxSide, fits the long side into maxSide
+ * (never enlarging). Images with an alpha channel stay PNG; everything else becomes JPEG.
+ */
+async function renderImage(file: string, maxSide: number | null): Promise<{ data: Buffer; contentType: string }> {
+  try {
+    const metadata = await sharp(file).metadata();
+    const image = sharp(file).rotate();
+    if (maxSide !== null) image.resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true });
+    if (metadata.hasAlpha) return { data: await image.png().toBuffer(), contentType: 'image/png' };
+    return { data: await image.jpeg({ quality: 85 }).toBuffer(), contentType: 'image/jpeg' };
+  } catch (error) {
+    throw new ApiError('CORRUPT_FILE', 'the image cannot be decoded', { reason: (error as Error).message });
+  }
+}
+
+export function httpStatusOf(code: ApiErrorCode): number {
+  switch (code) {
+    case 'INVALID_ARGUMENT':
+      return 400;
+    case 'FORBIDDEN':
+      return 403;
+    case 'NOT_FOUND':
+      return 404;
+    case 'CORRUPT_FILE':
+      return 422;
+    default:
+      return 500;
+  }
+}
+
+/** A refusal as an HTTP-style response whose body is the serialized error (JSON). */
+export function errorResponse(error: unknown, allowOrigin: string): Response {
+  const serialized = serializeError(error);
+  return new Response(JSON.stringify(serialized), {
+    status: httpStatusOf(serialized.code),
+    headers: { ...baseHeaders(allowOrigin), 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+  });
+}

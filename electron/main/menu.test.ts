@@ -1,0 +1,63 @@
+import type { MenuItemConstructorOptions } from 'electron';
+import { describe, expect, test } from 'vitest';
+import { buildMenuTemplate, MENU_IDS } from './menu';
+import type { MenuActions } from './menu';
+
+function recordingActions(log: string[]): MenuActions {
+  return {
+    openFolder: () => log.push('openFolder'),
+    importCoco: () => log.push('importCoco'),
+    exportCoco: () => log.push('exportCoco'),
+    proposeAll: () => log.push('proposeAll'),
+    sendCommand: (command) => log.push(`command:${command}`),
+    reload: () => log.push('reload'),
+    toggleDevTools: () => log.push('devTools'),
+  };
+}
+
+function flatten(items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
+  return items.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? flatten(item.submenu) : [])]);
+}
+
+function click(items: MenuItemConstructorOptions[], id: string): void {
+  const item = flatten(items).find((candidate) => candidate.id === id);
+  if (!item?.click) throw new Error(`no clickable item ${id}`);
+  (item.click as () => void)();
+}
+
+describe('application menu', () => {
+  test('every item does what its label says', () => {
+    const log: string[] = [];
+    const template = buildMenuTemplate(recordingActions(log), { isMac: false, isDev: true });
+    for (const id of Object.values(MENU_IDS)) click(template, id);
+    expect(log).toEqual([
+      'openFolder',
+      'importCoco',
+      'exportCoco',
+      'command:undo',
+      'command:redo',
+      'command:zoomIn',
+      'command:zoomOut',
+      'command:zoomFit',
+      'reload',
+      'devTools',
+      'proposeAll',
+      'command:startFineTune',
+      'command:showModelVersions',
+    ]);
+  });
+
+  test('release builds have no reload or developer tools', () => {
+    const ids = flatten(buildMenuTemplate(recordingActions([]), { isMac: false, isDev: false })).map((item) => item.id);
+    expect(ids).not.toContain(MENU_IDS.reload);
+    expect(ids).not.toContain(MENU_IDS.devTools);
+    expect(ids).toContain(MENU_IDS.openFolder);
+  });
+
+  test('accelerators are unique and macOS gets its app menu', () => {
+    const mac = buildMenuTemplate(recordingActions([]), { isMac: true, isDev: true });
+    expect(mac[0]).toEqual({ role: 'appMenu' });
+    const accelerators = flatten(mac).flatMap((item) => (item.accelerator ? [String(item.accelerator)] : []));
+    expect(new Set(accelerators).size).toBe(accelerators.length);
+  });
+});

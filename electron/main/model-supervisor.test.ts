@@ -1,0 +1,121 @@
+import { describe, expect, test } from 'vitest';
+import type { Instance, ModelStatus } from '../../shared/api/types';
+import type { ModelProvider } from '../services/model-provider';
+import { ModelSupervisor } from './model-supervisor';
+import type { CrashReport } from './model-supervisor';
+
+const image = { path: '/photos/a.jpg', width: 100, height: 80 };
+
+/** A provider whose worker can be "killed": in-flight calls reject, and onCrash fires. */
+function fakeProvider(id: number, onCrash: (error: Error) => void, log: string[]) {
+  const inFlight: Array<(error: Error) => void> = [];
+  const provider: ModelProvider & { crash(): void } = {
+    status: (): ModelStatus => ({ backend: 'wasm', backendNotes: [], modelVersion: `v${id}`, lastLatencyMs: null, ready: true }),
+    propose: (_image, options) =>
+      options.maxProposals === 0
+        ? new Promise<Instance[]>((_resolve, reject) => inFlight.push(reject))
+        : Promise.resolve([{ id: `p${id}` } as Instance]),
+    segmentAt: async () => null,
+    dispose: async () => {
+      log.push(`disposed ${id}`);
+    },
+    crash() {
+      const error = new Error('worker exited with code 134');
+      for (const reject of inFlight.splice(0)) reject(error);
+      onCrash(error);
+    },
+  };
+  return provider;
+}
+
+function setup(maxCrashes = 3) {
+  const log: string[] = [];
+  const providers: ReturnType<typeof fakeProvider>[] = [];
+  const crashes: CrashReport[] = [];
+  const statuses: ModelStatus[] = [];
+  let clock = 0;
+  const supervisor = new ModelSupervisor({
+    create: async (onCrash) => {
+      const provider = fakeProvider(providers.length + 1, onCrash, log);
+      providers.push(provider);
+      return provider;
+    },
+    onCrash: (report) => crashes.push(report),
+    onStatus: (status) => statuses.push(status),
+    maxCrashes,
+    now: () => (clock += 1000),
+  });
+  return { supervisor, providers, crashes, statuses, log };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('ModelSupervisor', () => {
+  test('delegates to the running provider', async () => {
+    const { supervisor, statuses } = setup();
+    await supervisor.start();
+    expect(await supervisor.propose(image, { maxProposals: 5 })).toEqual([{ id: 'p1' }]);
+    expect(supervisor.status()).toMatchObject({ backend: 'wasm', modelVersion: 'v1', ready: true });
+    expect(statuses.at(-1)).toMatchObject({ ready: true });
+  });
+
+  test('a crash is reported, the dead worker disposed and a new one started', async () => {
+    const { supervisor, providers, crashes, log } = setup();
+    await supervisor.start();
+    const inFlight = supervisor.propose(image, { maxProposals: 0 });
+    await settle(); // the request has reached the worker
+    providers[0].crash();
+    await expect(inFlight).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE', message: expect.stringMatching(/crashed.*restarted/) });
+    expect(crashes).toEqual([{ message: expect.stringMatching(/crashed \(worker exited with code 134\); restarting/), recentCrashes: 1, restarting: true }]);
+    await settle();
+    expect(log).toEqual(['disposed 1']);
+    expect(providers).toHaveLength(2);
+    expect(await supervisor.propose(image, { maxProposals: 5 })).toEqual([{ id: 'p2' }]);
+    expect(supervisor.status().modelVersion).toBe('v2');
+  });
+
+  test('gives up after too many crashes in a row and says so', async () => {
+    const { supervisor, providers, crashes } = setup(2);
+    await supervisor.start();
+    for (let round = 0; round < 3; round++) {
+      providers.at(-1)!.crash();
+      await settle();
+    }
+    expect(crashes.map((report) => report.restarting)).toEqual([true, true, false]);
+    expect(providers).toHaveLength(3);
+    expect(supervisor.status()).toMatchObject({ ready: false, backend: 'none' });
+    expect(supervisor.status().backendNotes[0]).toMatch(/crashed 3 times/);
+    await expect(supervisor.propose(image, { maxProposals: 5 })).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+  });
+
+  test('a provider that fails to load leaves a clear status, not a hang', async () => {
+    const supervisor = new ModelSupervisor({
+      create: async () => {
+        throw new Error('no tfjs backend could be initialised');
+      },
+      onCrash: () => undefined,
+      onStatus: () => undefined,
+    });
+    await supervisor.start();
+    expect(supervisor.status().backendNotes[0]).toMatch(/could not be loaded: no tfjs backend/);
+    await expect(supervisor.propose(image, { maxProposals: 5 })).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+  });
+
+  test('a request queued while the worker dies is refused, not sent to the dead worker', async () => {
+    const { supervisor, providers } = setup();
+    await supervisor.start();
+    const queued = supervisor.propose(image, { maxProposals: 0 });
+    providers[0].crash();
+    await expect(queued).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+  });
+
+  test('after dispose, late crash reports of the old worker are ignored', async () => {
+    const { supervisor, providers, crashes } = setup();
+    await supervisor.start();
+    await supervisor.dispose();
+    providers[0].crash();
+    await settle();
+    expect(crashes).toEqual([]);
+    expect(providers).toHaveLength(1);
+  });
+});
