@@ -1,5 +1,6 @@
 // The list of CLI commands. Each command is a module of its own; add it here.
 import type { CliCommand } from './command';
 import { hostCommand } from './host-command';
+import { evaluateCommand } from './evaluate-command';
 
-export const commands: CliCommand[] = [hostCommand];
+export const commands: CliCommand[] = [hostCommand, evaluateCommand];

@@ -59,6 +59,8 @@ export interface Instance {
   categoryId: number | null;
   /** Version of the model that proposed it; null for manual instances. */
   modelVersion: string | null;
+  /** COCO `iscrowd`: the mask covers a crowd of objects (evaluation ignores matches to it). Absent means false. */
+  isCrowd?: boolean;
 }
 
 export interface Category {

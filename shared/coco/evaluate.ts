@@ -105,7 +105,7 @@ export function evaluateProposals(images: EvaluationImage[], params: ArParams = 
   }
 
   const report: ArReport = {
-    params: structuredCloneParams(params),
+    params: reportParams(params),
     recall_per_iou_all: {},
     counts: {
       images: images.length,
@@ -186,11 +186,12 @@ function meanOfValid(values: number[]): number {
   return valid.length === 0 ? -1 : valid.reduce((sum, value) => sum + value, 0) / valid.length;
 }
 
-function structuredCloneParams(params: ArParams): ArParams {
+/** A copy for the report; thresholds rounded to 1e-10 so 0.8999999999999999 reads 0.9, as in cocoeval-derived files. */
+function reportParams(params: ArParams): ArParams {
   return {
     ...params,
     maxDets: [...params.maxDets],
-    iouThrs: [...params.iouThrs],
+    iouThrs: params.iouThrs.map((threshold) => Math.round(threshold * 1e10) / 1e10),
     areaRng: Object.fromEntries(Object.entries(params.areaRng).map(([k, v]) => [k, [...v]])) as ArParams['areaRng'],
   };
 }
