@@ -1,10 +1,11 @@
 // The headless host: the built renderer over HTTP and the API over WebSocket, for one opened
 // folder, behind one token. Loopback only unless the caller explicitly allows remote clients.
+import { existsSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { ApiError, serializeError } from '../../shared/api/errors';
@@ -109,6 +110,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
           realFolder,
           resolveImageFile: (id) => service.resolveImageFile(id),
         });
+      } else if (rawPath === '/favicon.ico' && !existsSync(join(staticDir, 'favicon.ico'))) {
+        // Browsers ask for it unprompted; an empty answer keeps a 404 out of the page's console.
+        response.statusCode = 204;
+        response.end();
       } else {
         await serveAppFile(request, response, rawPath, { staticDir, pageHeaders: { 'Set-Cookie': tokenCookie(cookieName, token) } });
       }
