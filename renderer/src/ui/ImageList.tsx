@@ -91,7 +91,10 @@ function ImageRow({ record, index }: { record: ImageRecord; index: number }) {
     <>
       <span className={`status-dot ${record.problem ? 'problem' : record.status}`} title={record.problem?.message ?? STATUS_LABEL[record.status]} />
       <span className="image-name">
-        <span className="image-index">{index + 1}</span> {name}
+        <span className="image-title">
+          <span className="image-index">{index + 1}</span>
+          {name}
+        </span>
         <span className="image-meta">
           {record.problem
             ? record.problem.message

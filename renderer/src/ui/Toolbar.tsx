@@ -33,7 +33,7 @@ export function Toolbar() {
       <div className="group">
         {TOOLS.map((entry) => (
           <button key={entry.name} className={tool === entry.name ? 'active' : ''} data-testid={`tool-${entry.name}`} title={`${entry.label} (${entry.key})`} onClick={() => toolbox.setTool(entry.name)}>
-            {entry.label} <kbd>{entry.key}</kbd>
+            {entry.label}
           </button>
         ))}
       </div>
@@ -42,10 +42,10 @@ export function Toolbar() {
           Propose
         </button>
         <button data-testid="accept-all" title="Accept all proposals above the threshold (Shift+A)" onClick={() => acceptAllAboveThreshold(store)}>
-          Accept ≥ threshold
+          Accept all ≥
         </button>
         <label className="slider" title="Score threshold: proposals below it are hidden">
-          Score ≥ <output>{threshold.toFixed(2)}</output>
+          Score <output>{threshold.toFixed(2)}</output>
           <input data-testid="threshold" type="range" min={0} max={1} step={0.01} value={threshold} onChange={(event) => actions.setSession({ scoreThreshold: Number(event.target.value) })} />
         </label>
         <label className="check" title="Show rejected instances (dashed)">
@@ -54,7 +54,7 @@ export function Toolbar() {
       </div>
       <div className="group">
         <label className="slider" title="Douglas-Peucker tolerance (image pixels) for re-simplifying from the mask">
-          Tolerance <output>{tolerance.toFixed(1)}px</output>
+          Tol. <output>{tolerance.toFixed(1)}px</output>
           <input type="range" min={0.5} max={8} step={0.5} value={tolerance} onChange={(event) => actions.setSession({ simplifyTolerance: Number(event.target.value) })} />
         </label>
         <button disabled={!hasSelection} title="Re-simplify the selection from its mask (E)" onClick={() => resimplifySelected(store)}>

@@ -1,0 +1,265 @@
+// The annotation UI end to end: the real headless host (child process) on a temp copy of the
+// sample photos, the built renderer in Debian Chromium, real mouse and keyboard input, and the
+// results checked through the API (what is on disk), not through the page's own state.
+// Steps that need the proposal model skip with the host's reason when no model is loaded.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Instance, ModelStatus } from '../shared/api/types';
+import { parseCocoDataset } from '../shared/coco/validate';
+import { browserSkipReason, collectPageErrors, launchChromium, screenshot } from './support/browser';
+import { connectApi, copyFolderToTemp, removeTempFolder, startHostProcess } from './support/host';
+import type { HostProcess } from './support/host';
+import { repoRoot } from './support/shared-data';
+
+const samplePhotos = resolve(repoRoot, 'resources/sample-photos');
+const rendererBuilt = existsSync(resolve(repoRoot, 'dist/renderer/index.html'));
+const skipReason =
+  browserSkipReason ??
+  (existsSync(samplePhotos) ? null : 'resources/sample-photos is missing') ??
+  (rendererBuilt ? null : 'renderer not built (npx vite build --config renderer/vite.config.ts)');
+
+let folder: string;
+let host: HostProcess;
+let browser: Browser;
+let page: Page;
+let api: Awaited<ReturnType<typeof connectApi>>;
+let model: ModelStatus;
+let pageErrors: string[];
+let imageId: string;
+/** The instance the editing steps work on (a proposal if the model runs, else one drawn by hand). */
+let editedId: string;
+
+interface Camera {
+  x: number;
+  y: number;
+  scale: number;
+}
+
+/** The part of the editor the page exposes as window.maskpilotEditor that these tests read (never write). */
+interface EditorHandle {
+  store: {
+    getState(): {
+      session: { camera: Camera; currentImageId: string | null; selection: { instanceId: string } | null };
+      document: { images: Record<string, { order: string[]; instances: Record<string, Instance> }> };
+    };
+  };
+}
+declare global {
+  interface Window {
+    maskpilotEditor?: EditorHandle;
+  }
+}
+
+/** Where an image pixel is on the page (CSS pixels), from the canvas position and the editor's camera. */
+async function toPage(x: number, y: number): Promise<{ x: number; y: number }> {
+  const box = await page.getByTestId('canvas').boundingBox();
+  const camera = await page.evaluate(() => window.maskpilotEditor!.store.getState().session.camera as Camera);
+  if (!box) throw new Error('canvas not on screen');
+  return { x: box.x + camera.x + x * camera.scale, y: box.y + camera.y + y * camera.scale };
+}
+
+async function cameraScale(): Promise<number> {
+  return page.evaluate(() => window.maskpilotEditor!.store.getState().session.camera.scale);
+}
+
+/** Waits until the UI says the current image is saved, then reads it back from the host. */
+async function savedInstances(): Promise<Instance[]> {
+  await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor({ timeout: 10_000 });
+  return (await api.getAnnotations({ imageId })).instances;
+}
+
+async function savedInstance(id: string): Promise<Instance> {
+  const found = (await savedInstances()).find((instance) => instance.id === id);
+  if (!found) throw new Error(`instance ${id} not saved`);
+  return found;
+}
+
+describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless host', () => {
+  beforeAll(async () => {
+    folder = await copyFolderToTemp(samplePhotos, 'maskpilot-ui-');
+    host = await startHostProcess(folder);
+    api = await connectApi(host.url);
+    model = await api.getModelStatus({});
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    page = await context.newPage();
+    pageErrors = collectPageErrors(page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    api?.close();
+    await host?.stop();
+    if (folder) await removeTempFolder(folder);
+  });
+
+  test('opens the folder: every image listed with its status, the first one on the canvas', async () => {
+    await page.goto(host.url);
+    const items = page.getByTestId('image-list').getByTestId('image-item');
+    await items.first().waitFor();
+    const { total, images } = await api.listImages({ offset: 0, limit: 100 });
+    expect(await items.count()).toBe(total);
+    expect(await items.first().getAttribute('data-image-id')).toBe(images[0].id);
+    imageId = images[0].id;
+    await page.waitForFunction((id) => window.maskpilotEditor?.store.getState().document.images[id] !== undefined, imageId);
+    await expect.poll(() => page.getByTestId('model-status').textContent()).toContain('Model:');
+    await screenshot(page, 'ui-01-opened');
+  });
+
+  test('shows proposals; A accepts one and R rejects one (saved to disk)', async (context) => {
+    if (!model.ready) context.skip(`proposal model not available on the host (backend: ${model.backend}; ${model.backendNotes.join('; ') || 'no notes'})`);
+    let rows = page.getByTestId('instance-row');
+    if ((await rows.count()) === 0) await page.getByTestId('propose').click();
+    await rows.first().waitFor({ timeout: 30_000 });
+    await screenshot(page, 'ui-02-proposals');
+    await page.getByTestId('canvas').focus();
+    const before = await page.evaluate(() => window.maskpilotEditor!.store.getState().session.selection?.instanceId ?? null);
+    await page.keyboard.press('a');
+    const accepted = (await savedInstances()).filter((instance) => instance.status === 'accepted');
+    expect(accepted.length).toBeGreaterThanOrEqual(1);
+    if (before) expect(accepted.map((instance) => instance.id)).toContain(before);
+    await page.keyboard.press('r');
+    const saved = await savedInstances();
+    expect(saved.filter((instance) => instance.status === 'rejected')).toHaveLength(1);
+    editedId = accepted[0].id;
+    rows = page.getByTestId('instance-row');
+    expect(await rows.count()).toBe(saved.length);
+  });
+
+  test('drags a vertex: the saved polygon moves and its mask follows; undo and redo restore each state', async () => {
+    if (!editedId) {
+      // No model: draw an instance by hand so the editing steps still run on real UI input.
+      await page.keyboard.press('d');
+      const corners = [
+        [120, 120],
+        [300, 110],
+        [320, 300],
+        [130, 320],
+      ];
+      for (const [x, y] of corners) {
+        const at = await toPage(x, y);
+        await page.mouse.click(at.x, at.y);
+      }
+      await page.keyboard.press('Enter');
+      const saved = await savedInstances();
+      expect(saved).toHaveLength(1);
+      editedId = saved[0].id;
+      await page.keyboard.press('v');
+    }
+    const original = await savedInstance(editedId);
+    const [vx, vy] = [original.polygons[0][0], original.polygons[0][1]];
+    // Select the instance, then drag its first vertex 40 screen pixels right and 30 down.
+    await page.getByTestId('instance-row').and(page.locator(`[data-instance-id="${editedId}"]`)).click();
+    const start = await toPage(vx, vy);
+    await page.mouse.move(start.x, start.y);
+    await page.mouse.down();
+    for (let step = 1; step <= 10; step++) await page.mouse.move(start.x + 4 * step, start.y + 3 * step);
+    await screenshot(page, 'ui-03-dragging-vertex');
+    await page.mouse.up();
+    const scale = await cameraScale();
+    const moved = await savedInstance(editedId);
+    expect(moved.polygons[0][0]).toBeCloseTo(vx + 40 / scale, 0);
+    expect(moved.polygons[0][1]).toBeCloseTo(vy + 30 / scale, 0);
+    expect(moved.status).toBe('edited');
+    expect(moved.rle.counts).not.toBe(original.rle.counts);
+    expect(moved.polygons[0].slice(2)).toEqual(original.polygons[0].slice(2));
+    await screenshot(page, 'ui-04-vertex-moved');
+
+    await page.keyboard.press('Control+z');
+    const undone = await savedInstance(editedId);
+    expect(undone.polygons).toEqual(original.polygons);
+    expect(undone.rle).toEqual(original.rle);
+    expect(undone.status).toBe(original.status);
+
+    await page.keyboard.press('Control+Shift+z');
+    const redone = await savedInstance(editedId);
+    expect(redone.polygons).toEqual(moved.polygons);
+    expect(redone.rle).toEqual(moved.rle);
+  });
+
+  test('Escape during a drag leaves the document as it was', async () => {
+    const before = await savedInstance(editedId);
+    const at = await toPage(before.polygons[0][2], before.polygons[0][3]);
+    await page.mouse.move(at.x, at.y);
+    await page.mouse.down();
+    for (let step = 1; step <= 5; step++) await page.mouse.move(at.x + 10 * step, at.y);
+    await page.keyboard.press('Escape');
+    await page.mouse.up();
+    const after = await page.evaluate(
+      ([image, id]) => window.maskpilotEditor!.store.getState().document.images[image].instances[id].polygons,
+      [imageId, editedId] as const,
+    );
+    expect(after).toEqual(before.polygons);
+  });
+
+  test('click-to-segment adds an editable instance at the clicked object', async (context) => {
+    if (!model.ready) context.skip(`proposal model not available on the host (backend: ${model.backend}); click-to-segment needs it`);
+    const count = (await savedInstances()).length;
+    const { width, height } = await api.getAnnotations({ imageId });
+    await page.keyboard.press('s');
+    const at = await toPage(width / 2, height / 2);
+    await page.mouse.click(at.x, at.y);
+    await expect.poll(async () => (await savedInstances()).length, { timeout: 15_000 }).toBe(count + 1);
+    const added = (await savedInstances()).find((instance) => instance.source === 'click');
+    expect(added?.polygons.length).toBeGreaterThan(0);
+    await screenshot(page, 'ui-05-click-to-segment');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('v');
+  });
+
+  test('creates a category and assigns it with its number key', async () => {
+    await page.getByTestId('new-category-name').fill('astronaut');
+    await page.getByTestId('new-category-name').press('Enter');
+    await page.getByTestId('category-row').first().waitFor();
+    const categories = await api.listCategories({});
+    const category = categories.find((candidate) => candidate.name === 'astronaut');
+    expect(category).toBeDefined();
+    const index = categories.sort((a, b) => a.id - b.id).findIndex((candidate) => candidate.id === category!.id);
+    await page.getByTestId('instance-row').and(page.locator(`[data-instance-id="${editedId}"]`)).click();
+    await page.getByTestId('canvas').focus();
+    await page.keyboard.press(String(index + 1));
+    await expect.poll(async () => (await savedInstance(editedId)).categoryId).toBe(category!.id);
+    await screenshot(page, 'ui-06-category-assigned');
+  });
+
+  test('reopening the page restores the saved state exactly', async () => {
+    const saved = await savedInstances();
+    await page.reload();
+    await page.waitForFunction((id) => window.maskpilotEditor?.store.getState().document.images[id] !== undefined, imageId);
+    const shown = await page.evaluate((id) => {
+      const doc = window.maskpilotEditor!.store.getState().document.images[id];
+      return doc.order.map((instanceId) => doc.instances[instanceId]);
+    }, imageId);
+    expect(shown).toEqual(saved);
+    expect(await page.getByTestId('instance-row').count()).toBe(saved.filter((instance) => instance.status !== 'rejected').length);
+  });
+
+  test('exports COCO from the UI; the download is a valid dataset with the accepted instance', async (context) => {
+    const probe = await api.exportCoco({ onlyAccepted: true }).catch((error: Error) => error);
+    if (probe instanceof Error && /not wired yet/.test(probe.message)) context.skip(`the host's COCO export is not implemented yet: ${probe.message}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-coco').click()]);
+    const path = await download.path();
+    const dataset = parseCocoDataset(JSON.parse(await readFile(path, 'utf8')));
+    const image = dataset.images.find((candidate) => candidate.file_name === imageId);
+    expect(image).toBeDefined();
+    const annotations = dataset.annotations.filter((annotation) => annotation.image_id === image!.id);
+    expect(annotations.length).toBeGreaterThanOrEqual(1);
+    const category = dataset.categories.find((candidate) => candidate.name === 'astronaut');
+    expect(annotations.map((annotation) => annotation.category_id)).toContain(category?.id);
+    await screenshot(page, 'ui-07-exported');
+  });
+
+  test('next image with N; the list shows the first image as done', async () => {
+    await page.getByTestId('canvas').focus();
+    await page.keyboard.press('n');
+    const second = (await api.listImages({ offset: 1, limit: 1 })).images[0].id;
+    await page.waitForFunction((id) => window.maskpilotEditor?.store.getState().session.currentImageId === id, second);
+    const firstRow = page.locator(`[data-testid="image-item"][data-image-id="${imageId}"]`);
+    await expect.poll(() => firstRow.getAttribute('data-status')).toBe('done');
+    await screenshot(page, 'ui-08-next-image');
+    expect(pageErrors.filter((error) => !/favicon|404/.test(error))).toEqual([]);
+  });
+});
