@@ -2,5 +2,10 @@
 import type { CliCommand } from './command';
 import { hostCommand } from './host-command';
 import { evaluateCommand } from './evaluate-command';
+import { trainCommand } from './train-command';
 
-export const commands: CliCommand[] = [hostCommand, evaluateCommand];
+export const commands: CliCommand[] = [
+  hostCommand,
+  evaluateCommand,
+  trainCommand,
+];

@@ -1,0 +1,130 @@
+// Trains the bundled default DeepMask heads on ../shared/datasets/coco128 and writes them to
+// resources/models/deepmask/ (heads.bin + heads.json with the version in its meta, training.json,
+// MODEL_CARD.md). Run niced, in the background, e.g.
+//   nohup nice -n 10 npx tsx scripts/train-default.ts --steps 3000 --max-minutes 30 > /tmp/train.log 2>&1 &
+// Options: --steps N (default 3000), --max-minutes M (stop early, keeping what was learnt), --resume,
+// --version NAME (default deepmask-coco128-v1), --out DIR, --seed S, --batch B, --lr X, --max-view-side PX.
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { selectBackend } from '../electron/model/backend';
+import { createHeads } from '../electron/model/heads';
+import { WindowSampler } from '../electron/model/sampler/sampler';
+import { TRUNK_FEATURE_NODE, loadTrunk } from '../electron/model/trunk';
+import { readCocoFile, trainingDatasetFromCoco } from '../electron/model/training/dataset';
+import { FeatureCache } from '../electron/model/training/features';
+import { writeModelCard, type ArResults, type TrainingFacts } from '../electron/model/training/model-card';
+import { trainHeads } from '../electron/model/training/trainer';
+import { trunkFeatureComputer } from '../electron/model/training/view-pixels';
+import { datasetsDir, repoRoot } from '../test/support/shared-data';
+
+const { values } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '3000' },
+    'max-minutes': { type: 'string' },
+    resume: { type: 'boolean', default: false },
+    version: { type: 'string', default: 'deepmask-coco128-v1' },
+    out: { type: 'string', default: join(repoRoot, 'resources/models/deepmask') },
+    seed: { type: 'string', default: '1' },
+    batch: { type: 'string', default: '32' },
+    lr: { type: 'string', default: '0.001' },
+    'max-view-side': { type: 'string', default: '1024' },
+    'work-dir': { type: 'string', default: join(tmpdir(), 'maskpilot-train-default') },
+  },
+});
+
+const steps = Number(values.steps);
+const batchSize = Number(values.batch);
+const learningRate = Number(values.lr);
+const seed = Number(values.seed);
+const maxViewSide = Number(values['max-view-side']);
+const outDir = resolve(values.out);
+const workDir = resolve(values['work-dir']);
+const log = (line: string): void => void process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+const datasetDir = join(datasetsDir, 'coco128');
+const selection = await selectBackend();
+log(`backend ${selection.backend}${selection.notes.length ? ` (${selection.notes.join('; ')})` : ''}`);
+const trunk = await loadTrunk();
+const dataset = trainingDatasetFromCoco(await readCocoFile(join(datasetDir, 'annotations.json')), join(datasetDir, 'images'));
+const sampler = new WindowSampler(dataset.samplerImages, { maxViewSide, flip: true, seed });
+const views = dataset.samplerImages.reduce((sum, _, index) => sum + sampler.views(index).length, 0);
+log(`coco128: ${dataset.files.length} images, ${dataset.objectCount} objects, ${sampler.positiveObjectCount} usable as positives, ${views} views`);
+const features = new FeatureCache(trunkFeatureComputer(trunk, dataset.files), {
+  maxBytes: 1.5e9,
+  diskDir: join(workDir, `features-${TRUNK_FEATURE_NODE.replace(/\W+/g, '_')}-${maxViewSide}`),
+  imageKey: (index) => dataset.files[index].path.split('/').at(-1) as string,
+});
+
+const controller = new AbortController();
+process.on('SIGINT', () => controller.abort());
+process.on('SIGTERM', () => controller.abort());
+const featureStarted = performance.now();
+let featureSeconds = 0;
+if (values['max-minutes']) setTimeout(() => controller.abort(), Number(values['max-minutes']) * 60_000).unref();
+
+const heads = createHeads({ channels: trunk.channels }, seed);
+const result = await trainHeads(
+  heads,
+  { sampler, features, mask: (imageIndex, objectIndex) => dataset.mask(imageIndex, objectIndex) },
+  {
+    steps,
+    batchSize,
+    learningRate,
+    checkpointDir: join(workDir, 'checkpoints'),
+    checkpointEvery: 250,
+    resume: values.resume,
+    signal: controller.signal,
+    progressEvery: 25,
+    onProgress: (event) => {
+      if (event.phase === 'features') {
+        featureSeconds = (performance.now() - featureStarted) / 1000;
+        if (event.done % 100 === 0 || event.done === event.total) log(`features ${event.done}/${event.total} (${featureSeconds.toFixed(0)} s)`);
+      } else if (event.phase === 'training') {
+        log(
+          `step ${event.step}/${event.totalSteps}  mask ${event.maskLoss.toFixed(4)}  score ${event.scoreLoss.toFixed(4)}  ${event.samplesPerSecond.toFixed(0)} samples/s  ETA ${(event.etaSeconds / 60).toFixed(1)} min`,
+        );
+      } else log(`checkpoint at step ${event.step}`);
+    },
+  },
+);
+log(`${result.cancelled ? 'stopped early' : 'finished'} at step ${result.steps} (${(result.trainingSeconds / 60).toFixed(1)} min of training)`);
+
+const tail = (branch: 'mask' | 'score'): number => {
+  const losses = result.history.filter((record) => record.branch === branch).slice(-50).map((record) => record.loss);
+  return losses.reduce((sum, value) => sum + value, 0) / Math.max(1, losses.length);
+};
+await heads.save(outDir, {
+  version: values.version,
+  trainedOn: 'coco128 (../shared/datasets/coco128, all 128 images)',
+  steps: result.steps,
+  trunkNode: TRUNK_FEATURE_NODE,
+  createdAt: new Date().toISOString(),
+});
+const facts: TrainingFacts = {
+  version: values.version,
+  dataset: { name: 'coco128', images: dataset.files.length, objects: dataset.objectCount, positiveObjects: sampler.positiveObjectCount, views },
+  trunk: { source: '@vladmandic/human models/centernet (MB3-CenterNet, COCO)', node: TRUNK_FEATURE_NODE, channels: trunk.channels },
+  heads: { ...heads.config },
+  hyperParameters: { batchSize, learningRate, optimizer: 'Adam(0.9, 0.999, 1e-8)', maxViewSide, flip: true, seed, lambda: '1/32' },
+  steps: result.steps,
+  trainingSeconds: result.trainingSeconds,
+  featureSeconds,
+  backend: selection.backend,
+  finalLosses: { mask: tail('mask'), score: tail('score') },
+  machine: `${cpus().length} x ${cpus()[0]?.model ?? 'CPU'}`,
+  finishedAt: new Date().toISOString(),
+  weightsBytes: (await stat(join(outDir, 'heads.bin'))).size,
+};
+await writeFile(join(outDir, 'training.json'), `${JSON.stringify(facts, null, 2)}\n`);
+let ar: ArResults | null = null;
+try {
+  ar = JSON.parse(await readFile(join(repoRoot, 'bench/results/proposals-ar.json'), 'utf8')) as ArResults;
+} catch {
+  ar = null;
+}
+await writeModelCard(outDir, facts, ar);
+log(`saved ${values.version} to ${outDir}`);
+heads.dispose();
+trunk.dispose();
