@@ -6,7 +6,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { ImageId } from '../../../shared/api/types';
-import { compareNaturalPaths } from './natural-sort';
+import { sortByNaturalPath } from './natural-sort';
 
 export const SIDECAR_DIR_NAME = '.maskpilot';
 
@@ -65,8 +65,7 @@ export async function scanFolder(folder: string): Promise<ScanResult> {
       }
     }
   }
-  images.sort((a, b) => compareNaturalPaths(a.id, b.id));
-  return { images, skippedLinks };
+  return { images: sortByNaturalPath(images, (image) => image.id), skippedLinks };
 }
 
 async function classifyLink(root: string, linkPath: string): Promise<'file' | 'broken' | 'skip'> {

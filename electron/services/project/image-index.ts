@@ -6,7 +6,7 @@ import type { ImageId, ImageProblem, ImageStatus } from '../../../shared/api/typ
 import type { ScannedImage } from './folder-scan';
 import { isPlainObject } from './validate';
 
-const INDEX_CACHE_VERSION = 1;
+const INDEX_CACHE_VERSION = 2;
 
 /** Identity of a file's content as far as caching goes: bytes and modification time (ms). */
 export interface FileStamp {
@@ -41,27 +41,34 @@ export function sameStamp(a: FileStamp | undefined, b: FileStamp | undefined): b
   return a !== undefined && b !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
-function readStamp(value: unknown): FileStamp | undefined {
-  if (!isPlainObject(value) || typeof value.size !== 'number' || typeof value.mtimeMs !== 'number') return undefined;
-  return { size: value.size, mtimeMs: value.mtimeMs };
-}
+// Cache entries are compact tuples (10,000 images -> ~0.6 MB): [fileSize, fileMtimeMs, probe, sidecar?]
+// with probe = [width, height] or [problemCode, message], sidecar = [size, mtimeMs, status,
+// instanceCount, proposedCount, revision]. Anything malformed is ignored (it is only a cache).
+type CachedProbe = [number, number] | [string, string];
+type CachedSidecar = [number, number, ImageStatus, number, number, number];
+type CachedEntry = [number, number, CachedProbe | null, CachedSidecar | null];
+
+const PROBLEM_CODES: ReadonlySet<string> = new Set(['EMPTY_FILE', 'NOT_AN_IMAGE', 'TRUNCATED', 'TOO_LARGE', 'UNREADABLE', 'BROKEN_LINK', 'DECODE_FAILED']);
 
 function readProbe(value: unknown): ProbeFacts | undefined {
-  if (!isPlainObject(value)) return undefined;
-  if (typeof value.width === 'number' && typeof value.height === 'number') return { width: value.width, height: value.height };
-  const problem = value.problem;
-  if (isPlainObject(problem) && typeof problem.code === 'string' && typeof problem.message === 'string') {
-    return { problem: { code: problem.code as ImageProblem['code'], message: problem.message } };
+  if (!Array.isArray(value) || value.length !== 2) return undefined;
+  const [first, second] = value as unknown[];
+  if (typeof first === 'number' && typeof second === 'number') return { width: first, height: second };
+  if (typeof first === 'string' && PROBLEM_CODES.has(first) && typeof second === 'string') {
+    return { problem: { code: first as ImageProblem['code'], message: second } };
   }
   return undefined;
 }
 
-function readSummary(value: unknown): SidecarSummary | undefined {
-  if (!isPlainObject(value)) return undefined;
-  const { status, instanceCount, proposedCount, revision } = value;
+function readSidecar(value: unknown): { stamp: FileStamp; summary: SidecarSummary } | undefined {
+  if (!Array.isArray(value) || value.length !== 6) return undefined;
+  const [size, mtimeMs, status, instanceCount, proposedCount, revision] = value as unknown[];
   if (status !== 'unvisited' && status !== 'inProgress' && status !== 'done') return undefined;
-  if (typeof instanceCount !== 'number' || typeof proposedCount !== 'number' || typeof revision !== 'number') return undefined;
-  return { status, instanceCount, proposedCount, revision };
+  if (![size, mtimeMs, instanceCount, proposedCount, revision].every((item) => typeof item === 'number')) return undefined;
+  return {
+    stamp: { size: size as number, mtimeMs: mtimeMs as number },
+    summary: { status, instanceCount: instanceCount as number, proposedCount: proposedCount as number, revision: revision as number },
+  };
 }
 
 export class ImageIndex {
@@ -104,27 +111,36 @@ export class ImageIndex {
     if (!isPlainObject(cache) || cache.version !== INDEX_CACHE_VERSION || !isPlainObject(cache.images)) return;
     for (const [id, value] of Object.entries(cache.images)) {
       const entry = this.byId.get(id);
-      if (!entry || !isPlainObject(value)) continue;
-      const probedFile = readStamp(value.probedFile);
-      const probe = readProbe(value.probe);
-      if (probedFile && probe) Object.assign(entry, { probedFile, probe });
-      const sidecarFile = readStamp(value.sidecarFile);
-      const summary = readSummary(value.summary);
-      if (sidecarFile && summary) Object.assign(entry, { sidecarFile, summary });
+      if (!entry || !Array.isArray(value) || value.length !== 4) continue;
+      const [size, mtimeMs, probeValue, sidecarValue] = value as unknown[];
+      const probe = readProbe(probeValue);
+      if (typeof size === 'number' && typeof mtimeMs === 'number' && probe) {
+        entry.probedFile = { size, mtimeMs };
+        entry.probe = probe;
+      }
+      const sidecar = readSidecar(sidecarValue);
+      if (sidecar) {
+        entry.sidecarFile = sidecar.stamp;
+        entry.summary = sidecar.summary;
+      }
     }
   }
 
   /** The cache file's content; only entries that know something are written. */
   toCache(): unknown {
-    const images: Record<string, unknown> = {};
+    const images: Record<string, CachedEntry> = {};
     for (const entry of this.order) {
-      if (!entry.probe && !entry.summary) continue;
-      images[entry.id] = {
-        probedFile: entry.probedFile,
-        probe: entry.probe,
-        sidecarFile: entry.sidecarFile,
-        summary: entry.summary,
-      };
+      const probe: CachedProbe | null = !entry.probe || !entry.probedFile
+        ? null
+        : 'problem' in entry.probe
+          ? [entry.probe.problem.code, entry.probe.problem.message]
+          : [entry.probe.width, entry.probe.height];
+      const sidecar: CachedSidecar | null =
+        entry.summary && entry.sidecarFile
+          ? [entry.sidecarFile.size, entry.sidecarFile.mtimeMs, entry.summary.status, entry.summary.instanceCount, entry.summary.proposedCount, entry.summary.revision]
+          : null;
+      if (!probe && !sidecar) continue;
+      images[entry.id] = [entry.probedFile?.size ?? -1, entry.probedFile?.mtimeMs ?? -1, probe, sidecar];
     }
     this.dirty = false;
     return { version: INDEX_CACHE_VERSION, images };
