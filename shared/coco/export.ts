@@ -92,7 +92,9 @@ function assignAnnotationIds(instances: Instance[]): Map<Instance, number> {
       used.add(id);
     }
   }
-  let next = Math.max(0, ...used) + 1;
+  // No Math.max(...used): spreading 100,000+ ids overflows the engine's argument limit.
+  let next = 1;
+  for (const id of used) if (id >= next) next = id + 1;
   for (const instance of instances) {
     if (!ids.has(instance)) ids.set(instance, next++);
   }
