@@ -2,7 +2,7 @@
 // the built UI in Debian Chromium, an annotation saved through the WebSocket API, a SIGKILL, a
 // restart, and the annotation still there (on disk and through the API, for Node and the page).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -13,7 +13,7 @@ import type { Instance } from '../shared/api/types';
 import { polygonsToRle } from '../shared/geometry/polygon-raster';
 import { toCocoRle } from '../shared/geometry/rle-string';
 import { browserSkipReason, collectPageErrors, launchChromium, screenshot } from './support/browser';
-import { connectApi, copyFolderToTemp, removeTempFolder, startHostProcess } from './support/host';
+import { connectApi, copyFolderToTemp, rawRequest, removeTempFolder, startHostProcess, traversalPaths } from './support/host';
 import type { HostProcess } from './support/host';
 import { repoRoot } from './support/shared-data';
 
@@ -204,6 +204,38 @@ describe('headless host end to end', () => {
     const error = await startHostProcess(folder, { args: ['--bind', '0.0.0.0'], startTimeoutMs: 60_000 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toContain('--allow-remote');
+  });
+
+  test('traversal attempts and symlinks out of the folder are refused by the running host', async () => {
+    const outside = resolve(folder, '..');
+    const secretName = 'secret-outside.txt';
+    const secret = 'SECRET-OUTSIDE-THE-OPENED-FOLDER';
+    await writeFile(join(outside, secretName), secret);
+    await mkdir(join(outside, 'elsewhere'), { recursive: true });
+    await copyFile(join(folder, imageNames[0]), join(outside, 'elsewhere', 'outside.jpg'));
+    await symlink(join(outside, secretName), join(folder, 'escape.jpg'));
+    await symlink(join(outside, 'elsewhere'), join(folder, 'linked'));
+    await host.restart(); // the new scan sees the links
+
+    const probes = [
+      ...traversalPaths(secretName, join(outside, secretName)),
+      '/images/escape.jpg',
+      '/images/escape.jpg?maxSide=16',
+      '/images/linked/outside.jpg',
+      '/images/linked/outside.jpg?maxSide=16',
+    ];
+    for (const path of probes) {
+      const response = await rawRequest(host.origin, `${path}${path.includes('?') ? '&' : '?'}token=${host.token}`);
+      expect([400, 403, 404], `${path} answered ${response.status}`).toContain(response.status);
+      expect(response.body.toString('latin1')).not.toContain(secret);
+      expect(String(response.headers['content-type'])).not.toMatch(/^image\//);
+    }
+    // The same probes without a token learn nothing either: 401 before any path is looked at.
+    for (const path of probes) expect((await rawRequest(host.origin, path)).status).toBe(401);
+    // And the real photos are still served.
+    const photo = await rawRequest(host.origin, `/images/${encodeURIComponent(imageNames[0])}?maxSide=32&token=${host.token}`);
+    expect(photo.status).toBe(200);
+    expect(String(photo.headers['content-type'])).toMatch(/^image\//);
   });
 
   test('with --allow-remote the CLI binds and prints a warning', async () => {

@@ -30,9 +30,9 @@ export const hostCommand: CliCommand = {
   summary: 'serve the UI and API for a folder to a browser (headless host)',
   usage: USAGE,
   async run(argv) {
-    let parsed: ReturnType<typeof parse>;
+    let parsed: HostArguments;
     try {
-      parsed = parse(argv);
+      parsed = parseHostArguments(argv);
     } catch (error) {
       process.stderr.write(`maskpilot host: ${(error as Error).message}\n\n${USAGE}\n`);
       return 2;
@@ -68,7 +68,18 @@ export const hostCommand: CliCommand = {
   },
 };
 
-function parse(argv: string[]) {
+export interface HostArguments {
+  folder: string;
+  port: number;
+  bind: string;
+  allowRemote: boolean;
+  token: string | undefined;
+  noModel: boolean;
+  open: boolean;
+}
+
+/** Parses `host` arguments; throws a one-line message for the usage error. */
+export function parseHostArguments(argv: string[]): HostArguments {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

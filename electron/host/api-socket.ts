@@ -16,6 +16,8 @@ export interface ApiSocketOptions {
   maxMessageBytes: number;
   /** A client whose unsent backlog exceeds this (bytes) is dropped; it reconnects and refetches. */
   maxBufferedBytes: number;
+  /** Requests one client may have running at once; further frames wait unread (TCP backpressure). */
+  maxInFlightPerClient: number;
   /** Seconds between pings; a client that misses one is dropped. */
   heartbeatSeconds: number;
   onInternalError(method: string, error: unknown): void;
@@ -55,6 +57,21 @@ export function createApiSocketServer(options: ApiSocketOptions): ApiSocketServe
 
   server.on('connection', (client: WebSocket) => {
     alive.add(client);
+    let inFlight = 0;
+    // Frames already read when the limit is hit wait here; pausing the socket stops further reads,
+    // so this queue holds at most what one read delivered.
+    const waiting: string[] = [];
+    const run = (text: string) => {
+      inFlight += 1;
+      void dispatchRequest(options.service, text, { onInternalError: options.onInternalError }).then((outcome) => {
+        inFlight -= 1;
+        if (outcome.kind === 'reply') send(client, outcome.text);
+        else client.close(1008, `protocol violation: ${outcome.reason}`);
+        const next = waiting.shift();
+        if (next !== undefined) run(next);
+        else if (client.isPaused) client.resume();
+      });
+    };
     client.on('pong', () => alive.add(client));
     client.on('message', (data: RawData, isBinary: boolean) => {
       if (isBinary) {
@@ -62,10 +79,12 @@ export function createApiSocketServer(options: ApiSocketOptions): ApiSocketServe
         return;
       }
       const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-      void dispatchRequest(options.service, text, { onInternalError: options.onInternalError }).then((outcome) => {
-        if (outcome.kind === 'reply') send(client, outcome.text);
-        else client.close(1008, `protocol violation: ${outcome.reason}`);
-      });
+      if (inFlight < options.maxInFlightPerClient) {
+        run(text);
+        return;
+      }
+      waiting.push(text);
+      if (!client.isPaused) client.pause();
     });
     client.on('error', () => client.terminate());
   });

@@ -1,7 +1,5 @@
 // The host in-process against a fake service: routes, token checks, traversal refusals, images,
 // the WebSocket API and events. The real service and a real child process are covered in test/.
-import { request as httpRequest } from 'node:http';
-import type { IncomingHttpHeaders } from 'node:http';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +7,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { ApiError } from '../../shared/api/errors';
-import { connectApi } from '../../test/support/host';
+import { connectApi, rawRequest } from '../../test/support/host';
+import type { RawResponse } from '../../test/support/host';
 import { startHost } from './start-host';
 import type { RunningHost } from './start-host';
 import { createFakeService } from './test-fake-service';
@@ -23,23 +22,8 @@ let staticDir: string;
 let service: FakeService;
 let host: RunningHost;
 
-interface RawResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-/** A request with the path sent byte for byte (fetch would normalise '..' and '%2e%2e' away). */
 function get(rawPath: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: host.port, path: rawPath, method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return rawRequest(`http://127.0.0.1:${host.port}`, rawPath, { headers, method });
 }
 
 const withToken = (path: string) => `${path}${path.includes('?') ? '&' : '?'}token=${host.token}`;
@@ -58,12 +42,15 @@ beforeAll(async () => {
   await sharp({ create: { width: 300, height: 200, channels: 4, background: { r: 0, g: 0, b: 255, alpha: 0.5 } } })
     .png()
     .toFile(join(folder, 'alpha.png'));
+  await sharp({ create: { width: 30, height: 10, channels: 3, background: '#00ff00' } })
+    .tiff()
+    .toFile(join(folder, 'scan.tif'));
   await writeFile(join(base, 'secret.txt'), SECRET);
   await symlink(join(base, 'secret.txt'), join(folder, 'escape.jpg'));
   await writeFile(join(staticDir, 'index.html'), '<!doctype html><title>MaskPilot</title><script type="module" src="./assets/app.js"></script>');
   await writeFile(join(staticDir, 'assets', 'app.js'), 'console.log("app");');
   // The fake lists the escaping symlink as an image: the host must refuse it even if a service would not.
-  service = createFakeService(folder, ['street/rotated cat.jpg', 'alpha.png', 'escape.jpg']);
+  service = createFakeService(folder, ['street/rotated cat.jpg', 'alpha.png', 'scan.tif', 'escape.jpg']);
   host = await startHost({ folder, service, staticDir, token: 'test-token-0123456789abcdef' });
 });
 
@@ -203,6 +190,14 @@ describe('images', () => {
     expect(original.headers.etag).not.toBe(small.headers.etag);
   });
 
+  test('a format browsers cannot show (TIFF) is converted, even without maxSide', async () => {
+    const response = await get(withToken('/images/scan.tif'));
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('image/jpeg');
+    const meta = await sharp(response.body).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 30, 10]);
+  });
+
   test.each(['0', '-5', '1.5', 'abc', '99999'])('maxSide=%s is a 400', async (value) => {
     expect((await get(withToken(`/images/alpha.png?maxSide=${value}`))).status).toBe(400);
   });
@@ -243,7 +238,7 @@ describe('WebSocket API', () => {
     try {
       const seen: string[] = [];
       second.on('onDidChangeAnnotations', (payload) => seen.push(`${payload.imageId}@${payload.revision}`));
-      expect(await first.getProject({})).toMatchObject({ name: 'fake', imageCount: 3 });
+      expect(await first.getProject({})).toMatchObject({ name: 'fake', imageCount: 4 });
       const { revision } = await first.saveAnnotations({ imageId: 'alpha.png', instances: [] });
       await expect.poll(() => seen).toEqual([`alpha.png@${revision}`]);
       const error = await first.getImage({ imageId: 'missing.jpg' }).catch((caught: unknown) => caught);
@@ -266,6 +261,40 @@ describe('WebSocket API', () => {
       client.close();
     } finally {
       await small.close();
+    }
+  });
+
+  test('one client cannot pile up unbounded work: at most 32 of its calls run at once, all finish', async () => {
+    const slow = createFakeService(folder, ['alpha.png']);
+    let running = 0;
+    let peak = 0;
+    const gates: (() => void)[] = [];
+    slow.getModelStatus = async () => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await new Promise<void>((release) => gates.push(release));
+      running -= 1;
+      return { backend: 'none', backendNotes: [], modelVersion: null, lastLatencyMs: null, ready: false };
+    };
+    const limited = await startHost({ folder, service: slow, staticDir });
+    const client = await connectApi(limited.url);
+    try {
+      const calls = Array.from({ length: 100 }, () => client.getModelStatus({}));
+      const settled = Promise.allSettled(calls);
+      await expect.poll(() => running).toBe(32);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(running).toBe(32);
+      // Release in waves; paused frames are read again as replies go out.
+      while (gates.length > 0 || running > 0) {
+        for (const release of gates.splice(0)) release();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const outcomes = await settled;
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(100);
+      expect(peak).toBe(32);
+    } finally {
+      client.close();
+      await limited.close();
     }
   });
 
@@ -303,15 +332,7 @@ describe('binding and lifecycle', () => {
   test('without a built renderer the page explains how to build it', async () => {
     const bare = await startHost({ folder, service, staticDir: join(base, 'not-built') });
     try {
-      const response = await new Promise<RawResponse>((resolve, reject) => {
-        httpRequest({ host: '127.0.0.1', port: bare.port, path: `/?token=${bare.token}` }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        })
-          .on('error', reject)
-          .end();
-      });
+      const response = await rawRequest(`http://127.0.0.1:${bare.port}`, `/?token=${bare.token}`);
       expect(response.status).toBe(503);
       expect(response.body.toString()).toContain('npm run build');
     } finally {

@@ -75,6 +75,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     service,
     maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
     maxBufferedBytes: 32 * 1024 * 1024,
+    maxInFlightPerClient: 32,
     heartbeatSeconds: 30,
     onInternalError: (method, error) => log(`internal error in ${method}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
@@ -141,7 +142,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     if (authorizeRequest(request, target.url, token, cookieName) === null) return refuse(401, 'Unauthorized');
     // A page on another site may not drive the API with this browser's cookie (cross-site WebSocket hijacking).
     const origin = request.headers.origin;
-    if (origin !== undefined && origin !== `http://${request.headers.host ?? ''}`) return refuse(403, 'Forbidden');
+    if (origin !== undefined && origin !== `http://${request.headers.host ?? ''}` && origin !== `https://${request.headers.host ?? ''}`) {
+      return refuse(403, 'Forbidden');
+    }
     sockets.accept(request, socket, head);
   });
   server.on('clientError', (_error, socket) => socket.destroy());

@@ -2,6 +2,8 @@
 // mid-flight), copy a photo folder to a temp dir, and talk to its API from Node over WebSocket.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -166,4 +168,60 @@ export async function connectApi(pageUrl: string): Promise<RpcClient & { socket:
     close: () => socket.close(),
   };
   return Object.assign(createRpcClient(transport), { socket });
+}
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/**
+ * One HTTP request with the path sent byte for byte. fetch() would normalise '..' and '%2e%2e'
+ * away before sending, which would hide exactly what traversal tests need to send.
+ */
+export function rawRequest(origin: string, rawPath: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolveResponse, rejectResponse) => {
+    const request = httpRequest({ host: hostname, port: Number(port), path: rawPath, method: options.method ?? 'GET', headers: options.headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolveResponse({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+    });
+    request.on('error', rejectResponse);
+    request.end();
+  });
+}
+
+/**
+ * Request targets that try to leave the folder: '..' plain, percent-encoded, double-encoded,
+ * with encoded slashes, backslashes and Windows paths, absolute paths and NUL bytes. `name` is a
+ * file that exists one level above the folder (e.g. a secret planted by the test).
+ */
+export function traversalPaths(name: string, absoluteOutside: string): string[] {
+  const encodedName = encodeURIComponent(name);
+  return [
+    `/images/../${encodedName}`,
+    `/images/%2e%2e/${encodedName}`,
+    `/images/%2E%2E/${encodedName}`,
+    `/images/.%2e/${encodedName}`,
+    `/images/..%2f${encodedName}`,
+    `/images/%2e%2e%2f${encodedName}`,
+    `/images/%252e%252e/${encodedName}`,
+    `/images/%252e%252e%252f${encodedName}`,
+    `/images/..%5c${encodedName}`,
+    `/images/..\\${encodedName}`,
+    `/images/%c0%ae%c0%ae/${encodedName}`,
+    `/images/${encodeURIComponent(absoluteOutside)}`,
+    `/images/${absoluteOutside}`,
+    `/images//${absoluteOutside}`,
+    '/images/C:%5cWindows%5cwin.ini',
+    '/images/C:/Windows/win.ini',
+    `/images/${encodedName}%00.jpg`,
+    `/../${encodedName}`,
+    `/%2e%2e/${encodedName}`,
+    `/assets/../../${encodedName}`,
+    `/assets/%2e%2e/%2e%2e/${encodedName}`,
+    `/${encodeURIComponent(absoluteOutside)}`,
+  ];
 }
