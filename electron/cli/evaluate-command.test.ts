@@ -53,6 +53,9 @@ describe.each(SETS)('maskpilot evaluate on the %s reference vectors', (set) => {
     expect(report.counts).toEqual(expected.counts);
     expect(report.params).toEqual(expected.params);
     expect(stdout).toContain(`Report written to ${out}`);
+    // The per-threshold table: one row per maxDets, recall at 0.50 first.
+    const recall = (expected.recall_per_iou_all as Record<string, number[]>)['100'];
+    expect(stdout).toMatch(new RegExp(`\\n100 +${recall[0].toFixed(3)} +${recall[1].toFixed(3)} `));
   });
 });
 

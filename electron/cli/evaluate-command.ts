@@ -91,12 +91,19 @@ export function formatReport(report: ArReport): string {
   };
   const lines = [
     `Average recall, class-agnostic, IoU ${range}`,
-    `${counts.images} images, ${counts.gt} ground-truth instances (${counts.crowd} crowd, ignored), ${counts.proposals} proposals`,
+    `${counts.images} images, ${counts.gt} ground-truth instances${counts.crowd > 0 ? ` (${counts.crowd} crowd regions, ignored)` : ''}, ${counts.proposals} proposals`,
     '',
     `${'metric'.padEnd(16)}${'areas'.padEnd(26)}value`,
     ...rows.map(([key, area]) => {
       const value = report[key as `AR@${number}`];
       return `${key.padEnd(16)}${areaLabel(area).padEnd(26)}${value === -1 ? '  n/a (no ground truth)' : value.toFixed(4)}`;
+    }),
+    '',
+    'Recall per IoU threshold, all areas:',
+    `${'proposals'.padEnd(11)}${thresholds.map((threshold) => threshold.toFixed(2).padStart(7)).join('')}`,
+    ...params.maxDets.map((limit) => {
+      const recalls = report.recall_per_iou_all[String(limit)] ?? [];
+      return `${String(limit).padEnd(11)}${recalls.map((recall) => (recall === -1 ? 'n/a' : recall.toFixed(3)).padStart(7)).join('')}`;
     }),
   ];
   return lines.join('\n');

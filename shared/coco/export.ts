@@ -110,7 +110,15 @@ function maskOf(instance: Instance, image: ProjectImageContent): Rle {
       { image: image.fileName, instance: instance.id },
     );
   }
-  return fromCocoRle(instance.rle);
+  try {
+    return fromCocoRle(instance.rle);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    throw new ApiError('INVALID_ARGUMENT', `image '${image.fileName}', instance '${instance.id}': ${error.message}`, {
+      image: image.fileName,
+      instance: instance.id,
+    });
+  }
 }
 
 function chooseSegmentation(instance: Instance, mask: Rle, tolerance: number): CocoSegmentation {

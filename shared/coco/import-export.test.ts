@@ -135,6 +135,9 @@ describe('projectToCoco', () => {
     const wrongSize = project();
     wrongSize.images[1].width = 31;
     expect(() => projectToCoco(wrongSize)).toThrow("image 'b.png', instance 'coco-2': mask is 30x20 but the image is 31x20");
+    const corrupt = project();
+    corrupt.images[0].instances[1].rle = { size: [HEIGHT, WIDTH], counts: '3~' };
+    expect(() => projectToCoco(corrupt)).toThrow(/^image 'street\/a\.jpg', instance 'user-1': RLE string has an invalid character "~"/);
   });
 });
 
