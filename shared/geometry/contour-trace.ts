@@ -12,7 +12,7 @@
 // every boundary edge is used exactly once, so the even-odd fill of all rings (ringsToRle) gives
 // back the mask exactly.
 import type { FlatPolygon } from '../api/types';
-import { assertValidMask, type BinaryMask } from './mask';
+import { assertValidMask, rowChanges, wordView, type BinaryMask } from './mask';
 
 // Directions in clockwise screen order, so turning right is +1 and left is +3 (mod 4).
 const EAST = 0;
@@ -71,14 +71,27 @@ export function traceContours(mask: BinaryMask): FlatPolygon[] {
     return ring;
   };
 
+  const changes = new Int32Array(width);
+  const emptyRow = new Uint8Array(width);
+  const dataWords = wordView(data);
+  const emptyWords = wordView(emptyRow);
   for (let y = 0; y <= height; y++) {
-    const aboveRow = (y - 1) * width;
-    const belowRow = y * width;
-    for (let x = 0; x < width; x++) {
-      const above = y > 0 && data[aboveRow + x] !== 0;
-      const below = y < height && data[belowRow + x] !== 0;
-      if (above === below || visited[belowRow + x] !== 0) continue;
+    // Horizontal boundary edges of corner row y lie where pixel rows y-1 and y disagree.
+    const count = rowChanges(
+      y > 0 ? data : emptyRow,
+      y > 0 ? dataWords : emptyWords,
+      y > 0 ? (y - 1) * width : 0,
+      y < height ? data : emptyRow,
+      y < height ? dataWords : emptyWords,
+      y < height ? y * width : 0,
+      width,
+      changes,
+    );
+    for (let i = 0; i < count; i++) {
+      const x = changes[i];
+      if (visited[y * width + x] !== 0) continue;
       // Foreground below: walk east from the left corner; foreground above: walk west from the right corner.
+      const below = y < height && data[y * width + x] !== 0;
       rings.push(below ? trace(x, y, EAST) : trace(x + 1, y, WEST));
     }
   }

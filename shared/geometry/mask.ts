@@ -45,3 +45,45 @@ export function assertDimensions(height: number, width: number): void {
     throw new ApiError('INVALID_ARGUMENT', `mask of ${width}x${height} pixels is too large (limit 2^31 pixels)`, { height, width });
   }
 }
+
+/** A 32-bit view over the whole of `bytes` when it is 4-byte aligned (trailing bytes left out), else null. */
+export function wordView(bytes: Uint8Array): Uint32Array | null {
+  return bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2) : null;
+}
+
+/**
+ * Writes to `out` the x of every pixel whose foreground state differs between row `a` (starting at
+ * index aStart) and row `b` (at bStart), in increasing x; returns how many. With word views of both
+ * buffers (wordView) and 4-aligned row starts it compares four pixels at a time, since most of a
+ * mask's rows agree almost everywhere; this is what keeps row-major <-> column-major conversion and
+ * contour scanning fast at 4000x3000.
+ */
+export function rowChanges(
+  a: Uint8Array,
+  aWords: Uint32Array | null,
+  aStart: number,
+  b: Uint8Array,
+  bWords: Uint32Array | null,
+  bStart: number,
+  width: number,
+  out: Int32Array,
+): number {
+  let count = 0;
+  let x = 0;
+  if (aWords !== null && bWords !== null && aStart % 4 === 0 && bStart % 4 === 0) {
+    const words = width >> 2;
+    const wordA = aStart >> 2;
+    const wordB = bStart >> 2;
+    for (let i = 0; i < words; i++) {
+      if (aWords[wordA + i] === bWords[wordB + i]) continue;
+      for (let k = i * 4, end = k + 4; k < end; k++) {
+        if ((a[aStart + k] !== 0) !== (b[bStart + k] !== 0)) out[count++] = k;
+      }
+    }
+    x = words * 4;
+  }
+  for (; x < width; x++) {
+    if ((a[aStart + x] !== 0) !== (b[bStart + x] !== 0)) out[count++] = x;
+  }
+  return count;
+}

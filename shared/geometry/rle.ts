@@ -2,7 +2,7 @@
 // pixels are visited column by column (x outer, y inner, i.e. index x * height + y), runs alternate
 // background/foreground and the first run counts background pixels (it is 0 when pixel (0, 0) is set).
 import { ApiError } from '../api/errors';
-import { assertDimensions, assertValidMask, type BinaryMask } from './mask';
+import { assertDimensions, assertValidMask, rowChanges, wordView, type BinaryMask } from './mask';
 
 /**
  * Uncompressed COCO RLE.
@@ -16,53 +16,94 @@ export interface Rle {
   counts: number[];
 }
 
-/** Encodes a row-major mask as column-major COCO runs (maskApi.c rleEncode). */
+/**
+ * Encodes a row-major mask as column-major COCO runs (same output as maskApi.c rleEncode).
+ * Works row by row to stay cache-friendly: it collects the pixels that differ from the pixel above
+ * (and, at the top of each column, from the bottom of the previous column), sorts those run starts
+ * into column-major order by counting sort, and takes differences.
+ */
 export function encodeMask(mask: BinaryMask): Rle {
   assertValidMask(mask);
   const { width, height, data } = mask;
+  const area = width * height;
+  if (area === 0) return { height, width, counts: [0] };
+
+  let starts = new Uint32Array(1024); // row-major index y * width + x of every run start
+  let startCount = 0;
+  const perColumn = new Int32Array(width + 1);
+  const push = (x: number, y: number) => {
+    if (startCount === starts.length) {
+      const grown = new Uint32Array(starts.length * 2);
+      grown.set(starts);
+      starts = grown;
+    }
+    starts[startCount++] = y * width + x;
+    perColumn[x + 1]++;
+  };
+  // Row 0 first so that, within a column, starts stay in increasing y.
+  for (let x = 0; x < width; x++) {
+    const above = x === 0 ? false : data[(height - 1) * width + x - 1] !== 0;
+    if ((data[x] !== 0) !== above) push(x, 0);
+  }
+  const changes = new Int32Array(width);
+  const words = wordView(data);
+  for (let y = 1; y < height; y++) {
+    const count = rowChanges(data, words, (y - 1) * width, data, words, y * width, width, changes);
+    for (let i = 0; i < count; i++) push(changes[i], y);
+  }
+
+  // Stable counting sort by column turns row-major order into column-major order.
+  for (let x = 0; x < width; x++) perColumn[x + 1] += perColumn[x];
+  const sorted = new Uint32Array(startCount);
+  for (let i = 0; i < startCount; i++) {
+    const x = starts[i] % width;
+    const y = (starts[i] - x) / width;
+    sorted[perColumn[x]++] = x * height + y;
+  }
   const counts: number[] = [];
   let previous = 0;
-  let run = 0;
-  for (let x = 0; x < width; x++) {
-    // Walk down column x of the row-major buffer; a run may continue into the next column.
-    for (let index = x, y = 0; y < height; y++, index += width) {
-      const value = data[index] !== 0 ? 1 : 0;
-      if (value !== previous) {
-        counts.push(run);
-        run = 0;
-        previous = value;
-      }
-      run++;
-    }
+  for (let i = 0; i < startCount; i++) {
+    counts.push(sorted[i] - previous);
+    previous = sorted[i];
   }
-  counts.push(run);
+  counts.push(area - previous);
   return { height, width, counts };
 }
 
-/** Decodes runs into a row-major 0/1 mask. Throws INVALID_ARGUMENT if the counts do not cover the mask exactly. */
+/**
+ * Decodes runs into a row-major 0/1 mask. Throws INVALID_ARGUMENT if the counts do not cover the
+ * mask exactly. Marks each run start as a toggle, sets the top row from the run parity at each
+ * column start, then XORs every row into the one below it (word at a time when aligned).
+ */
 export function decodeRle(rle: Rle): BinaryMask {
   assertValidRle(rle);
   const { height, width, counts } = rle;
-  const data = new Uint8Array(width * height);
-  let start = 0;
-  for (let k = 0; k < counts.length; k++) {
-    const length = counts[k];
-    if (k % 2 === 1 && length > 0) {
-      let x = Math.floor(start / height);
-      let y = start - x * height;
-      let index = y * width + x;
-      for (let j = 0; j < length; j++) {
-        data[index] = 1;
-        y++;
-        index += width;
-        if (y === height) {
-          y = 0;
-          x++;
-          index = x;
-        }
-      }
-    }
-    start += length;
+  const area = width * height;
+  const data = new Uint8Array(area);
+  if (area === 0) return { width, height, data };
+
+  const topRow = new Uint8Array(width);
+  let parity = 0;
+  let column = 0;
+  let position = 0;
+  for (let k = 0; k < counts.length - 1; k++) {
+    position += counts[k];
+    if (position >= area) break;
+    while (column < width && column * height < position) topRow[column++] = parity;
+    parity ^= 1;
+    const x = Math.floor(position / height);
+    const y = position - x * height;
+    if (y > 0) data[y * width + x] ^= 1; // zero-length runs toggle twice and cancel, as they should
+  }
+  while (column < width) topRow[column++] = parity;
+  data.set(topRow, 0);
+
+  if (width % 4 === 0) {
+    const words = new Uint32Array(data.buffer, data.byteOffset, area >> 2);
+    const rowWords = width >> 2;
+    for (let i = rowWords; i < words.length; i++) words[i] ^= words[i - rowWords];
+  } else {
+    for (let i = width; i < area; i++) data[i] ^= data[i - width];
   }
   return { width, height, data };
 }
