@@ -85,6 +85,27 @@ export class AnnotationStore {
   }
 
   /**
+   * Rewrites an image's saved annotations under its lock: `change` gets the current state (null
+   * when nothing is saved) and the image size, and returns the new instances and status, or null
+   * to leave the image alone. Instances are validated like a client's save. Returns whether it wrote.
+   */
+  modify(
+    imageId: ImageId,
+    change: (current: ImageAnnotations | null, size: { width: number; height: number }) => { instances: Instance[]; status: ImageStatus } | null,
+  ): Promise<boolean> {
+    this.records.entry(imageId);
+    return this.lock.run(imageId, async () => {
+      const size = await this.records.sizeOf(imageId);
+      const current = await this.readForUpdate(imageId);
+      const next = change(current, size);
+      if (next === null) return false;
+      const instances = validateInstances(next.instances, 'instances', { ...size, categoryIds: this.categoryIds() });
+      await this.write({ imageId, ...size, status: next.status, instances, revision: (current?.revision ?? 0) + 1 });
+      return true;
+    });
+  }
+
+  /**
    * Sets categoryId to null on every instance using `categoryId`, image by image under each
    * image's lock. Returns how many instances were changed.
    */

@@ -63,6 +63,27 @@ export class Categories {
     });
   }
 
+  /**
+   * Finds categories by name (case-insensitive), creating the missing ones in one project.json
+   * write. Returns name (lower-cased) -> category id for every name asked for.
+   */
+  ensureNamed(wanted: readonly { name: string; color: string }[]): Promise<Map<string, number>> {
+    return this.lock.run(PROJECT_LOCK, async () => {
+      const categories = this.list();
+      const ids = new Map(categories.filter((category) => !this.deleting.has(category.id)).map((category) => [category.name.toLowerCase(), category.id]));
+      let nextCategoryId = this.project.nextCategoryId;
+      for (const { name, color } of wanted) {
+        const key = name.toLowerCase();
+        if (ids.has(key)) continue;
+        categories.push({ id: nextCategoryId, name, color });
+        ids.set(key, nextCategoryId);
+        nextCategoryId += 1;
+      }
+      if (nextCategoryId !== this.project.nextCategoryId) await this.commit({ ...this.project, categories, nextCategoryId });
+      return ids;
+    });
+  }
+
   async delete(fields: Fields): Promise<{ unassignedInstances: number }> {
     const id = optionalInteger(fields, 'id', 'id', 1, Number.MAX_SAFE_INTEGER);
     if (id === undefined) throw invalid('id', 'is required');

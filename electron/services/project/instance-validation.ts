@@ -8,6 +8,8 @@ export const IMAGE_STATUSES: readonly ImageStatus[] = ['unvisited', 'inProgress'
 const INSTANCE_STATUSES: readonly InstanceStatus[] = ['proposed', 'accepted', 'rejected', 'edited'];
 const INSTANCE_SOURCES: readonly InstanceSource[] = ['model', 'manual', 'click'];
 const INSTANCE_KEYS = ['id', 'polygons', 'rle', 'score', 'status', 'source', 'categoryId', 'modelVersion'] as const;
+/** Keys that may be absent. */
+const OPTIONAL_INSTANCE_KEYS = ['isCrowd'] as const;
 
 /** Bounds that keep one image's sidecar a reasonable size (a few MB at most). */
 export const MAX_INSTANCES = 5000;
@@ -97,7 +99,7 @@ function nullableString(value: unknown, field: string): string | null {
 }
 
 export function validateInstance(value: unknown, field: string, context: InstanceContext): Instance {
-  const fields = objectOf(value, field, INSTANCE_KEYS);
+  const fields = objectOf(value, field, [...INSTANCE_KEYS, ...OPTIONAL_INSTANCE_KEYS]);
   for (const key of INSTANCE_KEYS) if (!(key in fields)) throw invalid(`${field}.${key}`, 'is required');
   if (typeof fields.id !== 'string' || fields.id.length === 0 || fields.id.length > 200) {
     throw invalid(`${field}.id`, 'must be a non-empty string of at most 200 characters');
@@ -115,7 +117,8 @@ export function validateInstance(value: unknown, field: string, context: Instanc
       throw invalid(`${field}.categoryId`, `no category with id ${categoryId} in this project`);
     }
   }
-  return {
+  if (fields.isCrowd !== undefined && typeof fields.isCrowd !== 'boolean') throw invalid(`${field}.isCrowd`, 'must be true or false');
+  const instance: Instance = {
     id: fields.id,
     polygons: validatePolygons(fields.polygons, `${field}.polygons`),
     rle: validateRle(fields.rle, `${field}.rle`, context),
@@ -125,6 +128,8 @@ export function validateInstance(value: unknown, field: string, context: Instanc
     categoryId,
     modelVersion: nullableString(fields.modelVersion, `${field}.modelVersion`),
   };
+  if (fields.isCrowd === true) instance.isCrowd = true;
+  return instance;
 }
 
 /** Validates a list of instances; ids must be unique within the image. */
