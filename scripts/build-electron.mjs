@@ -14,10 +14,17 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/electron`;
 const watch = process.argv.includes('--watch');
 
-/** Worker entry points the main process starts by file name (see electron/main/paths.ts). */
-const workerEntries = [{ in: 'electron/model/worker.ts', out: 'model-worker' }].filter((entry) =>
-  existsSync(`${root}${entry.in}`),
-);
+const firstExisting = (...candidates) => candidates.find((candidate) => existsSync(`${root}${candidate}`));
+/**
+ * Entry points main loads by file name at run time (electron/main/model-host.ts, paths.ts): the
+ * model module (exports createModelProvider) and its worker, when this checkout has them.
+ */
+const modelEntry = firstExisting('electron/model/index.ts', 'electron/model/provider.ts');
+const workerEntry = firstExisting('electron/model/worker.ts', 'electron/model/model-worker.ts');
+const workerEntries = [
+  ...(modelEntry ? [{ in: modelEntry, out: 'model-provider' }] : []),
+  ...(workerEntry ? [{ in: workerEntry, out: 'model-worker' }] : []),
+];
 
 const common = {
   absWorkingDir: root,

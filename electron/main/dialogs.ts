@@ -52,7 +52,7 @@ export async function exportCocoFlow(window: BrowserWindow, projects: ProjectSes
   if (chosen.canceled || !chosen.filePath) return;
   const file = chosen.filePath;
   await reportOutcome(window, 'Export COCO', async () => {
-    const result = await project.exportCoco({});
+    const result = await project.exportCoco({ onlyAccepted: true }); // reviewed instances only, like the UI's button
     await writeFileAtomic(file, result.json);
     return `Exported ${result.annotationCount} annotation(s) on ${result.imageCount} image(s) to ${basename(file)}.`;
   });

@@ -1,14 +1,19 @@
-// The Electron security checklist, applied once for the whole app: no permissions, no downloads,
-// no navigation away from the app, no new windows, no <webview>, and the CSP on every response.
+// The Electron security checklist, applied once for the whole app: no permissions, no downloads
+// but the UI's own exports, no navigation away from the app, no new windows, no <webview>, and
+// the CSP on every response.
 import { app } from 'electron';
 import type { Session } from 'electron';
-import { CONTENT_SECURITY_POLICY } from './content-security-policy';
+import { APP_ORIGIN, CONTENT_SECURITY_POLICY } from './content-security-policy';
 
 export function hardenSession(session: Session): void {
   // Camera, notifications, geolocation, clipboard-read, ...: the app needs none of them.
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
-  session.on('will-download', (event) => event.preventDefault());
+  // The UI's own Export button saves a blob it created (Electron then asks where, natively);
+  // any other download is refused.
+  session.on('will-download', (event, item) => {
+    if (!item.getURL().startsWith(`blob:${APP_ORIGIN}/`)) event.preventDefault();
+  });
   // app:// responses carry the CSP themselves; this covers every other response the session sees.
   session.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...details.responseHeaders };
