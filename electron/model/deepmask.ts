@@ -1,0 +1,261 @@
+// DeepMask inference: the public face of the proposal network (propose, segmentAt, dispose).
+//
+//   preprocess:  decode + EXIF-orient + bound the size (decode.ts), multi-scale pyramid, trunk
+//                features per level (feature-pyramid.ts; cached for the last image so clicks after a
+//                propose, or after the first click, cost only the heads)
+//   inference:   score every window of every level in one fully convolutional pass per level
+//                (heads.scoreMap), take the best windows, run the mask branch on them in bounded batches
+//   postprocess: upsample + paste each mask into image coordinates, threshold, NMS on mask IoU, top N
+//                as Instances (proposal-instances.ts)
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Instance } from '../../shared/api/types';
+import type { ProviderImage } from '../services/model-provider';
+import { selectBackend, type BackendName, type BackendSelection } from './backend';
+import { decodeImage, type DecodedImage } from './decode';
+import { clampCell, computeFeaturePyramid, cutWindows, PAD_CELLS, type FeaturePyramid } from './feature-pyramid';
+import { loadHeads, type DeepMaskHeads } from './heads';
+import { buildInstance, selectProposals, type WindowCandidate } from './proposal-instances';
+import { windowCentredAt } from './pyramid';
+import { loadTrunk, type Trunk } from './trunk';
+
+export interface DeepMaskOptions {
+  /** Directory with heads.json + heads.bin (default: the bundled resources/models/deepmask). */
+  modelDir?: string;
+  backend?: BackendName;
+  /** Smallest object side (image pixels) the pyramid targets; bounded in practice by maxLevelSide. */
+  minObjectSize?: number;
+  /** Pyramid levels per octave (2: scales 2^(k/2) as in the paper). */
+  levelsPerOctave?: number;
+  /** Largest side of any pyramid level (pixels): bounds trunk time and wasm memory. */
+  maxLevelSide?: number;
+  /** Images are decoded at most this large (pixels, larger side); masks are scaled back up. */
+  maxDecodeSide?: number;
+  /** Windows whose masks are computed, at most, before NMS. */
+  maxCandidates?: number;
+  /** Mask-branch batch size (bounds the wasm heap). */
+  maskBatch?: number;
+  /** A pixel is foreground when its mask probability exceeds this. */
+  maskThreshold?: number;
+  /** NMS drops a proposal whose mask IoU with a better one exceeds this. */
+  nmsIou?: number;
+  /** Injected parts (tests, the CLI's shared trunk); they are then owned by the caller. */
+  heads?: DeepMaskHeads;
+  trunk?: Trunk;
+}
+
+export type DeepMaskSettings = Required<Omit<DeepMaskOptions, 'heads' | 'trunk' | 'backend' | 'modelDir'>>;
+
+export const DEFAULT_SETTINGS: DeepMaskSettings = {
+  minObjectSize: 48,
+  levelsPerOctave: 2,
+  maxLevelSide: 960,
+  maxDecodeSide: 2048,
+  maxCandidates: 300,
+  maskBatch: 32,
+  maskThreshold: 0.5,
+  nmsIou: 0.7,
+};
+
+export interface StageTimings {
+  decode: number;
+  trunk: number;
+  score: number;
+  mask: number;
+  postprocess: number;
+  total: number;
+}
+
+const NO_TIMINGS: StageTimings = { decode: 0, trunk: 0, score: 0, mask: 0, postprocess: 0, total: 0 };
+
+/** An image for the model: a file (decoded here) or pixels already decoded. */
+export type ModelImage = ProviderImage | DecodedImage;
+
+export interface DeepMask {
+  readonly settings: DeepMaskSettings;
+  /** Set by load(). */
+  readonly backend: BackendSelection | null;
+  readonly modelVersion: string | null;
+  /** Milliseconds per stage of the last propose/segmentAt call (trunk is 0 when the pyramid was cached). */
+  readonly lastTimings: StageTimings;
+  /** Picks the backend, loads trunk and heads, runs one warm-up pass. */
+  load(): Promise<void>;
+  propose(image: ModelImage, options: { maxProposals: number }): Promise<Instance[]>;
+  segmentAt(image: ModelImage, point: { x: number; y: number }, options?: { scaleIndex?: number }): Promise<Instance | null>;
+  dispose(): void;
+}
+
+export function defaultModelDir(): string {
+  return resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../../resources/models/deepmask');
+}
+
+export function resolveSettings(options: DeepMaskOptions): DeepMaskSettings {
+  const settings = { ...DEFAULT_SETTINGS };
+  for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof DeepMaskSettings>) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new Error(`DeepMask option ${key} must be a positive number, got ${String(value)}`);
+    settings[key] = value;
+  }
+  if (settings.maskThreshold >= 1) throw new Error(`DeepMask option maskThreshold must be below 1, got ${settings.maskThreshold}`);
+  if (settings.nmsIou > 1) throw new Error(`DeepMask option nmsIou must be at most 1, got ${settings.nmsIou}`);
+  return settings;
+}
+
+export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
+  const settings = resolveSettings(options);
+  let trunk: Trunk | null = options.trunk ?? null;
+  let heads: DeepMaskHeads | null = options.heads ?? null;
+  const ownsTrunk = !options.trunk;
+  const ownsHeads = !options.heads;
+  let backend: BackendSelection | null = null;
+  let cache: { key: string; source: ModelImage; decoded: DecodedImage; pyramid: FeaturePyramid } | null = null;
+  let disposed = false;
+  let timings: StageTimings = { ...NO_TIMINGS };
+
+  const ready = (): { trunk: Trunk; heads: DeepMaskHeads } => {
+    if (disposed) throw new Error('DeepMask is disposed');
+    if (!trunk || !heads) throw new Error('DeepMask is not loaded: call load() first');
+    return { trunk, heads };
+  };
+
+  /** Decoded pixels and the feature pyramid of an image, reusing the last image's. */
+  const prepare = async (image: ModelImage): Promise<{ decoded: DecodedImage; pyramid: FeaturePyramid }> => {
+    const parts = ready();
+    const key = await imageKey(image);
+    if (cache && cache.key === key && (key !== '' || cache.source === image)) return cache;
+    const started = performance.now();
+    const decoded = 'rgb' in image ? image : await decodeImage(image.path, { maxSide: settings.maxDecodeSide });
+    timings.decode = performance.now() - started;
+    const pyramid = await computeFeaturePyramid(parts.trunk, decoded, settings);
+    timings.trunk = pyramid.trunkMs;
+    cache?.pyramid.dispose();
+    cache = { key, source: image, decoded, pyramid };
+    return cache;
+  };
+
+  return {
+    settings,
+    get backend() {
+      return backend;
+    },
+    get lastTimings() {
+      return timings;
+    },
+    get modelVersion() {
+      if (!heads) return null;
+      const version = heads.meta.modelVersion;
+      return typeof version === 'string' ? version : 'untrained';
+    },
+
+    async load() {
+      if (disposed) throw new Error('DeepMask is disposed');
+      backend = await selectBackend(options.backend);
+      trunk ??= await loadTrunk();
+      heads ??= await loadHeads(options.modelDir ?? defaultModelDir());
+      if (heads.config.channels !== trunk.channels) throw new Error(`heads expect ${heads.config.channels} trunk channels, the trunk gives ${trunk.channels}`);
+      // Warm-up: one small pass through every kernel the proposals use.
+      const blank: DecodedImage = { width: 64, height: 64, rgb: new Uint8Array(64 * 64 * 3), originalWidth: 64, originalHeight: 64 };
+      await this.propose(blank, { maxProposals: 1 });
+      cache?.pyramid.dispose();
+      cache = null;
+    },
+
+    async propose(image, { maxProposals }) {
+      if (!(Number.isInteger(maxProposals) && maxProposals > 0)) throw new Error(`maxProposals must be a positive integer, got ${maxProposals}`);
+      const { heads: model } = ready();
+      const started = performance.now();
+      timings = { ...NO_TIMINGS };
+      const { decoded, pyramid } = await prepare(image);
+      let mark = performance.now();
+      const candidates = topWindows(model, pyramid, settings.maxCandidates);
+      timings.score = performance.now() - mark;
+      mark = performance.now();
+      const logits = maskLogitsFor(model, pyramid, candidates, settings.maskBatch);
+      timings.mask = performance.now() - mark;
+      mark = performance.now();
+      const proposals = selectProposals(decoded, pyramid, candidates, logits, model.config.maskSize, settings, maxProposals, this.modelVersion ?? 'untrained');
+      timings.postprocess = performance.now() - mark;
+      timings.total = performance.now() - started;
+      return proposals;
+    },
+
+    async segmentAt(image, point, segmentOptions = {}) {
+      const { heads: model } = ready();
+      const started = performance.now();
+      timings = { ...NO_TIMINGS };
+      const { decoded, pyramid } = await prepare(image);
+      const x = (point.x * decoded.width) / decoded.originalWidth;
+      const y = (point.y * decoded.height) / decoded.originalHeight;
+      if (!(x >= 0 && y >= 0 && x < decoded.width && y < decoded.height)) return null;
+      const perLevel = pyramid.levels.map((features, levelIndex) => {
+        const cell = windowCentredAt(features.level, x, y);
+        return { levelIndex, ...clampCell(features, cell.cellX, cell.cellY) };
+      });
+      const scores = tf.tidy(() => tf.concat(perLevel.map((entry) => model.scoreLogits(cutWindows(pyramid.levels[entry.levelIndex], [entry])))));
+      const scoreValues = await scores.data();
+      scores.dispose();
+      const ranked: WindowCandidate[] = perLevel.map((entry, index) => ({ ...entry, scoreLogit: scoreValues[index] })).sort((a, b) => b.scoreLogit - a.scoreLogit);
+      const chosen = ranked[(segmentOptions.scaleIndex ?? 0) % ranked.length];
+      const logits = maskLogitsFor(model, pyramid, [chosen], 1);
+      const instance = buildInstance(decoded, pyramid, chosen, logits[0], model.config.maskSize, settings, 'click', this.modelVersion ?? 'untrained');
+      timings.total = performance.now() - started;
+      return instance;
+    },
+
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      cache?.pyramid.dispose();
+      cache = null;
+      if (ownsHeads) heads?.dispose();
+      if (ownsTrunk) trunk?.dispose();
+    },
+  };
+}
+
+/** A cache key for a file (path + size + mtime); '' for decoded pixels (compared by identity). */
+async function imageKey(image: ModelImage): Promise<string> {
+  if ('rgb' in image) return '';
+  const info = await stat(image.path).catch(() => null);
+  return `${image.path}\u0000${info?.size ?? -1}\u0000${info?.mtimeMs ?? -1}`;
+}
+
+/** The best-scoring windows over all levels, best first. */
+function topWindows(heads: DeepMaskHeads, pyramid: FeaturePyramid, limit: number): WindowCandidate[] {
+  const candidates: WindowCandidate[] = [];
+  pyramid.levels.forEach((features, levelIndex) => {
+    const map = heads.scoreMap(features.padded);
+    const [rows, cols] = map.shape;
+    const values = map.dataSync();
+    map.dispose();
+    for (let row = 0; row < rows; row++) {
+      for (let col = 0; col < cols; col++) {
+        candidates.push({ levelIndex, cellX: col - PAD_CELLS, cellY: row - PAD_CELLS, scoreLogit: values[row * cols + col] });
+      }
+    }
+  });
+  candidates.sort((a, b) => b.scoreLogit - a.scoreLogit);
+  return candidates.slice(0, limit);
+}
+
+/** Mask logits (maskSize^2 each, row-major) of the candidates, in their order, in batches per level. */
+function maskLogitsFor(heads: DeepMaskHeads, pyramid: FeaturePyramid, candidates: readonly WindowCandidate[], batch: number): Float32Array[] {
+  const result: Float32Array[] = new Array(candidates.length);
+  const size = heads.config.maskSize * heads.config.maskSize;
+  const byLevel = new Map<number, number[]>();
+  candidates.forEach((candidate, index) => byLevel.set(candidate.levelIndex, [...(byLevel.get(candidate.levelIndex) ?? []), index]));
+  for (const [levelIndex, indices] of byLevel) {
+    for (let start = 0; start < indices.length; start += batch) {
+      const chunk = indices.slice(start, start + batch);
+      const logits = tf.tidy(() => heads.maskLogits(cutWindows(pyramid.levels[levelIndex], chunk.map((index) => candidates[index]))));
+      const values = logits.dataSync() as Float32Array;
+      logits.dispose();
+      chunk.forEach((index, offset) => {
+        result[index] = values.slice(offset * size, (offset + 1) * size);
+      });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,122 @@
+// From a window's 56 x 56 mask logits to a binary mask over the whole image: the fixed bilinear
+// upsampling of DeepMask (here done per image pixel, straight into image coordinates, so no
+// intermediate 224 x 224 tensor exists) followed by a threshold. Plain JS: runs after every tensor
+// has been read back, so nothing here can leak tfjs memory.
+import type { BinaryMask, Rle } from '../../shared/geometry';
+import type { Rect } from './pyramid';
+
+/**
+ * A binary mask that is background everywhere outside the rectangle [x, x + width) x [y, y + height)
+ * of an imageWidth x imageHeight image; `data` holds the rectangle, row-major, 0 or 1. Proposal masks
+ * are window-sized, so this keeps pasting, RLE encoding and contour tracing proportional to the
+ * window instead of the image.
+ */
+export interface RectMask {
+  imageWidth: number;
+  imageHeight: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/**
+ * Pastes a mask of `size` x `size` logits (row-major, row = y) covering `rect` (image pixels) into the
+ * image: pixel (x, y) is foreground when the bilinearly interpolated logit at its centre is above
+ * `logitThreshold`. Sampling uses half-pixel centres (as tf.image.resizeBilinear with
+ * halfPixelCenters): logit cell j covers rect.x + [j, j + 1) * rect.width / size. Pixels whose centre
+ * lies outside the rect are background.
+ */
+export function pasteMask(logits: Float32Array, size: number, rect: Rect, imageWidth: number, imageHeight: number, logitThreshold: number): RectMask {
+  if (logits.length !== size * size) throw new Error(`pasteMask: ${logits.length} logits for a ${size}x${size} mask`);
+  const x0 = clamp(Math.round(rect.x), 0, imageWidth);
+  const y0 = clamp(Math.round(rect.y), 0, imageHeight);
+  const x1 = clamp(Math.round(rect.x + rect.width), x0, imageWidth);
+  const y1 = clamp(Math.round(rect.y + rect.height), y0, imageHeight);
+  const columns = x1 - x0;
+  const rows = y1 - y0;
+  const data = new Uint8Array(columns * rows);
+  const result: RectMask = { imageWidth, imageHeight, x: x0, y: y0, width: columns, height: rows, data };
+  if (columns === 0 || rows === 0) return result;
+  const cellsPerPixelX = size / rect.width;
+  const cellsPerPixelY = size / rect.height;
+  // Column interpolation indices and weights are the same for every row: precompute them.
+  const left = new Int32Array(columns);
+  const right = new Int32Array(columns);
+  const weightRight = new Float32Array(columns);
+  for (let i = 0; i < columns; i++) {
+    const u = clamp((x0 + i + 0.5 - rect.x) * cellsPerPixelX - 0.5, 0, size - 1);
+    left[i] = Math.floor(u);
+    right[i] = Math.min(left[i] + 1, size - 1);
+    weightRight[i] = u - left[i];
+  }
+  for (let j = 0; j < rows; j++) {
+    const v = clamp((y0 + j + 0.5 - rect.y) * cellsPerPixelY - 0.5, 0, size - 1);
+    const top = Math.floor(v);
+    const weightBottom = v - top;
+    const topRow = top * size;
+    const bottomRow = Math.min(top + 1, size - 1) * size;
+    const rowOffset = j * columns;
+    for (let i = 0; i < columns; i++) {
+      const wr = weightRight[i];
+      const upper = logits[topRow + left[i]] * (1 - wr) + logits[topRow + right[i]] * wr;
+      const lower = logits[bottomRow + left[i]] * (1 - wr) + logits[bottomRow + right[i]] * wr;
+      if (upper * (1 - weightBottom) + lower * weightBottom > logitThreshold) data[rowOffset + i] = 1;
+    }
+  }
+  return result;
+}
+
+/** COCO RLE (column-major, first run background) of a RectMask over its whole image. */
+export function rectMaskToRle(mask: RectMask): Rle {
+  const { imageWidth, imageHeight } = mask;
+  const counts: number[] = [];
+  let value = 0;
+  let run = 0;
+  const push = (pixel: number, length: number): void => {
+    if (length <= 0) return;
+    if (pixel === value) {
+      run += length;
+      return;
+    }
+    counts.push(run);
+    value = pixel;
+    run = length;
+  };
+  push(0, mask.x * imageHeight);
+  for (let i = 0; i < mask.width; i++) {
+    push(0, mask.y);
+    for (let j = 0; j < mask.height; j++) push(mask.data[j * mask.width + i], 1);
+    push(0, imageHeight - mask.y - mask.height);
+  }
+  push(0, (imageWidth - mask.x - mask.width) * imageHeight);
+  counts.push(run);
+  return { height: imageHeight, width: imageWidth, counts };
+}
+
+/** The rectangle's pixels as a BinaryMask of their own (for contour tracing), plus its offset. */
+export function rectMaskCrop(mask: RectMask): BinaryMask {
+  return { width: mask.width, height: mask.height, data: mask.data };
+}
+
+/** The RectMask as a full image-sized BinaryMask. */
+export function rectMaskToFull(mask: RectMask): BinaryMask {
+  const data = new Uint8Array(mask.imageWidth * mask.imageHeight);
+  for (let j = 0; j < mask.height; j++) data.set(mask.data.subarray(j * mask.width, (j + 1) * mask.width), (mask.y + j) * mask.imageWidth + mask.x);
+  return { width: mask.imageWidth, height: mask.imageHeight, data };
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(Math.max(value, low), high);
+}
+
+/** Logit for a probability threshold in (0, 1). */
+export function logit(probability: number): number {
+  if (!(probability > 0 && probability < 1)) throw new Error(`threshold must be in (0, 1), got ${probability}`);
+  return Math.log(probability / (1 - probability));
+}
+
+export function sigmoid(value: number): number {
+  return 1 / (1 + Math.exp(-value));
+}

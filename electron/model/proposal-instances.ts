@@ -1,0 +1,88 @@
+// Postprocess stage of DeepMask inference: scored windows with their mask logits become Instances in
+// original-image pixels (mask pasted + thresholded, NMS on mask IoU, RLE + polygons, sigmoid score).
+import { randomUUID } from 'node:crypto';
+import type { Instance, InstanceSource } from '../../shared/api/types';
+import { maskToPolygons, toCocoRle, type Rle } from '../../shared/geometry';
+import type { DecodedImage } from './decode';
+import type { FeaturePyramid } from './feature-pyramid';
+import { scaledMaskToRle, scalePolygons } from './mask-scale';
+import { maskNms } from './nms';
+import { logit, pasteMask, rectMaskCrop, rectMaskToFull, rectMaskToRle, sigmoid, type RectMask } from './postprocess';
+import { windowRect } from './pyramid';
+
+/** A window of a pyramid level: top-left cell (level cells, may be negative) and its score logit. */
+export interface WindowCandidate {
+  levelIndex: number;
+  cellX: number;
+  cellY: number;
+  scoreLogit: number;
+}
+
+export interface PostprocessSettings {
+  maskThreshold: number;
+  nmsIou: number;
+}
+
+/** The candidate's mask on the decoded image. */
+function candidateMask(decoded: DecodedImage, pyramid: FeaturePyramid, candidate: WindowCandidate, logits: Float32Array, maskSize: number, settings: PostprocessSettings): RectMask {
+  const level = pyramid.levels[candidate.levelIndex].level;
+  const rect = windowRect(level, candidate.cellX, candidate.cellY);
+  return pasteMask(logits, maskSize, rect, decoded.width, decoded.height, logit(settings.maskThreshold));
+}
+
+/** NMS over all candidates' masks, best maxProposals as Instances (best first). */
+export function selectProposals(
+  decoded: DecodedImage,
+  pyramid: FeaturePyramid,
+  candidates: readonly WindowCandidate[],
+  logits: readonly Float32Array[],
+  maskSize: number,
+  settings: PostprocessSettings,
+  maxProposals: number,
+  modelVersion: string,
+): Instance[] {
+  const rles: Rle[] = candidates.map((candidate, index) => rectMaskToRle(candidateMask(decoded, pyramid, candidate, logits[index], maskSize, settings)));
+  const kept = maskNms(
+    candidates.map((candidate, index) => ({ rle: rles[index], score: candidate.scoreLogit })),
+    settings.nmsIou,
+    maxProposals,
+  );
+  return kept.map((index) => {
+    const mask = candidateMask(decoded, pyramid, candidates[index], logits[index], maskSize, settings);
+    return toInstance(decoded, mask, rles[index], candidates[index].scoreLogit, 'model', modelVersion);
+  });
+}
+
+/** One Instance for one window (click-to-segment), or null when its mask is empty. */
+export function buildInstance(
+  decoded: DecodedImage,
+  pyramid: FeaturePyramid,
+  candidate: WindowCandidate,
+  logits: Float32Array,
+  maskSize: number,
+  settings: PostprocessSettings,
+  source: InstanceSource,
+  modelVersion: string,
+): Instance | null {
+  const mask = candidateMask(decoded, pyramid, candidate, logits, maskSize, settings);
+  if (!mask.data.includes(1)) return null;
+  return toInstance(decoded, mask, rectMaskToRle(mask), candidate.scoreLogit, source, modelVersion);
+}
+
+function toInstance(decoded: DecodedImage, mask: RectMask, rle: Rle, scoreLogit: number, source: InstanceSource, modelVersion: string): Instance {
+  const scaled = decoded.width !== decoded.originalWidth || decoded.height !== decoded.originalHeight;
+  const fullRle = scaled ? scaledMaskToRle(rectMaskToFull(mask), decoded.originalWidth, decoded.originalHeight) : rle;
+  // Contours of the window-sized crop, moved to image pixels, then scaled to the original's.
+  const cropPolygons = maskToPolygons(rectMaskCrop(mask)).map((ring) => ring.map((value, index) => value + (index % 2 === 0 ? mask.x : mask.y)));
+  const polygons = scalePolygons(cropPolygons, decoded.originalWidth / decoded.width, decoded.originalHeight / decoded.height);
+  return {
+    id: randomUUID(),
+    polygons,
+    rle: toCocoRle(fullRle),
+    score: sigmoid(scoreLogit),
+    status: 'proposed',
+    source,
+    categoryId: null,
+    modelVersion,
+  };
+}
