@@ -66,7 +66,7 @@ async function runAndKill(delayMs: number): Promise<Map<string, number>> {
   return acked;
 }
 
-test(`sidecars survive ${KILLS} SIGKILLs mid-save: always parseable, never behind an acknowledged save`, { timeout: 240_000 }, async () => {
+test(`sidecars survive ${KILLS} SIGKILLs mid-save: always parseable, never behind an acknowledged save`, { timeout: 480_000 }, async () => {
   const next = random(SEED);
   const store = new SidecarStore(folder);
   const lastAcked = new Map<string, number>();

@@ -103,7 +103,10 @@ export class ImageRecords {
     return { width: record.width, height: record.height };
   }
 
-  /** Called after a sidecar write so listings show the new counts without reading the file back. */
+  /**
+   * Called after a sidecar write so listings show the new counts without reading the file back;
+   * emits onDidChangeImage so image lists update their status and counts.
+   */
   async noteSaved(annotations: ImageAnnotations): Promise<void> {
     const name = this.store.annotationFileName(annotations.imageId);
     this.sidecarNames.add(name);
@@ -112,6 +115,7 @@ export class ImageRecords {
     entry.summary = summarize(annotations);
     entry.sidecarFile = await stampOf(join(this.store.annotationsDirectory, name)).catch(() => undefined);
     this.index.markDirty();
+    this.events.emit('onDidChangeImage', { image: await this.record(annotations.imageId) });
   }
 
   private record(id: ImageId, emitOnChange = false): Promise<ImageRecord> {

@@ -102,9 +102,12 @@ describe('annotations', () => {
     expect(empty).toEqual({ imageId: 'b/img2.jpg', width: 40, height: 30, status: 'unvisited', instances: [], revision: 0 });
     const seen: ApiEvents['onDidChangeAnnotations'][] = [];
     project.on('onDidChangeAnnotations', (event) => seen.push(event));
+    const images: ApiEvents['onDidChangeImage'][] = [];
+    project.on('onDidChangeImage', (event) => images.push(event));
     const instance = rectangleInstance('i1', 40, 30);
     expect(await project.saveAnnotations({ imageId: 'b/img2.jpg', instances: [instance], status: 'inProgress', baseRevision: 0 })).toEqual({ revision: 1 });
     expect(seen).toEqual([{ imageId: 'b/img2.jpg', revision: 1 }]);
+    expect(images.map((event) => event.image)).toEqual([expect.objectContaining({ id: 'b/img2.jpg', status: 'inProgress', instanceCount: 1, width: 40 })]);
     const saved = await project.getAnnotations({ imageId: 'b/img2.jpg' });
     expect(saved).toMatchObject({ revision: 1, status: 'inProgress', instances: [instance] });
     await expectApiError(project.saveAnnotations({ imageId: 'b/img2.jpg', instances: [], baseRevision: 0 }), 'CONFLICT');
