@@ -1,11 +1,13 @@
 // `maskpilot host <folder>`: serves the UI and the API for one folder until SIGINT/SIGTERM.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { cp, mkdir, realpath } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ModelProvider } from '../services/model-provider';
-import { openProject } from '../services/project';
+import { openProject, SIDECAR_DIR_NAME } from '../services/project';
 import { startHost } from '../host/start-host';
 import type { CliCommand } from './command';
 
@@ -17,7 +19,8 @@ const USAGE = `Usage: maskpilot host [folder] [options]
 Serves MaskPilot for one photo folder: the UI over HTTP and the API over WebSocket, behind a
 random token printed in the URL. Runs until Ctrl+C (SIGINT) or SIGTERM.
 
-  folder              the photo folder (default: the bundled sample photos)
+  folder              the photo folder (default: the bundled sample photos, which are
+                      annotated in a copy under ~/.maskpilot or $MASKPILOT_HOME)
   --port N            TCP port (default 0: any free port)
   --bind ADDR         address to bind (default 127.0.0.1)
   --allow-remote      allow a non-loopback --bind (other machines can then reach it)
@@ -39,11 +42,14 @@ export const hostCommand: CliCommand = {
     }
     const { folder, port, bind, allowRemote, token, noModel, open } = parsed;
 
+    const served = await workingFolderFor(folder);
+    if (served !== folder) process.stdout.write(`The bundled sample photos are never annotated in place; using the copy in ${served}\n`);
+
     const model = noModel ? null : await loadModelProvider();
-    const service = await openProject(folder, model ? { model } : {});
+    const service = await openProject(served, model ? { model } : {});
     let host: Awaited<ReturnType<typeof startHost>>;
     try {
-      host = await startHost({ folder, port, host: bind, allowRemote, token, service, log: (line) => process.stderr.write(`${line}\n`) });
+      host = await startHost({ folder: served, port, host: bind, allowRemote, token, service, log: (line) => process.stderr.write(`${line}\n`) });
     } catch (error) {
       await service.close();
       await model?.dispose();
@@ -56,7 +62,7 @@ export const hostCommand: CliCommand = {
       const status = model.status();
       process.stdout.write(`Model: ${status.modelVersion ?? 'unversioned'} on the ${status.backend} backend.\n`);
     }
-    process.stdout.write(`MaskPilot is serving ${folder} at ${host.url}\n`);
+    process.stdout.write(`MaskPilot is serving ${served} at ${host.url}\n`);
     if (open) openInBrowser(host.url);
 
     await untilSignalled();
@@ -119,6 +125,22 @@ async function loadModelProvider(): Promise<ModelProvider | null> {
   const module = (await import(pathToFileURL(entry).href)) as { createModelProvider?: () => Promise<ModelProvider> | ModelProvider };
   if (typeof module.createModelProvider !== 'function') return null;
   return module.createModelProvider();
+}
+
+/**
+ * The bundled sample folder ships with the app (read-only once packaged, tracked by git here), so
+ * it is never annotated in place: the first run copies it to ~/.maskpilot/sample-photos (or
+ * $MASKPILOT_HOME/sample-photos) and later runs keep using that copy and its annotations.
+ */
+async function workingFolderFor(folder: string): Promise<string> {
+  const [real, bundled] = await Promise.all([realpath(folder), realpath(DEFAULT_FOLDER).catch(() => null)]);
+  if (real !== bundled) return folder;
+  const copy = resolve(process.env.MASKPILOT_HOME ?? join(homedir(), '.maskpilot'), 'sample-photos');
+  if (!existsSync(copy)) {
+    await mkdir(dirname(copy), { recursive: true });
+    await cp(DEFAULT_FOLDER, copy, { recursive: true, filter: (source) => !source.split(sep).includes(SIDECAR_DIR_NAME) });
+  }
+  return copy;
 }
 
 function untilSignalled(): Promise<void> {
