@@ -10,6 +10,17 @@ import { InstanceShape } from './InstanceShape';
 /** Handle radius in screen pixels. */
 const HANDLE_RADIUS_PX = 4;
 
+function handleRadiusPx(polygons: readonly number[][], scale: number): number {
+  const lengths: number[] = [];
+  for (const ring of polygons) {
+    for (let i = 0; i + 3 < ring.length; i += 2) lengths.push(Math.hypot(ring[i + 2] - ring[i], ring[i + 3] - ring[i + 1]));
+  }
+  if (lengths.length === 0) return HANDLE_RADIUS_PX;
+  lengths.sort((a, b) => a - b);
+  const typical = lengths[Math.floor(lengths.length / 2)] * scale;
+  return Math.min(HANDLE_RADIUS_PX, Math.max(1.5, typical / 3));
+}
+
 export function EditLayer() {
   const selection = useEditor((state) => state.session.selection);
   const instance = useEditor((state) => {
@@ -26,7 +37,9 @@ export function EditLayer() {
 
   const polygons = instance ? (preview && preview.instanceId === instance.id ? preview.polygons : instance.polygons) : null;
   const color = instance ? instanceColor(instance, categories) : '#fff';
-  const radius = HANDLE_RADIUS_PX / scale;
+  // Dense polygons (e.g. 200 vertices on a small object) would turn into a blob of handles:
+  // shrink the dots to a third of the typical on-screen edge length, within 1.5..4 px.
+  const radius = instance ? handleRadiusPx(instance.polygons, scale) / scale : HANDLE_RADIUS_PX / scale;
   const selectedVertex = selection?.vertex ?? null;
 
   return (
@@ -41,7 +54,7 @@ export function EditLayer() {
               sceneFunc={(context: Context) => {
                 const ctx = context._context;
                 ctx.save();
-                ctx.lineWidth = 1.5 / scale;
+                ctx.lineWidth = Math.min(1.5, radius * scale * 0.4) / scale;
                 ctx.fillStyle = '#ffffff';
                 ctx.strokeStyle = '#111111';
                 ctx.beginPath();
@@ -58,7 +71,7 @@ export function EditLayer() {
                   if (ring && selectedVertex.index * 2 + 1 < ring.length) {
                     ctx.beginPath();
                     ctx.fillStyle = '#ffcc00';
-                    ctx.arc(ring[selectedVertex.index * 2], ring[selectedVertex.index * 2 + 1], radius * 1.6, 0, Math.PI * 2);
+                    ctx.arc(ring[selectedVertex.index * 2], ring[selectedVertex.index * 2 + 1], Math.max(radius * 1.6, 4 / scale), 0, Math.PI * 2);
                     ctx.fill();
                     ctx.stroke();
                   }

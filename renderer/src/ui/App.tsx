@@ -7,6 +7,7 @@ import { handleKeyDown, SHORTCUTS } from '../app/keyboard';
 import { CategoryPanel } from './CategoryPanel';
 import { ImageList } from './ImageList';
 import { InstancePanel } from './InstancePanel';
+import { SelectionPanel } from './SelectionPanel';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 
@@ -36,6 +37,7 @@ export function App() {
         <CanvasView />
         <div className="side-panel">
           <InstancePanel />
+          <SelectionPanel />
           <CategoryPanel />
           <details className="shortcuts">
             <summary>Shortcuts</summary>

@@ -2,7 +2,6 @@
 import { useRef } from 'react';
 import { acceptAllAboveThreshold } from '../app/annotation-actions';
 import { useController, useEditor } from '../app/context';
-import { resimplifySelected } from '../app/selectors';
 import { actualSizeCamera } from '../state/session';
 import type { ToolName } from '../state/session';
 
@@ -17,9 +16,6 @@ export function Toolbar() {
   const { store, toolbox } = controller;
   const tool = useEditor((state) => state.session.tool);
   const threshold = useEditor((state) => state.session.scoreThreshold);
-  const tolerance = useEditor((state) => state.session.simplifyTolerance);
-  const showRejected = useEditor((state) => state.session.showRejected);
-  const hasSelection = useEditor((state) => state.session.selection !== null);
   const modelReady = useEditor((state) => state.catalog.modelStatus?.ready ?? false);
   const jobRunning = useEditor((state) => state.catalog.job?.state === 'running');
   const canUndo = useEditor((state) => (state.history[state.session.currentImageId ?? '']?.undo.length ?? 0) > 0);
@@ -45,21 +41,9 @@ export function Toolbar() {
           Accept all ≥
         </button>
         <label className="slider" title="Score threshold: proposals below it are hidden">
-          Score <output>{threshold.toFixed(2)}</output>
+          Score ≥ <output>{threshold.toFixed(2)}</output>
           <input data-testid="threshold" type="range" min={0} max={1} step={0.01} value={threshold} onChange={(event) => actions.setSession({ scoreThreshold: Number(event.target.value) })} />
         </label>
-        <label className="check" title="Show rejected instances (dashed)">
-          <input type="checkbox" checked={showRejected} onChange={(event) => actions.setSession({ showRejected: event.target.checked })} /> rejected
-        </label>
-      </div>
-      <div className="group">
-        <label className="slider" title="Douglas-Peucker tolerance (image pixels) for re-simplifying from the mask">
-          Tol. <output>{tolerance.toFixed(1)}px</output>
-          <input type="range" min={0.5} max={8} step={0.5} value={tolerance} onChange={(event) => actions.setSession({ simplifyTolerance: Number(event.target.value) })} />
-        </label>
-        <button disabled={!hasSelection} title="Re-simplify the selection from its mask (E)" onClick={() => resimplifySelected(store)}>
-          Re-simplify
-        </button>
       </div>
       <div className="group">
         <button disabled={!canUndo} title="Undo (Ctrl+Z)" onClick={() => actions.undo()}>↶</button>
