@@ -61,15 +61,24 @@ function looksComplete(format: Format, head: Uint8Array, tail: Uint8Array, fileS
 /** Maps a file-system or decoder error to a per-image problem (exported for unit tests). */
 export function problemFromError(error: unknown): ImageProblem {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const message = error instanceof Error ? error.message : String(error);
+  // libvips repeats itself over several lines; the first says it.
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
   if (code === 'EACCES' || code === 'EPERM') return { code: 'UNREADABLE', message: 'Permission denied: the file cannot be read.' };
   if (code === 'ENOENT') return { code: 'UNREADABLE', message: 'The file no longer exists.' };
   if (code === 'EISDIR') return { code: 'NOT_AN_IMAGE', message: 'This is a folder, not an image file.' };
   if (typeof code === 'string') return { code: 'UNREADABLE', message: `The file cannot be read (${code}).` };
   if (/pixel limit/i.test(message)) return { code: 'TOO_LARGE', message: `The image has more than ${MAX_IMAGE_PIXELS / 1e6} megapixels.` };
-  if (/premature end|truncat|unexpected end/i.test(message)) return { code: 'TRUNCATED', message: `The file is cut off: ${message}` };
+  if (/premature end|truncat|unexpected end/i.test(message)) return truncated(message);
   if (/unsupported image format/i.test(message)) return { code: 'NOT_AN_IMAGE', message: 'The file is not an image in a supported format.' };
   return { code: 'DECODE_FAILED', message: `The image could not be decoded: ${message}` };
+}
+
+function truncated(detail: string): ImageProblem {
+  return { code: 'TRUNCATED', message: `The file is cut off (${detail}).` };
+}
+
+function decoderMessage(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
 }
 
 /** EXIF orientations 5-8 rotate by 90 degrees, so the displayed width is the stored height. */
@@ -120,6 +129,9 @@ export async function probeImage(path: string): Promise<ProbeResult> {
   if (format === null) {
     return { problem: { code: 'NOT_AN_IMAGE', message: 'The file content is not a JPEG, PNG, WebP, BMP or TIFF image.' } };
   }
+  // Before the header is parsed: a decoder reports a cut-off header as a "corrupt header".
+  const complete = looksComplete(format, head, tail, size);
+  if (complete === false) return { problem: truncated(`${format.toUpperCase()}, ${size} bytes on disk`) };
   let metadata: Metadata;
   try {
     // Header only: no pixels are allocated, so the limit is checked below with the real dimensions
@@ -127,8 +139,8 @@ export async function probeImage(path: string): Promise<ProbeResult> {
     metadata = await sharp(path, { limitInputPixels: false }).metadata();
   } catch (error) {
     const problem = problemFromError(error);
-    // A header cut short is a truncated file, whatever the decoder calls it.
-    if (problem.code === 'DECODE_FAILED' && size < 1024) return { problem: { code: 'TRUNCATED', message: `The file is cut off: ${problem.message}` } };
+    // No end marker in the tail and a header the decoder cannot finish: a cut-off file.
+    if (problem.code === 'DECODE_FAILED' && complete === null && format !== 'tiff') return { problem: truncated(decoderMessage(error)) };
     return { problem };
   }
   const { width, height } = metadata;
@@ -141,14 +153,12 @@ export async function probeImage(path: string): Promise<ProbeResult> {
       },
     };
   }
-  const complete = looksComplete(format, head, tail, size);
-  if (complete === false) return { problem: { code: 'TRUNCATED', message: `The ${format.toUpperCase()} file is cut off (${size} bytes on disk).` } };
   if (complete === null) {
     const error = await decodes(path);
     if (error !== null) {
       const problem = problemFromError(error);
       // The tail already lacked the end marker, so a decoder failure here means a cut-off file.
-      if (problem.code === 'DECODE_FAILED' && format !== 'tiff') return { problem: { code: 'TRUNCATED', message: `The file is cut off: ${problem.message}` } };
+      if (problem.code === 'DECODE_FAILED' && format !== 'tiff') return { problem: truncated(decoderMessage(error)) };
       return { problem };
     }
   }
