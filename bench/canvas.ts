@@ -191,13 +191,13 @@ async function main() {
     await page.goto(host.url);
     await page.getByTestId('image-item').first().waitFor();
     // Threshold 0: every proposal drawn, the worst case.
-    await page.evaluate(() => window.maskpilotEditor!.store.getState().actions.setSession({ scoreThreshold: 0, autoPropose: false }));
+    await page.evaluate(`window.maskpilotEditor.store.getState().actions.setSession({ scoreThreshold: 0, autoPropose: false })`);
     const loadedIndex = images.findIndex((image) => image.id === loaded.id);
 
     const switchTimes: number[] = [];
     for (let run = 0; run < runs; run++) {
       await page.locator(`[data-testid="image-item"][data-image-id="${images[loadedIndex - 1].id}"]`).click();
-      await page.waitForFunction((id) => window.maskpilotEditor!.store.getState().session.currentImageId === id, images[loadedIndex - 1].id);
+      await page.waitForFunction(`window.maskpilotEditor.store.getState().session.currentImageId === ${JSON.stringify(images[loadedIndex - 1].id)}`);
       await page.waitForTimeout(300);
       await page.getByTestId('canvas').focus();
       switchTimes.push(await timeSwitch(page, 'n', visible));
