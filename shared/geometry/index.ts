@@ -1,4 +1,8 @@
 // Geometry shared by every layer: masks, COCO RLE, polygon rasterisation, contours, IoU.
+// Conventions: image pixels, origin at the top-left corner of the top-left pixel, x right, y down;
+// pixel (x, y) covers [x, x+1) x [y, y+1). Masks are row-major; RLEs are COCO's column-major runs.
+// Polygons are flat [x0, y0, x1, y1, ...] rings; traced outer rings run clockwise on screen and holes
+// counter-clockwise, but every rasteriser here is orientation-independent.
 export type { BinaryMask } from './mask';
 export { createMask } from './mask';
 export type { Rle } from './rle';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ApiError } from '../api/errors';
-import { decodeRle, polygonToRle, polygonsToRle, ringsToRle, rleArea, type BinaryMask } from './index';
+import { combineRles, decodeRle, polygonToRle, polygonsToRle, ringsToRle, rleArea, type BinaryMask } from './index';
 
 function rowsOf(mask: BinaryMask): string[] {
   const rows: string[] = [];
@@ -48,5 +48,26 @@ describe('polygon rasterisation (COCO rleFrPoly)', () => {
     expect(() => polygonToRle([1, 2, 3], 3, 3)).toThrow(/even number/);
     expect(() => polygonToRle([1, 2, Number.NaN, 3, 4, 5], 3, 3)).toThrow(ApiError);
     expect(() => polygonToRle([0, 0, 1, 0, 1, 1], -1, 3)).toThrow(/non-negative integers/);
+  });
+
+  test('ringsToRle (one sort of all crossings) equals the XOR of every ring raster', () => {
+    let state = 7;
+    const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    for (let trial = 0; trial < 40; trial++) {
+      const height = 5 + Math.floor(next() * 40);
+      const width = 5 + Math.floor(next() * 40);
+      const rings = Array.from({ length: 1 + Math.floor(next() * 4) }, () =>
+        Array.from({ length: 2 * (3 + Math.floor(next() * 6)) }, () => next() * 50 - 5),
+      );
+      const xor = combineRles(
+        rings.map((ring) => polygonToRle(ring, height, width)),
+        'xor',
+      );
+      expect(ringsToRle(rings, height, width)).toEqual(xor);
+    }
+  });
+
+  test('refuses outlines too long to rasterise instead of exhausting memory', () => {
+    expect(() => polygonToRle([0, 0, 9e7, 0, 0, 9e7], 10, 10)).toThrow(/too long to rasterise/);
   });
 });

@@ -15,12 +15,65 @@ const SCALE = 5;
 /** Coordinates beyond this (pixels) would overflow maskApi.c's int arithmetic after upsampling. */
 const MAX_COORDINATE = 1e8;
 
+/** Upsampled edge walks longer than this (steps of 1/5 px) are refused rather than exhausting memory. */
+const MAX_STEPS = 50_000_000;
+
 /** COCO rasterisation of one ring (maskApi.c rleFrPoly). A ring with no points is empty. */
 export function polygonToRle(polygon: FlatPolygon, height: number, width: number): Rle {
   assertDimensions(height, width);
+  const crossings = new CrossingList();
+  appendCrossings(polygon, height, width, crossings);
+  return crossingsToRle(crossings, height, width);
+}
+
+/**
+ * Union of the parts' COCO rasters: what pycocotools frPyObjects + merge gives for a polygon
+ * annotation. One difference: pycocotools reads a list whose first part has exactly 4 numbers as
+ * boxes; here every part is a polygon (a 2-point part rasterises as a thin sliver or nothing).
+ */
+export function polygonsToRle(polygons: FlatPolygon[], height: number, width: number): Rle {
+  assertPolygonList(polygons);
+  if (polygons.length === 0) return emptyRle(height, width);
+  return combineRles(
+    polygons.map((polygon) => polygonToRle(polygon, height, width)),
+    'union',
+  );
+}
+
+/**
+ * Even-odd fill of several rings: XOR of each ring's COCO raster, so a hole ring inside an outer
+ * ring stays a hole whatever the rings' orientation. Use for an instance's outer rings plus holes.
+ * A ring's raster is the parity of the crossings above each pixel in its column, so the XOR of all
+ * rasters is the raster of all rings' crossings together: one sort, however many rings there are.
+ */
+export function ringsToRle(rings: FlatPolygon[], height: number, width: number): Rle {
+  assertDimensions(height, width);
+  assertPolygonList(rings);
+  const crossings = new CrossingList();
+  for (const ring of rings) appendCrossings(ring, height, width, crossings);
+  return crossingsToRle(crossings, height, width);
+}
+
+/** A growable list of column-major pixel indices where a column's fill toggles. */
+class CrossingList {
+  values = new Uint32Array(256);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Uint32Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+}
+
+/** The first two stages of rleFrPoly: upsample and walk the edges, then keep pixel-column crossings. */
+function appendCrossings(polygon: FlatPolygon, height: number, width: number, crossings: CrossingList): void {
   assertPolygon(polygon);
   const pointCount = polygon.length / 2;
-  if (pointCount === 0 || height * width === 0) return emptyRle(height, width);
+  if (pointCount === 0 || height * width === 0) return;
 
   // Upsampled integer vertices, closed by repeating the first.
   const xs = new Int32Array(pointCount + 1);
@@ -35,6 +88,9 @@ export function polygonToRle(polygon: FlatPolygon, height: number, width: number
   let stepCount = 0;
   for (let j = 0; j < pointCount; j++) {
     stepCount += Math.max(Math.abs(xs[j] - xs[j + 1]), Math.abs(ys[j] - ys[j + 1])) + 1;
+  }
+  if (stepCount > MAX_STEPS) {
+    throw new ApiError('INVALID_ARGUMENT', `polygon outline is too long to rasterise (${Math.round(stepCount / SCALE)} px; limit ${MAX_STEPS / SCALE} px)`);
   }
   const u = new Int32Array(stepCount);
   const v = new Int32Array(stepCount);
@@ -78,8 +134,6 @@ export function polygonToRle(polygon: FlatPolygon, height: number, width: number
   }
 
   // Column crossings, downsampled to pixel indices (column-major: x * height + y).
-  const crossings = new Uint32Array(stepCount + 1);
-  let crossingCount = 0;
   for (let j = 1; j < stepCount; j++) {
     if (u[j] === u[j - 1]) continue;
     let xd = u[j] < u[j - 1] ? u[j] : u[j] - 1;
@@ -90,50 +144,37 @@ export function polygonToRle(polygon: FlatPolygon, height: number, width: number
     if (yd < 0) yd = 0;
     else if (yd > height) yd = height;
     yd = Math.ceil(yd);
-    crossings[crossingCount++] = xd * height + yd;
+    crossings.push(xd * height + yd);
   }
-  crossings[crossingCount++] = height * width;
-  const sorted = crossings.subarray(0, crossingCount).sort();
+}
 
-  // Differences between consecutive crossings are the runs; a zero difference means two crossings
-  // at the same pixel, which cancel (the run before absorbs the run after).
+/** The last stage of rleFrPoly: sort the crossings; differences between consecutive ones are the runs. */
+function crossingsToRle(crossings: CrossingList, height: number, width: number): Rle {
+  if (height * width === 0) return emptyRle(height, width);
+  crossings.push(height * width);
+  const count = crossings.length;
+  const sorted = crossings.values.subarray(0, count).sort();
   let previous = 0;
-  for (let j = 0; j < crossingCount; j++) {
+  for (let j = 0; j < count; j++) {
     const t = sorted[j];
     sorted[j] = t - previous;
     previous = t;
   }
+  // A zero difference means two crossings at the same pixel, which cancel: the run before absorbs
+  // the run after.
   const counts: number[] = [sorted[0]];
-  for (let j = 1; j < crossingCount; ) {
+  for (let j = 1; j < count; ) {
     if (sorted[j] > 0) counts.push(sorted[j++]);
     else {
       j++;
-      if (j < crossingCount) counts[counts.length - 1] += sorted[j++];
+      if (j < count) counts[counts.length - 1] += sorted[j++];
     }
   }
   return { height, width, counts };
 }
 
-/** Union of the parts' COCO rasters: what pycocotools frPyObjects + merge gives for a polygon annotation. */
-export function polygonsToRle(polygons: FlatPolygon[], height: number, width: number): Rle {
-  return combineRasters(polygons, height, width, 'union');
-}
-
-/**
- * Even-odd fill of several rings: XOR of each ring's COCO raster, so a hole ring inside an outer
- * ring stays a hole whatever the rings' orientation. Use for an instance's outer rings plus holes.
- */
-export function ringsToRle(rings: FlatPolygon[], height: number, width: number): Rle {
-  return combineRasters(rings, height, width, 'xor');
-}
-
-function combineRasters(polygons: FlatPolygon[], height: number, width: number, operation: 'union' | 'xor'): Rle {
+function assertPolygonList(polygons: FlatPolygon[]): void {
   if (!Array.isArray(polygons)) throw new ApiError('INVALID_ARGUMENT', 'polygons must be an array of flat [x0, y0, x1, y1, ...] arrays');
-  if (polygons.length === 0) return emptyRle(height, width);
-  return combineRles(
-    polygons.map((polygon) => polygonToRle(polygon, height, width)),
-    operation,
-  );
 }
 
 function assertPolygon(polygon: FlatPolygon): void {

@@ -80,6 +80,7 @@ describe('encodeMask / decodeRle', () => {
     expect(() => decodeRle({ height: 2, width: 2, counts: [1, 2] })).toThrow(/sum to 3, expected height\*width = 4/);
     expect(() => decodeRle({ height: 2, width: 2, counts: [1, -1, 4] })).toThrow(/non-negative integer/);
     expect(() => fromUncompressedCocoRle({ size: [2, 2], counts: [1, 2] })).toThrow(ApiError);
+    expect(fromUncompressedCocoRle({ size: [2, 2], counts: [1, 2, 1] })).toEqual({ height: 2, width: 2, counts: [1, 2, 1] });
   });
 });
 
@@ -150,6 +151,7 @@ describe('bbox, merge and IoU', () => {
     expect(rleIou([], [gt], [false])).toEqual([]);
     expect(rleIou([dt], [], [])).toEqual([[]]);
     expect(() => rleIou([dt], [gt], [])).toThrow(/one flag per ground truth/);
+    expect(() => rleIou([dt], [encodeMask(maskOf('11000', '11000', '00000'))], [false])).toThrow(/different sizes/);
   });
 
   test('box IoU', () => {
