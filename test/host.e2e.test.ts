@@ -24,6 +24,8 @@ interface EditorClient {
 
 const SAMPLE_FOLDER = resolve(repoRoot, 'resources/sample-photos');
 const BUILT_PAGE = resolve(repoRoot, 'dist/renderer/index.html');
+/** Tests here start and kill real processes; on a loaded 2-core machine a cold start takes ~10 s. */
+const SLOW_TEST_MS = 120_000;
 const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|bmp|tiff?)$/i;
 
 /** The bundled sample photos, or (if absent) a few real JPEGs generated with sharp. */
@@ -116,7 +118,7 @@ describe('headless host end to end', () => {
     } finally {
       again.close();
     }
-  });
+  }, SLOW_TEST_MS);
 
   describe.skipIf(browserSkipReason !== null)('in Chromium', () => {
     let browser: Browser;
@@ -149,7 +151,7 @@ describe('headless host end to end', () => {
       expect(imageResponses.filter((line) => !line.startsWith('200 ') && !line.startsWith('304 '))).toEqual([]);
       await screenshot(page, 'host-image-list');
       expect(pageErrors).toEqual([]);
-    });
+    }, SLOW_TEST_MS);
 
     test('after the host is killed and restarted, the open page reconnects and reads the saved annotation', async () => {
       const target = imageNames[0];
@@ -175,7 +177,7 @@ describe('headless host end to end', () => {
       await screenshot(page, 'host-after-restart');
       const unexpected = pageErrors.filter((line) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(line));
       expect(unexpected).toEqual([]);
-    });
+    }, SLOW_TEST_MS);
 
     test('the same URL without the token shows no app and no image', async () => {
       // A fresh context: no cookie from the authorised page above.
@@ -187,7 +189,7 @@ describe('headless host end to end', () => {
       const image = await stranger.goto(`${host.origin}/images/${encodeURIComponent(imageNames[0])}`);
       expect(image?.status()).toBe(401);
       await context.close();
-    });
+    }, SLOW_TEST_MS);
   });
 
   test('a wrong token is refused by the running process on the page, images and the WebSocket', async () => {
@@ -198,13 +200,13 @@ describe('headless host end to end', () => {
     expect(refused).toBeInstanceOf(Error);
     expect((refused as Error).message).toContain('401');
     expect(refused).not.toBeInstanceOf(ApiError);
-  });
+  }, SLOW_TEST_MS);
 
   test('the CLI refuses a non-loopback bind without --allow-remote', async () => {
     const error = await startHostProcess(folder, { args: ['--bind', '0.0.0.0'], startTimeoutMs: 60_000 }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toContain('--allow-remote');
-  });
+  }, SLOW_TEST_MS);
 
   test('traversal attempts and symlinks out of the folder are refused by the running host', async () => {
     const outside = resolve(folder, '..');
@@ -236,7 +238,7 @@ describe('headless host end to end', () => {
     const photo = await rawRequest(host.origin, `/images/${encodeURIComponent(imageNames[0])}?maxSide=32&token=${host.token}`);
     expect(photo.status).toBe(200);
     expect(String(photo.headers['content-type'])).toMatch(/^image\//);
-  });
+  }, SLOW_TEST_MS);
 
   test('with --allow-remote the CLI binds and prints a warning', async () => {
     const remote = await startHostProcess(folder, { args: ['--bind', '0.0.0.0', '--allow-remote'] });
@@ -246,5 +248,5 @@ describe('headless host end to end', () => {
     } finally {
       expect(await remote.stop()).toBe(0);
     }
-  });
+  }, SLOW_TEST_MS);
 });

@@ -143,18 +143,23 @@ describe('createRpcClient', () => {
     expect(error.message).toContain('socket is not open');
   });
 
-  test('a subscriber that throws does not stop the others', () => {
+  test('a subscriber that throws does not stop the others, and its error still surfaces', async () => {
     const wire = fakeTransport();
     const client = createRpcClient(wire.transport);
     const seen: number[] = [];
-    const swallow = (reason: unknown) => void reason;
-    process.on('unhandledRejection', swallow);
-    client.on('onDidProgress', () => {
-      throw new Error('bad listener');
-    });
-    client.on('onDidProgress', (payload) => seen.push(payload.done));
-    wire.reply({ type: 'event', event: 'onDidProgress', payload: { jobId: 'j', kind: 'propose', done: 4, total: 9, state: 'running' } });
-    expect(seen).toEqual([4]);
-    setTimeout(() => process.off('unhandledRejection', swallow), 50);
+    const surfaced: unknown[] = [];
+    const capture = (reason: unknown) => surfaced.push(reason);
+    process.on('unhandledRejection', capture);
+    try {
+      client.on('onDidProgress', () => {
+        throw new Error('bad listener');
+      });
+      client.on('onDidProgress', (payload) => seen.push(payload.done));
+      wire.reply({ type: 'event', event: 'onDidProgress', payload: { jobId: 'j', kind: 'propose', done: 4, total: 9, state: 'running' } });
+      expect(seen).toEqual([4]);
+      await expect.poll(() => surfaced.map((reason) => (reason as Error).message)).toEqual(['bad listener']);
+    } finally {
+      process.off('unhandledRejection', capture);
+    }
   });
 });
