@@ -3,8 +3,11 @@
 // MODEL_CARD.md). Run niced, in the background, e.g.
 //   nohup nice -n 10 npx tsx scripts/train-default.ts --steps 3000 --max-minutes 30 > /tmp/train.log 2>&1 &
 // Options: --steps N (default 3000), --max-minutes M (stop early, keeping what was learnt), --resume,
-// --version NAME (default deepmask-coco128-v1), --out DIR, --seed S, --batch B, --lr X, --max-view-side PX.
-import { readFile, stat, writeFile } from 'node:fs/promises';
+// --version NAME (default deepmask-coco128-v1), --out DIR, --seed S, --batch B, --lr X,
+// --max-view-side PX, --first-images N (train on the first N images only), --features-only (fill the
+// on-disk feature cache and exit; lets a second process cache features while another trains).
+// Trunk features are cached on disk in --work-dir, so reruns skip the trunk.
+import { stat, writeFile, readFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,11 +15,9 @@ import { selectBackend } from '../electron/model/backend';
 import { createHeads } from '../electron/model/heads';
 import { WindowSampler } from '../electron/model/sampler/sampler';
 import { TRUNK_FEATURE_NODE, loadTrunk } from '../electron/model/trunk';
-import { readCocoFile, trainingDatasetFromCoco } from '../electron/model/training/dataset';
-import { FeatureCache } from '../electron/model/training/features';
 import { writeModelCard, type ArResults, type TrainingFacts } from '../electron/model/training/model-card';
+import { openTrainingSession } from '../electron/model/training/session';
 import { trainHeads } from '../electron/model/training/trainer';
-import { trunkFeatureComputer } from '../electron/model/training/view-pixels';
 import { datasetsDir, repoRoot } from '../test/support/shared-data';
 
 const { values } = parseArgs({
@@ -30,6 +31,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '32' },
     lr: { type: 'string', default: '0.001' },
     'max-view-side': { type: 'string', default: '1024' },
+    'first-images': { type: 'string' },
+    'features-only': { type: 'boolean', default: false },
     'work-dir': { type: 'string', default: join(tmpdir(), 'maskpilot-train-default') },
   },
 });
@@ -45,34 +48,43 @@ const log = (line: string): void => void process.stdout.write(`[${new Date().toI
 
 const datasetDir = join(datasetsDir, 'coco128');
 const selection = await selectBackend();
-log(`backend ${selection.backend}${selection.notes.length ? ` (${selection.notes.join('; ')})` : ''}`);
+log(`backend ${selection.backend}${selection.notes.length ? ` (${selection.notes.length} faster backends unavailable)` : ''}`);
 const trunk = await loadTrunk();
-const dataset = trainingDatasetFromCoco(await readCocoFile(join(datasetDir, 'annotations.json')), join(datasetDir, 'images'));
-const sampler = new WindowSampler(dataset.samplerImages, { maxViewSide, flip: true, seed });
-const views = dataset.samplerImages.reduce((sum, _, index) => sum + sampler.views(index).length, 0);
-log(`coco128: ${dataset.files.length} images, ${dataset.objectCount} objects, ${sampler.positiveObjectCount} usable as positives, ${views} views`);
-const features = new FeatureCache(trunkFeatureComputer(trunk, dataset.files), {
-  maxBytes: 1.5e9,
-  diskDir: join(workDir, `features-${TRUNK_FEATURE_NODE.replace(/\W+/g, '_')}-${maxViewSide}`),
-  imageKey: (index) => dataset.files[index].path.split('/').at(-1) as string,
+const session = await openTrainingSession({
+  cocoPath: join(datasetDir, 'annotations.json'),
+  imagesDir: join(datasetDir, 'images'),
+  trunk,
+  maxViewSide,
+  seed,
+  cacheDir: workDir,
 });
+const { dataset } = session;
+let { sampler } = session.source;
+if (values['first-images']) {
+  const count = Number(values['first-images']);
+  sampler = new WindowSampler(dataset.samplerImages.slice(0, count), sampler.options);
+}
+const imageCount = sampler.images.length;
+const objects = sampler.images.reduce((sum, image) => sum + image.objects.filter((object) => !object.iscrowd).length, 0);
+const views = sampler.images.reduce((sum, _, index) => sum + sampler.views(index).length, 0);
+log(`coco128: ${imageCount} images, ${objects} objects, ${sampler.positiveObjectCount} usable as positives, ${views} views`);
 
 const controller = new AbortController();
 process.on('SIGINT', () => controller.abort());
 process.on('SIGTERM', () => controller.abort());
+if (values['max-minutes']) setTimeout(() => controller.abort(), Number(values['max-minutes']) * 60_000).unref();
 const featureStarted = performance.now();
 let featureSeconds = 0;
-if (values['max-minutes']) setTimeout(() => controller.abort(), Number(values['max-minutes']) * 60_000).unref();
 
 const heads = createHeads({ channels: trunk.channels }, seed);
 const result = await trainHeads(
   heads,
-  { sampler, features, mask: (imageIndex, objectIndex) => dataset.mask(imageIndex, objectIndex) },
+  { ...session.source, sampler },
   {
-    steps,
+    steps: values['features-only'] ? 0 : steps,
     batchSize,
     learningRate,
-    checkpointDir: join(workDir, 'checkpoints'),
+    checkpointDir: values['features-only'] ? undefined : join(workDir, `checkpoints-${values.version}`),
     checkpointEvery: 250,
     resume: values.resume,
     signal: controller.signal,
@@ -89,6 +101,10 @@ const result = await trainHeads(
     },
   },
 );
+if (values['features-only'] || result.steps === 0) {
+  log(`no training steps done (${values['features-only'] ? 'features only' : 'stopped before the first step'}); weights left unchanged`);
+  process.exit(0);
+}
 log(`${result.cancelled ? 'stopped early' : 'finished'} at step ${result.steps} (${(result.trainingSeconds / 60).toFixed(1)} min of training)`);
 
 const tail = (branch: 'mask' | 'score'): number => {
@@ -96,15 +112,15 @@ const tail = (branch: 'mask' | 'score'): number => {
   return losses.reduce((sum, value) => sum + value, 0) / Math.max(1, losses.length);
 };
 await heads.save(outDir, {
-  version: values.version,
-  trainedOn: 'coco128 (../shared/datasets/coco128, all 128 images)',
+  modelVersion: values.version,
+  trainedOn: `coco128 (../shared/datasets/coco128, first ${imageCount} images)`,
   steps: result.steps,
   trunkNode: TRUNK_FEATURE_NODE,
   createdAt: new Date().toISOString(),
 });
 const facts: TrainingFacts = {
   version: values.version,
-  dataset: { name: 'coco128', images: dataset.files.length, objects: dataset.objectCount, positiveObjects: sampler.positiveObjectCount, views },
+  dataset: { name: imageCount === dataset.files.length ? 'coco128' : `coco128 (first ${imageCount} images)`, images: imageCount, objects, positiveObjects: sampler.positiveObjectCount, views },
   trunk: { source: '@vladmandic/human models/centernet (MB3-CenterNet, COCO)', node: TRUNK_FEATURE_NODE, channels: trunk.channels },
   heads: { ...heads.config },
   hyperParameters: { batchSize, learningRate, optimizer: 'Adam(0.9, 0.999, 1e-8)', maxViewSide, flip: true, seed, lambda: '1/32' },

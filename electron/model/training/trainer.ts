@@ -17,6 +17,7 @@ import { Adam } from './adam';
 import { loadCheckpoint, saveCheckpoint, type LossRecord, type TrainerState } from './checkpoint';
 import { cutWindows, type FeatureCache } from './features';
 import { maskLoss, scoreLoss } from './loss';
+import { registerFastMatMulGradient } from './matmul-gradient';
 
 export interface TrainingSource {
   sampler: WindowSampler;
@@ -84,6 +85,7 @@ export async function trainHeads(heads: DeepMaskHeads, source: TrainingSource, o
     throw new Error(`batchSize must be an even integer in [2, ${MAX_BATCH_SIZE}], got ${batchSize}`);
   }
   await registerGradients();
+  registerFastMatMulGradient();
   const settings = { batchSize, learningRate, sampler: source.sampler.options, heads: heads.config };
   const variables = namedVariables(heads);
   const adam = new Adam({ learningRate });
