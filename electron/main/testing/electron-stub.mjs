@@ -1,0 +1,111 @@
+// A stand-in 'electron' for smoke-running the bundled main process under plain Node. It records
+// what the bundle asks for and, once the window has loaded the UI, exercises the IPC handler and
+// the image protocol the way the page would, prints one JSON line ("SMOKE {...}") and quits.
+import { EventEmitter } from 'node:events';
+
+const report = { schemes: [], protocols: [], loadedUrl: null, webPreferences: null, calls: {} };
+const paths = { userData: process.env.MASKPILOT_USER_DATA ?? '/tmp' };
+const protocolHandlers = new Map();
+const ipcHandlers = new Map();
+let markReady;
+const ready = new Promise((resolve) => (markReady = resolve));
+
+export const app = Object.assign(new EventEmitter(), {
+  isPackaged: false,
+  setPath: (name, value) => void (paths[name] = value),
+  getPath: (name) => paths[name],
+  requestSingleInstanceLock: () => true,
+  whenReady: () => ready,
+  isReady: () => true,
+  quit() {
+    const event = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    app.emit('before-quit', event);
+    if (!event.defaultPrevented) {
+      process.stdout.write(`SMOKE ${JSON.stringify(report)}\n`);
+      process.exit(0);
+    }
+  },
+});
+
+class WebContents extends EventEmitter {
+  send() {}
+  reload() {}
+  setWindowOpenHandler() {}
+  toggleDevTools() {}
+}
+
+const windows = [];
+export class BrowserWindow extends EventEmitter {
+  constructor(options) {
+    super();
+    this.id = windows.length + 1;
+    this.options = options;
+    this.webContents = new WebContents();
+    windows.push(this);
+    report.webPreferences = options.webPreferences;
+    app.emit('web-contents-created', {}, this.webContents);
+  }
+  static fromWebContents(contents) {
+    return windows.find((window) => window.webContents === contents) ?? null;
+  }
+  static getAllWindows() {
+    return windows;
+  }
+  async loadURL(url) {
+    report.loadedUrl = url;
+    setImmediate(() => void exercise(this));
+  }
+  getNormalBounds() {
+    return { x: 0, y: 0, width: this.options.width, height: this.options.height };
+  }
+  isMaximized() { return false; }
+  isMinimized() { return false; }
+  isDestroyed() { return false; }
+  maximize() {}
+  show() {}
+  focus() {}
+  restore() {}
+  setTitle() {}
+  setProgressBar() {}
+}
+
+async function exercise(window) {
+  const event = { sender: window.webContents, senderFrame: { url: 'app://maskpilot/index.html', parent: null } };
+  const invoke = ipcHandlers.get('maskpilot:invoke');
+  report.calls.getProject = await invoke(event, 'getProject', {});
+  report.calls.listImages = await invoke(event, 'listImages', { offset: 0, limit: 2 });
+  report.calls.offList = await invoke(event, 'resolveImageFile', { imageId: 'x' });
+  const image = await protocolHandlers.get('maskpilot-image')({ url: 'maskpilot-image://project/coins.png?maxSide=32', method: 'GET' });
+  report.calls.image = { status: image.status, type: image.headers.get('content-type'), bytes: (await image.arrayBuffer()).byteLength };
+  const app_ = await protocolHandlers.get('app')({ url: 'app://maskpilot/index.html', method: 'GET' });
+  report.calls.appIndex = { status: app_.status, csp: app_.headers.get('content-security-policy') };
+  app.quit();
+}
+
+export const protocol = { registerSchemesAsPrivileged: (schemes) => void report.schemes.push(...schemes) };
+export const session = {
+  defaultSession: Object.assign(new EventEmitter(), {
+    protocol: {
+      handle(scheme, handler) {
+        report.protocols.push(scheme);
+        protocolHandlers.set(scheme, handler);
+      },
+    },
+    setPermissionRequestHandler() {},
+    setPermissionCheckHandler() {},
+    webRequest: { onHeadersReceived() {} },
+  }),
+};
+export const ipcMain = { handle: (channel, handler) => void ipcHandlers.set(channel, handler) };
+export const dialog = {
+  showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+  showSaveDialog: async () => ({ canceled: true }),
+  showMessageBox: async (...args) => {
+    process.stderr.write(`message box: ${JSON.stringify(args.at(-1))}\n`);
+    return { response: 0 };
+  },
+};
+export const Menu = { buildFromTemplate: (template) => ({ template }), setApplicationMenu() {} };
+export const screen = { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] };
+
+setImmediate(() => markReady());
