@@ -25,5 +25,7 @@ export type { Proposal } from './results';
 export { evaluateProposals, COCO_AR_PARAMS } from './evaluate';
 export type { ArParams, ArReport, AreaRangeName, EvaluationImage, GroundTruthMask, ScoredMask } from './evaluate';
 export { evaluateCocoProposals } from './evaluate-coco';
+export { evaluationImageFromInstances } from './evaluate-instances';
+export type { ScoredInstanceMask } from './evaluate-instances';
 export { findJsonSyntaxError } from './json-syntax';
 export type { JsonSyntaxError } from './json-syntax';
