@@ -124,9 +124,11 @@ export function createController(client: MaskPilotClient, store: EditorStore = c
           const saved = await client.getAnnotations({ imageId });
           if (token !== openToken) return;
           state = store.getState();
-          // Do not clobber edits made meanwhile (or pending saves) with what is on disk.
+          // Do not clobber edits made meanwhile (or pending saves) with what is on disk, and keep
+          // the local copy (with its undo history) when the disk has not changed since.
           const local = state.document.images[imageId];
-          if (!local || local === state.sync.syncedDocuments[imageId]) {
+          const unchangedOnDisk = local !== undefined && state.sync.revisions[imageId] === saved.revision;
+          if (!unchangedOnDisk && (!local || local === state.sync.syncedDocuments[imageId])) {
             actions.loadImageDocument(
               createImageDocument(imageId, saved.width, saved.height, saved.status, saved.instances),
               saved.revision,

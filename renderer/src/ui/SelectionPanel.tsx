@@ -27,9 +27,11 @@ export function SelectionPanel() {
       </div>
       <div className="selection-line">
         <label className="slider" title="Douglas-Peucker tolerance in image pixels for re-tracing the polygon from the stored mask">
-          Tol. <output>{tolerance.toFixed(1)}px</output>
+          Simplify tolerance <output>{tolerance.toFixed(1)} px</output>
           <input data-testid="tolerance" type="range" min={0.5} max={8} step={0.5} value={tolerance} onChange={(event) => actions.setSession({ simplifyTolerance: Number(event.target.value) })} />
         </label>
+      </div>
+      <div className="selection-line buttons">
         <button data-testid="resimplify" disabled={!selectedId} title="Re-trace the selection from its mask (E)" onClick={() => resimplifySelected(store)}>
           Re-simplify
         </button>
