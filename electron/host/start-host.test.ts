@@ -1,6 +1,7 @@
 // The host in-process against a fake service: routes, token checks, traversal refusals, images,
 // the WebSocket API and events. The real service and a real child process are covered in test/.
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -230,6 +231,18 @@ describe('WebSocket API', () => {
     expect(await refusedStatus(api, { Authorization: 'Bearer nope-nope-nope-nope-nope' })).toBe(401);
     expect(await refusedStatus(`${api}?token=${host.token}`, { Origin: 'http://evil.example' })).toBe(403);
     expect(await refusedStatus(`ws://127.0.0.1:${host.port}/other?token=${host.token}`)).toBe(404);
+  });
+
+  test('a refused upgrade gets its 401 and then the connection is closed by the host', async () => {
+    const socket = connectTcp({ host: '127.0.0.1', port: host.port });
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    socket.write(
+      'GET /api HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(received).toMatch(/^HTTP\/1\.1 401 /);
   });
 
   test('calls reach the service and events reach every connected client', async () => {

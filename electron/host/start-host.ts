@@ -120,16 +120,18 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       }
     } catch (error) {
       const { code, message } = serializeError(error);
-      if (code === 'INTERNAL' || code === 'IO_ERROR') log(`request for ${request.url ?? '?'} failed: ${message}`);
-      // Messages are ours (never the raw request), so echoing them leaks nothing the caller did not send.
+      if (code === 'INTERNAL' || code === 'IO_ERROR') log(`request for ${(request.url ?? '?').split('?')[0]} failed: ${message}`); // never log the query: it holds the token
+      // Plain text with nosniff: an image id echoed in a message can never run as HTML.
       sendText(response, statusFor(code), `${code}: ${message}`);
     }
   }
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refuse = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`);
-      socket.destroy();
+      // Answer, then destroy the socket once the answer is flushed: no WebSocket, no keep-alive.
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`, () =>
+        socket.destroy(),
+      );
     };
     let target: ReturnType<typeof parseRequestTarget>;
     try {
