@@ -14,10 +14,10 @@ import type { Instance } from '../../shared/api/types';
 import type { ProviderImage } from '../services/model-provider';
 import { selectBackend, type BackendName, type BackendSelection } from './backend';
 import { decodeImage, type DecodedImage } from './decode';
-import { clampCell, computeFeaturePyramid, cutWindows, PAD_CELLS, type FeaturePyramid } from './feature-pyramid';
+import { clampCell, computeFeaturePyramid, cutWindows, PAD_CELLS, type FeaturePyramid, type LevelFeatures } from './feature-pyramid';
 import { loadHeads, type DeepMaskHeads } from './heads';
 import { buildInstance, selectProposals, type WindowCandidate } from './proposal-instances';
-import { windowCentredAt } from './pyramid';
+import { WINDOW_CELLS, windowCentredAt } from './pyramid';
 import { loadTrunk, type Trunk } from './trunk';
 
 export interface DeepMaskOptions {
@@ -81,7 +81,8 @@ export interface DeepMask {
   readonly lastTimings: StageTimings;
   /** Picks the backend, loads trunk and heads, runs one warm-up pass. */
   load(): Promise<void>;
-  propose(image: ModelImage, options: { maxProposals: number }): Promise<Instance[]>;
+  /** withPolygons (default true): false leaves `polygons` empty, for evaluations that read only `rle`. */
+  propose(image: ModelImage, options: { maxProposals: number; withPolygons?: boolean }): Promise<Instance[]>;
   segmentAt(image: ModelImage, point: { x: number; y: number }, options?: { scaleIndex?: number }): Promise<Instance | null>;
   dispose(): void;
 }
@@ -145,7 +146,8 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
     },
     get modelVersion() {
       if (!heads) return null;
-      const version = heads.meta.modelVersion;
+      // The trainer writes `version`; older or hand-made manifests may say `modelVersion`.
+      const version = heads.meta.modelVersion ?? heads.meta.version;
       return typeof version === 'string' ? version : 'untrained';
     },
 
@@ -162,7 +164,7 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
       cache = null;
     },
 
-    async propose(image, { maxProposals }) {
+    async propose(image, { maxProposals, withPolygons = true }) {
       if (!(Number.isInteger(maxProposals) && maxProposals > 0)) throw new Error(`maxProposals must be a positive integer, got ${maxProposals}`);
       const { heads: model } = ready();
       const started = performance.now();
@@ -175,7 +177,7 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
       const logits = maskLogitsFor(model, pyramid, candidates, settings.maskBatch);
       timings.mask = performance.now() - mark;
       mark = performance.now();
-      const proposals = selectProposals(decoded, pyramid, candidates, logits, model.config.maskSize, settings, maxProposals, this.modelVersion ?? 'untrained');
+      const proposals = selectProposals(decoded, pyramid, candidates, logits, model.config.maskSize, settings, maxProposals, this.modelVersion ?? 'untrained', withPolygons);
       timings.postprocess = performance.now() - mark;
       timings.total = performance.now() - started;
       return proposals;
@@ -193,7 +195,13 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
         const cell = windowCentredAt(features.level, x, y);
         return { levelIndex, ...clampCell(features, cell.cellX, cell.cellY) };
       });
-      const scores = tf.tidy(() => tf.concat(perLevel.map((entry) => model.scoreLogits(cutWindows(pyramid.levels[entry.levelIndex], [entry])))));
+      const channels = model.config.channels;
+      const windows = new Float32Array(perLevel.length * WINDOW_CELLS * WINDOW_CELLS * channels);
+      perLevel.forEach((entry, index) => {
+        const features = pyramid.levels[entry.levelIndex];
+        windows.set(cutWindows(features, features.data, channels, [entry]), index * WINDOW_CELLS * WINDOW_CELLS * channels);
+      });
+      const scores = tf.tidy(() => model.scoreLogits(tf.tensor4d(windows, [perLevel.length, WINDOW_CELLS, WINDOW_CELLS, channels])));
       const scoreValues = await scores.data();
       scores.dispose();
       const ranked: WindowCandidate[] = perLevel.map((entry, index) => ({ ...entry, scoreLogit: scoreValues[index] })).sort((a, b) => b.scoreLogit - a.scoreLogit);
@@ -246,10 +254,13 @@ function maskLogitsFor(heads: DeepMaskHeads, pyramid: FeaturePyramid, candidates
   const size = heads.config.maskSize * heads.config.maskSize;
   const byLevel = new Map<number, number[]>();
   candidates.forEach((candidate, index) => byLevel.set(candidate.levelIndex, [...(byLevel.get(candidate.levelIndex) ?? []), index]));
+  const reduce = heads.config.maskReduceChannels;
   for (const [levelIndex, indices] of byLevel) {
+    const cellMap = maskCellMap(heads, pyramid.levels[levelIndex]);
     for (let start = 0; start < indices.length; start += batch) {
       const chunk = indices.slice(start, start + batch);
-      const logits = tf.tidy(() => heads.maskLogits(cutWindows(pyramid.levels[levelIndex], chunk.map((index) => candidates[index]))));
+      const windows = cutWindows(pyramid.levels[levelIndex], cellMap, reduce, chunk.map((index) => candidates[index]));
+      const logits = tf.tidy(() => heads.maskLogitsFromCells(tf.tensor4d(windows, [chunk.length, WINDOW_CELLS, WINDOW_CELLS, reduce])));
       const values = logits.dataSync() as Float32Array;
       logits.dispose();
       chunk.forEach((index, offset) => {
@@ -258,4 +269,27 @@ function maskLogitsFor(heads: DeepMaskHeads, pyramid: FeaturePyramid, candidates
     }
   }
   return result;
+}
+
+/** The heads' mask cell map of a level (computed once per level and heads, then reused). */
+function maskCellMap(heads: DeepMaskHeads, features: LevelFeatures): Float32Array {
+  const key = `mask-cells:${heads.config.maskReduceChannels}:${headsId(heads)}`;
+  const cached = features.derived.get(key);
+  if (cached) return cached.data;
+  const map = heads.maskCellMap(features.padded);
+  const data = map.dataSync() as Float32Array;
+  map.dispose();
+  features.derived.set(key, { channels: heads.config.maskReduceChannels, data });
+  return data;
+}
+
+const headsIds = new WeakMap<DeepMaskHeads, number>();
+let nextHeadsId = 1;
+function headsId(heads: DeepMaskHeads): number {
+  let id = headsIds.get(heads);
+  if (id === undefined) {
+    id = nextHeadsId++;
+    headsIds.set(heads, id);
+  }
+  return id;
 }

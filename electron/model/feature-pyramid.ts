@@ -13,6 +13,11 @@ export interface LevelFeatures {
   level: PyramidLevel;
   /** [height/16 + 2 PAD_CELLS, width/16 + 2 PAD_CELLS, channels]; cell (x, y) of the level is at (x + PAD_CELLS, y + PAD_CELLS). */
   padded: tf.Tensor3D;
+  /** The same map read back once (row-major [y][x][c]): windows are cut from it in JS, which is far
+   * cheaper on wasm than hundreds of tf.slice calls. */
+  data: Float32Array;
+  /** Per-level cache of derived maps (e.g. the heads' mask cell map), same layout, owned here. */
+  derived: Map<string, { channels: number; data: Float32Array }>;
 }
 
 export interface FeaturePyramid {
@@ -37,7 +42,7 @@ export async function computeFeaturePyramid(trunk: Trunk, image: DecodedImage, o
         const features = trunk.features(pixels);
         return tf.pad(features, [[PAD_CELLS, PAD_CELLS], [PAD_CELLS, PAD_CELLS], [0, 0]]) as tf.Tensor3D;
       });
-      computed.push({ level, padded });
+      computed.push({ level, padded, data: padded.dataSync() as Float32Array, derived: new Map() });
     }
   } catch (error) {
     for (const entry of computed) entry.padded.dispose();
@@ -58,19 +63,31 @@ export async function computeFeaturePyramid(trunk: Trunk, image: DecodedImage, o
 }
 
 /**
- * Stacks the windows with top-left level cells `cells` (may be negative, down to -PAD_CELLS) into
- * [B, 14, 14, C]. Positions are clamped into the padded map, so a window never reads outside it.
+ * Copies the windows with top-left level cells `cells` (may be negative, down to -PAD_CELLS) out of a
+ * padded map (`data`, row-major [y][x][c] with the level's padded height and width) into one
+ * [B, 14, 14, channels] buffer. Positions are clamped into the padded map, so a window never reads
+ * outside it.
  */
-export function cutWindows(features: LevelFeatures, cells: ReadonlyArray<{ cellX: number; cellY: number }>): tf.Tensor4D {
-  const [paddedHeight, paddedWidth, channels] = features.padded.shape;
-  return tf.tidy(() => {
-    const windows = cells.map(({ cellX, cellY }) => {
-      const row = clamp(cellY + PAD_CELLS, 0, paddedHeight - WINDOW_CELLS);
-      const col = clamp(cellX + PAD_CELLS, 0, paddedWidth - WINDOW_CELLS);
-      return tf.slice(features.padded, [row, col, 0], [WINDOW_CELLS, WINDOW_CELLS, channels]);
-    });
-    return tf.stack(windows) as tf.Tensor4D;
+export function cutWindows(
+  features: LevelFeatures,
+  data: Float32Array,
+  channels: number,
+  cells: ReadonlyArray<{ cellX: number; cellY: number }>,
+): Float32Array {
+  const [paddedHeight, paddedWidth] = features.padded.shape;
+  if (data.length !== paddedHeight * paddedWidth * channels) throw new Error(`cutWindows: map holds ${data.length} values, expected ${paddedHeight}x${paddedWidth}x${channels}`);
+  const rowLength = WINDOW_CELLS * channels;
+  const windowSize = WINDOW_CELLS * rowLength;
+  const out = new Float32Array(cells.length * windowSize);
+  cells.forEach(({ cellX, cellY }, index) => {
+    const row = clamp(cellY + PAD_CELLS, 0, paddedHeight - WINDOW_CELLS);
+    const col = clamp(cellX + PAD_CELLS, 0, paddedWidth - WINDOW_CELLS);
+    for (let y = 0; y < WINDOW_CELLS; y++) {
+      const source = ((row + y) * paddedWidth + col) * channels;
+      out.set(data.subarray(source, source + rowLength), index * windowSize + y * rowLength);
+    }
   });
+  return out;
 }
 
 /** Clamps a window's top-left cell so the whole window lies inside the padded map. */

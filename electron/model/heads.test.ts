@@ -58,6 +58,22 @@ describe('DeepMask heads', () => {
     heads.dispose();
   });
 
+  test('mask logits from windows of the mask cell map equal maskLogits of the same windows', async () => {
+    const heads = createHeads(SMALL, 5);
+    const features = tf.randomNormal([16, 15, 8], 0, 1, 'float32', 9) as tf.Tensor3D;
+    const cellMap = heads.maskCellMap(features);
+    expect(cellMap.shape).toEqual([16, 15, 4]);
+    const positions: Array<[number, number]> = [[0, 0], [2, 1], [1, 1]];
+    const windows = tf.stack(positions.map(([row, col]) => tf.slice(features, [row, col, 0], [14, 14, 8]))) as tf.Tensor4D;
+    const cellWindows = tf.stack(positions.map(([row, col]) => tf.slice(cellMap, [row, col, 0], [14, 14, 4]))) as tf.Tensor4D;
+    const direct = await heads.maskLogits(windows).data();
+    const viaCells = await heads.maskLogitsFromCells(cellWindows).data();
+    expect(viaCells.length).toBe(3 * 56 * 56);
+    for (let index = 0; index < direct.length; index += 97) expect(viaCells[index]).toBeCloseTo(direct[index], 4);
+    tf.dispose([features, cellMap, windows, cellWindows]);
+    heads.dispose();
+  });
+
   test('gradients flow to each branch on wasm (no conv backprop kernels needed)', () => {
     const heads = createHeads(SMALL);
     const windows = tf.randomNormal([2, 14, 14, 8]) as tf.Tensor4D;

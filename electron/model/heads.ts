@@ -61,6 +61,15 @@ export interface DeepMaskHeads {
    * scoreLogits of the window whose top-left cell is (r, c). Empty when the map is smaller than a window.
    */
   scoreMap(features: tf.Tensor3D): tf.Tensor2D;
+  /**
+   * The mask branch's per-cell part (shared 1x1 conv, then the mask 1x1 conv) over a whole feature map:
+   * [H, W, channels] -> [H, W, maskReduceChannels]. Windows cut from it and fed to
+   * maskLogitsFromCells give exactly maskLogits of the same windows of `features`, without
+   * recomputing the cells that overlapping windows share.
+   */
+  maskCellMap(features: tf.Tensor3D): tf.Tensor3D;
+  /** [B, windowCells, windowCells, maskReduceChannels] windows of maskCellMap -> [B, maskSize, maskSize]. */
+  maskLogitsFromCells(cells: tf.Tensor4D): tf.Tensor3D;
   /** Trained by both branches' losses. */
   readonly sharedVariables: tf.Variable[];
   readonly maskVariables: tf.Variable[];
@@ -178,6 +187,12 @@ function buildHeads(config: DeepMaskHeadsConfig, values: Map<string, tf.Tensor>,
     return dense(dense(flat, 'shared', true), `${branch}/reduce`, true);
   };
 
+  /** The mask FC layers on flattened per-window cells: [B, cells*cells*reduce] -> [B, maskSize, maskSize]. */
+  const maskFromCells = (perWindow: tf.Tensor2D): tf.Tensor3D => {
+    const logits = dense(dense(perWindow, 'mask/fc1', false), 'mask/fc2', false);
+    return tf.reshape(logits, [perWindow.shape[0], config.maskSize, config.maskSize]) as tf.Tensor3D;
+  };
+
   return {
     config,
     meta,
@@ -187,12 +202,26 @@ function buildHeads(config: DeepMaskHeadsConfig, values: Map<string, tf.Tensor>,
 
     maskLogits(windows) {
       checkWindows(windows);
+      return tf.tidy(() => maskFromCells(tf.reshape(reduced(windows, 'mask'), [windows.shape[0], cells * cells * config.maskReduceChannels]) as tf.Tensor2D));
+    },
+
+    maskCellMap(features) {
+      if (disposed) throw new Error('heads are disposed');
+      const [height, width, channels] = features.shape;
+      if (features.rank !== 3 || channels !== config.channels) throw new Error(`features must be [H,W,${config.channels}], got [${features.shape.join(',')}]`);
       return tf.tidy(() => {
-        const batch = windows.shape[0];
-        const perWindow = tf.reshape(reduced(windows, 'mask'), [batch, cells * cells * config.maskReduceChannels]) as tf.Tensor2D;
-        const logits = dense(dense(perWindow, 'mask/fc1', false), 'mask/fc2', false);
-        return tf.reshape(logits, [batch, config.maskSize, config.maskSize]) as tf.Tensor3D;
+        const flat = tf.reshape(features, [-1, config.channels]) as tf.Tensor2D;
+        return tf.reshape(dense(dense(flat, 'shared', true), 'mask/reduce', true), [height, width, config.maskReduceChannels]) as tf.Tensor3D;
       });
+    },
+
+    maskLogitsFromCells(cellWindows) {
+      if (disposed) throw new Error('heads are disposed');
+      const [batch, height, width, channels] = cellWindows.shape;
+      if (cellWindows.rank !== 4 || height !== cells || width !== cells || channels !== config.maskReduceChannels) {
+        throw new Error(`mask cell windows must be [B,${cells},${cells},${config.maskReduceChannels}], got [${cellWindows.shape.join(',')}]`);
+      }
+      return tf.tidy(() => maskFromCells(tf.reshape(cellWindows, [batch, cells * cells * channels]) as tf.Tensor2D));
     },
 
     scoreLogits(windows) {

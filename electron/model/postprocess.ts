@@ -70,7 +70,7 @@ export function pasteMask(logits: Float32Array, size: number, rect: Rect, imageW
 
 /** COCO RLE (column-major, first run background) of a RectMask over its whole image. */
 export function rectMaskToRle(mask: RectMask): Rle {
-  const { imageWidth, imageHeight } = mask;
+  const { imageWidth, imageHeight, x, y, width, height, data } = mask;
   const counts: number[] = [];
   let value = 0;
   let run = 0;
@@ -84,15 +84,29 @@ export function rectMaskToRle(mask: RectMask): Rle {
     value = pixel;
     run = length;
   };
-  push(0, mask.x * imageHeight);
-  for (let i = 0; i < mask.width; i++) {
-    push(0, mask.y);
-    for (let j = 0; j < mask.height; j++) push(mask.data[j * mask.width + i], 1);
-    push(0, imageHeight - mask.y - mask.height);
+  push(0, x * imageHeight);
+  for (let i = 0; i < width; i++) {
+    push(0, y);
+    // Walk the column one run at a time.
+    let j = 0;
+    while (j < height) {
+      const pixel = data[j * width + i];
+      let end = j + 1;
+      while (end < height && data[end * width + i] === pixel) end++;
+      push(pixel, end - j);
+      j = end;
+    }
+    push(0, imageHeight - y - height);
   }
-  push(0, (imageWidth - mask.x - mask.width) * imageHeight);
+  push(0, (imageWidth - x - width) * imageHeight);
   counts.push(run);
   return { height: imageHeight, width: imageWidth, counts };
+}
+
+/** The same mask on a grid `factor` times coarser (nearest: a coarse pixel takes its centre's value). */
+export function pasteMaskCoarse(logits: Float32Array, size: number, rect: Rect, imageWidth: number, imageHeight: number, logitThreshold: number, factor: number): RectMask {
+  const coarseRect = { x: rect.x / factor, y: rect.y / factor, width: rect.width / factor, height: rect.height / factor };
+  return pasteMask(logits, size, coarseRect, Math.max(1, Math.round(imageWidth / factor)), Math.max(1, Math.round(imageHeight / factor)), logitThreshold);
 }
 
 /** The rectangle's pixels as a BinaryMask of their own (for contour tracing), plus its offset. */
