@@ -26,9 +26,14 @@ export function traceContours(mask: BinaryMask): FlatPolygon[] {
   const { width, height, data } = mask;
   const rings: FlatPolygon[] = [];
   if (width === 0 || height === 0) return rings;
-  // One flag per horizontal pixel edge: row y of corners (0..height), edge x spans corners x..x+1.
-  // Every ring contains a horizontal edge, so scanning these for unvisited boundary edges finds all rings.
-  const visited = new Uint8Array((height + 1) * width);
+  // One bit per horizontal pixel edge (index y * width + x: row y of corners 0..height, edge x spans
+  // corners x..x+1). Every ring contains a horizontal edge, so scanning these for unvisited boundary
+  // edges finds all rings. Bits, not bytes: allocating a mask-sized buffer per call cost more than
+  // the whole trace on 640x480 masks.
+  const visited = new Uint32Array(((height + 1) * width + 31) >>> 5);
+  const markVisited = (index: number) => {
+    visited[index >>> 5] |= 1 << (index & 31);
+  };
 
   const foreground = (x: number, y: number): boolean => x >= 0 && y >= 0 && x < width && y < height && data[y * width + x] !== 0;
 
@@ -39,11 +44,11 @@ export function traceContours(mask: BinaryMask): FlatPolygon[] {
     let direction = startDirection;
     do {
       if (direction === EAST) {
-        visited[y * width + x] = 1;
+        markVisited(y * width + x);
         x++;
       } else if (direction === WEST) {
         x--;
-        visited[y * width + x] = 1;
+        markVisited(y * width + x);
       } else if (direction === SOUTH) y++;
       else y--;
       // The two pixels ahead of corner (x, y), seen facing `direction`.
@@ -89,7 +94,8 @@ export function traceContours(mask: BinaryMask): FlatPolygon[] {
     );
     for (let i = 0; i < count; i++) {
       const x = changes[i];
-      if (visited[y * width + x] !== 0) continue;
+      const edge = y * width + x;
+      if ((visited[edge >>> 5] & (1 << (edge & 31))) !== 0) continue;
       // Foreground below: walk east from the left corner; foreground above: walk west from the right corner.
       const below = y < height && data[y * width + x] !== 0;
       rings.push(below ? trace(x, y, EAST) : trace(x + 1, y, WEST));
