@@ -338,6 +338,21 @@ describe('binding and lifecycle', () => {
     }
   });
 
+  test('without a service it opens the folder itself with the real project service', async () => {
+    const own = await startHost({ folder, staticDir });
+    const client = await connectApi(own.url);
+    try {
+      const { images } = await client.listImages({ offset: 0, limit: 10 });
+      expect(images.map((image) => image.id)).toContain('alpha.png');
+      const thumbnail = await rawRequest(new URL(own.url).origin, `/images/alpha.png?maxSide=20&token=${own.token}`);
+      expect(thumbnail.status).toBe(200);
+      expect((await sharp(thumbnail.body).metadata()).width).toBe(20);
+    } finally {
+      client.close();
+      await own.close();
+    }
+  });
+
   test('a weak fixed token is refused', async () => {
     await expect(startHost({ folder, service, staticDir, token: 'short' })).rejects.toThrow(/16 to 256/);
   });
