@@ -87,11 +87,16 @@ export function createApiSocketServer(options: ApiSocketOptions): ApiSocketServe
       if (!client.isPaused) client.pause();
     });
     client.on('error', () => client.terminate());
+    // The client has already given up on calls it had not got answers to; skip those not yet started.
+    client.on('close', () => {
+      waiting.length = 0;
+    });
   });
 
   const heartbeat = setInterval(() => {
     for (const client of server.clients) {
-      if (!alive.has(client)) {
+      // A paused client is busy (its pongs wait unread behind its own requests), not dead.
+      if (!alive.has(client) && !client.isPaused) {
         client.terminate();
         continue;
       }
