@@ -2,7 +2,8 @@
 // One image gets 50 instances x 200 vertices (saved through the API); then we measure
 //  - frames per second while dragging one vertex continuously for a few seconds (requestAnimationFrame
 //    counted in the page; real mouse events from Playwright), goal >= 50 fps;
-//  - time from pressing N (next image) to the 50 instances drawn on the canvas (Konva layer draw).
+//  - time from pressing N (next image) to the 50 instances drawn on the canvas (Konva layer draw),
+//    on the first visit and on revisits.
 // Prints the numbers and writes bench/results/canvas.json.
 //   npx tsx bench/canvas.ts [--seconds 4] [--runs 5]
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -218,7 +219,13 @@ async function main() {
       instances: INSTANCES,
       verticesPerInstance: VERTICES,
       dragVertex: { seconds, inputPerFrame: { ...drag, goalFps: 50, meetsGoal: drag.fps >= 50 }, playwrightMouse: realMouse },
-      imageSwitchToProposalsDrawnMs: { runs: switchTimes.map((ms) => Math.round(ms)), median: Math.round(median(switchTimes)) },
+      // First visit: annotations fetched over the WebSocket (50 x 200 vertices + RLE) and drawn.
+      // Revisits: the editor keeps recently opened images in memory and re-checks the disk in the background.
+      imageSwitchToProposalsDrawnMs: {
+        firstVisit: Math.round(switchTimes[0]),
+        revisits: switchTimes.slice(1).map((ms) => Math.round(ms)),
+        revisitMedian: switchTimes.length > 1 ? Math.round(median(switchTimes.slice(1))) : null,
+      },
     };
     console.log(JSON.stringify(result, null, 2));
     await mkdir(resolve(repoRoot, 'bench/results'), { recursive: true });

@@ -13,6 +13,8 @@ import { createToolbox } from '../tools/toolbox';
 import type { Toolbox } from '../tools/toolbox';
 
 export const IMAGE_PAGE_SIZE = 200;
+/** Images kept in memory (with their undo history) after leaving them; older saved ones are dropped. */
+export const RECENT_IMAGES_KEPT = 30;
 const LAST_IMAGE_KEY = 'maskpilot.lastImage.';
 
 export interface Controller {
@@ -39,6 +41,24 @@ export function createController(client: MaskPilotClient, store: EditorStore = c
   const requestedPages = new Set<number>();
   const unsubscribers: (() => void)[] = [];
   let openToken = 0;
+  const recent: ImageId[] = [];
+
+  /** Remembers that `imageId` was opened; forgets the least recently opened saved images beyond the limit. */
+  function touchRecent(imageId: ImageId) {
+    const at = recent.indexOf(imageId);
+    if (at >= 0) recent.splice(at, 1);
+    recent.push(imageId);
+    const state = store.getState();
+    for (let i = 0; recent.length > RECENT_IMAGES_KEPT && i < recent.length - 1; ) {
+      const candidate = recent[i];
+      const doc = state.document.images[candidate];
+      const saved = doc === undefined || doc === state.sync.syncedDocuments[candidate];
+      if (saved && candidate !== state.session.currentImageId) {
+        recent.splice(i, 1);
+        actions.unloadImage(candidate);
+      } else i++;
+    }
+  }
 
   const reportLatency = (latencyMs: number) => actions.setCatalog({ lastLatencyMs: latencyMs });
   const toolbox = createToolbox({ store, api: client, reportLatency });
@@ -74,6 +94,18 @@ export function createController(client: MaskPilotClient, store: EditorStore = c
       requestedPages.delete(page);
       actions.notify('error', `Could not list images: ${message(error)}`);
     }
+  }
+
+  /** Loads an image's annotations unless the local copy is as new (same revision) or has unsaved edits. */
+  async function loadFromDisk(imageId: ImageId, token: number) {
+    const saved = await client.getAnnotations({ imageId });
+    const state = store.getState();
+    const local = state.document.images[imageId];
+    const unchangedOnDisk = local !== undefined && state.sync.revisions[imageId] === saved.revision;
+    const hasUnsavedEdits = local !== undefined && local !== state.sync.syncedDocuments[imageId];
+    if (unchangedOnDisk || hasUnsavedEdits) return;
+    actions.loadImageDocument(createImageDocument(imageId, saved.width, saved.height, saved.status, saved.instances), saved.revision);
+    if (token === openToken && local !== undefined) actions.setSession({ selection: null });
   }
 
   async function recordAt(index: number) {
@@ -119,21 +151,14 @@ export function createController(client: MaskPilotClient, store: EditorStore = c
       let state = store.getState();
       actions.setSession({ currentImageId: imageId, selection: null, currentIndex: state.catalog.indexById[imageId] ?? -1 });
       writeLastImage(state.catalog.projectName, imageId);
-      if (!state.document.images[imageId] || state.sync.saveStates[imageId] === 'saved') {
+      touchRecent(imageId);
+      if (state.document.images[imageId]) {
+        // Seen before in this session: show it at once (with its undo history) and check the disk
+        // in the background; events normally keep it current, this covers missed ones.
+        void loadFromDisk(imageId, token).catch(() => undefined);
+      } else {
         try {
-          const saved = await client.getAnnotations({ imageId });
-          if (token !== openToken) return;
-          state = store.getState();
-          // Do not clobber edits made meanwhile (or pending saves) with what is on disk, and keep
-          // the local copy (with its undo history) when the disk has not changed since.
-          const local = state.document.images[imageId];
-          const unchangedOnDisk = local !== undefined && state.sync.revisions[imageId] === saved.revision;
-          if (!unchangedOnDisk && (!local || local === state.sync.syncedDocuments[imageId])) {
-            actions.loadImageDocument(
-              createImageDocument(imageId, saved.width, saved.height, saved.status, saved.instances),
-              saved.revision,
-            );
-          }
+          await loadFromDisk(imageId, token);
         } catch (error) {
           if (token === openToken) actions.notify('error', `Could not open ${imageId}: ${message(error)}`);
           throw error;

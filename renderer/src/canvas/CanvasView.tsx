@@ -26,12 +26,15 @@ export function CanvasView() {
   const hasImage = useEditor((state) => state.session.currentImageId !== null);
   const pan = useRef<{ x: number; y: number; cameraX: number; cameraY: number } | null>(null);
   const spaceHeld = useRef(false);
+  // The canvas position, read once per gesture rather than per move (reading it can force a layout).
+  const rectCache = useRef<DOMRect | null>(null);
 
   useEffect(() => {
     const element = containerRef.current;
     if (!element) return;
     const observer = new ResizeObserver(([entry]) => {
       const { width, height } = entry.contentRect;
+      rectCache.current = null;
       const first = store.getState().ephemeral.viewport.width === 800 && store.getState().ephemeral.viewport.height === 600;
       store.getState().actions.setEphemeral({ viewport: { width: Math.floor(width), height: Math.floor(height) } });
       if (first) controller.fitToView();
@@ -63,8 +66,9 @@ export function CanvasView() {
     };
   }, [store, controller]);
 
-  const info = (event: ReactPointerEvent | React.MouseEvent): PointerInfo => {
-    const rect = containerRef.current!.getBoundingClientRect();
+  const info = (event: ReactPointerEvent | React.MouseEvent, fresh = false): PointerInfo => {
+    if (fresh || !rectCache.current) rectCache.current = containerRef.current!.getBoundingClientRect();
+    const rect = rectCache.current;
     const screen = { x: event.clientX - rect.left, y: event.clientY - rect.top };
     return {
       point: screenToImage(store.getState().session.camera, screen.x, screen.y),
@@ -85,7 +89,7 @@ export function CanvasView() {
       event.preventDefault();
       return;
     }
-    toolbox.pointerDown(info(event));
+    toolbox.pointerDown(info(event, true));
   };
   const onPointerMove = (event: ReactPointerEvent<HTMLDivElement>) => {
     if (pan.current) {
@@ -118,7 +122,8 @@ export function CanvasView() {
       onPointerMove={onPointerMove}
       onPointerUp={onPointerUp}
       onPointerCancel={onPointerUp}
-      onDoubleClick={(event) => toolbox.doubleClick(info(event))}
+      onDoubleClick={(event) => toolbox.doubleClick(info(event, true))}
+      onPointerEnter={() => (rectCache.current = null)}
       onContextMenu={(event) => event.preventDefault()}
       onAuxClick={(event) => event.preventDefault()}
     >

@@ -159,3 +159,16 @@ describe('editor store undo/redo', () => {
     expect(store.getState().sync.revisions['a.jpg']).toBe(7);
   });
 });
+
+describe('unloading', () => {
+  test('an unloaded image is forgotten entirely (document, history, sync state)', () => {
+    const store = storeWith([instance('1')]);
+    store.getState().actions.execute(setStatus(doc(store), ['1'], 'accepted', 'Accept'));
+    store.getState().actions.unloadImage('a.jpg');
+    const state = store.getState();
+    expect(state.document.images['a.jpg']).toBeUndefined();
+    expect(state.history['a.jpg']).toBeUndefined();
+    expect(state.sync.revisions['a.jpg']).toBeUndefined();
+    expect(state.sync.syncedDocuments['a.jpg']).toBeUndefined();
+  });
+});

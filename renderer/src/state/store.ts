@@ -49,6 +49,8 @@ export interface EditorActions {
   squashToMark(id: string, label: string, imageId?: ImageId): void;
   /** Replaces an image's document with what is on disk (drops its history: its commands no longer apply). */
   loadImageDocument(document: ImageDocument, revision: number): void;
+  /** Forgets a loaded image (document, history, sync state), to bound memory; only call for saved images. */
+  unloadImage(imageId: ImageId): void;
   setCategories(categories: readonly Category[]): void;
   setSession(patch: Partial<SessionState>): void;
   setEphemeral(patch: Partial<EphemeralState>): void;
@@ -135,6 +137,25 @@ export function createEditorStore(): EditorStore {
             saveStates: { ...state.sync.saveStates, [document.imageId]: 'saved' },
           },
         }));
+      },
+      unloadImage(imageId) {
+        set((state) => {
+          const without = <T,>(record: Record<ImageId, T>) => {
+            const copy = { ...record };
+            delete copy[imageId];
+            return copy;
+          };
+          return {
+            document: { ...state.document, images: without(state.document.images) },
+            history: without(state.history),
+            sync: {
+              ...state.sync,
+              revisions: without(state.sync.revisions),
+              syncedDocuments: without(state.sync.syncedDocuments),
+              saveStates: without(state.sync.saveStates),
+            },
+          };
+        });
       },
       setCategories(categories) {
         const byId: Record<number, Category> = {};
