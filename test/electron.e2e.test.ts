@@ -4,17 +4,36 @@
 // process; proposals are shown, one is accepted, and File > Export COCO writes the file.
 // Runs only where an Electron binary and a display exist; otherwise every test is reported as
 // skipped, with the reason in its name.
+//
+// A second suite runs everywhere Chromium does: the real preload bundle (dist/electron/preload.cjs)
+// evaluated in the page with a stand-in for Electron's contextBridge/ipcRenderer that forwards to
+// the real IPC gate (dispatchInvoke) and a real project service in this process, the built UI
+// served with the app's Content-Security-Policy, and images served by the image protocol's code.
+// It proves the renderer runs on the bridge as Electron exposes it; only Electron's own plumbing
+// (contextBridge cloning, the custom schemes) is stood in for.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { _electron } from 'playwright-core';
-import type { ElectronApplication, Page } from 'playwright-core';
+import type { Browser, ElectronApplication, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { API_EVENT_NAMES } from '../shared/api/contract';
 import type { BridgeEnvelope, MaskPilotBridge } from '../shared/api/bridge';
 import type { ImageAnnotations, ModelStatus } from '../shared/api/types';
+import { dispatchInvoke } from '../electron/ipc/dispatch';
+import { resolveImageRequest } from '../electron/ipc/image-request';
+import { CONTENT_SECURITY_POLICY } from '../electron/main/content-security-policy';
+import { errorResponse, imageResponse } from '../electron/main/image-response';
+import { openProject } from '../electron/services/project';
+import type { ProjectService } from '../electron/services/project';
+import { splitRelativePath } from '../electron/services/safe-path';
+import { browserSkipReason, collectPageErrors, launchChromium, screenshot } from './support/browser';
 import { copyFolderToTemp, removeTempFolder } from './support/host';
 import { repoRoot } from './support/shared-data';
 
@@ -161,5 +180,162 @@ describe.skipIf(electron.reason !== null)('desktop app (Electron)', () => {
     const coco = JSON.parse(await readFile(target, 'utf8')) as { images: Array<{ file_name: string }>; annotations: unknown[] };
     expect(coco.annotations.length).toBeGreaterThanOrEqual(1);
     expect(coco.images.map((entry) => entry.file_name)).toContain(imageId);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The preload bridge in Chromium, with Electron's IPC plumbing stood in for (runs everywhere).
+
+const rendererDir = resolve(repoRoot, 'dist/renderer');
+const ASSET_TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+
+/** The page's view of Electron inside the init script: the real preload, a stand-in contextBridge and ipcRenderer. */
+function bridgeInitScript(preloadSource: string): string {
+  return `(() => {
+    const channels = new Map();
+    const ipcRenderer = {
+      invoke: (channel, ...args) => window.__mpIpcInvoke(channel, args),
+      on(channel, listener) { channels.set(channel, [...(channels.get(channel) ?? []), listener]); return ipcRenderer; },
+    };
+    Object.defineProperty(window, '__mpIpcSend', { value: (channel, ...args) => { for (const listener of channels.get(channel) ?? []) listener({ sender: ipcRenderer }, ...args); } });
+    const contextBridge = {
+      exposeInMainWorld(key, api) {
+        // Electron serves maskpilot-image:// itself; here the same URLs are served over http.
+        const imageUrl = api.imageUrl;
+        const exposed = { ...api, imageUrl: (id, options) => imageUrl(id, options).replace('maskpilot-image://project/', '/maskpilot-image/') };
+        Object.defineProperty(window, key, { value: Object.freeze(exposed) });
+      },
+    };
+    const module = { exports: {} };
+    const require = (name) => { if (name === 'electron') return { contextBridge, ipcRenderer }; throw new Error('a sandboxed preload cannot require ' + name); };
+    (function (require, module, exports) {
+${preloadSource}
+    })(require, module, module.exports);
+  })();`;
+}
+
+describe.skipIf(browserSkipReason !== null)(`preload bridge in Chromium (Electron IPC stood in)${browserSkipReason ? ` [skipped: ${browserSkipReason}]` : ''}`, () => {
+  let folder: string;
+  let service: ProjectService;
+  let server: Server;
+  let origin: string;
+  let browser: Browser;
+  let bridgePage: Page;
+  let pageErrors: string[];
+  const imageStatuses: number[] = [];
+
+  async function respond(url: URL): Promise<Response> {
+    try {
+      if (url.pathname.startsWith('/maskpilot-image/')) {
+        const protocolUrl = `maskpilot-image://project/${url.pathname.slice('/maskpilot-image/'.length)}${url.search}`;
+        const { imageId, maxSide, file } = await resolveImageRequest(protocolUrl, folder);
+        await service.resolveImageFile(imageId);
+        return await imageResponse(file, maxSide, origin);
+      }
+      const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+      const file = join(rendererDir, ...splitRelativePath(relative));
+      if (relative === 'favicon.ico') return new Response(null, { status: 204 }); // Chromium asks for it on http pages; the UI ships none
+      if (!existsSync(file)) return new Response('not found', { status: 404 });
+      return new Response(readFileSync(file), {
+        headers: { 'Content-Type': ASSET_TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
+      });
+    } catch (error) {
+      return errorResponse(error, origin);
+    }
+  }
+
+  beforeAll(async () => {
+    const built = [
+      [['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], 'dist/renderer/index.html'],
+      [['scripts/build-electron.mjs'], 'dist/electron/preload.cjs'],
+    ] as const;
+    for (const [script, output] of built) {
+      if (existsSync(resolve(repoRoot, output)) && output.endsWith('index.html')) continue;
+      const run = spawnSync(process.execPath, [...script], { cwd: repoRoot, stdio: 'inherit' });
+      if (run.status !== 0) throw new Error(`build failed: ${script.join(' ')}`);
+    }
+    folder = await copyFolderToTemp(samplePhotos, 'maskpilot-bridge-');
+    service = await openProject(folder);
+    server = createServer((request, response) => {
+      void respond(new URL(request.url ?? '/', origin)).then(async (reply) => {
+        response.writeHead(reply.status, Object.fromEntries(reply.headers));
+        response.end(Buffer.from(await reply.arrayBuffer()));
+      });
+    });
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await context.exposeBinding('__mpIpcInvoke', (source, channel: string, args: unknown[]) =>
+      dispatchInvoke(channel, args, {
+        sender: { url: source.frame.url(), isMainFrame: source.frame.parentFrame() === null, windowId: 1 },
+        policy: { mainWindowId: 1, allowedOrigins: [origin] },
+        api: async () => service,
+      }),
+    );
+    await context.addInitScript({ content: bridgeInitScript(readFileSync(resolve(repoRoot, 'dist/electron/preload.cjs'), 'utf8')) });
+    bridgePage = await context.newPage();
+    pageErrors = collectPageErrors(bridgePage);
+    bridgePage.on('response', (response) => {
+      if (response.url().includes('/maskpilot-image/')) imageStatuses.push(response.status());
+      else if (response.status() >= 400) pageErrors.push(`${response.status()} ${response.url()}`);
+    });
+    for (const event of API_EVENT_NAMES) {
+      service.on(event, (payload) => {
+        void bridgePage.evaluate(([name, data]) => (window as unknown as { __mpIpcSend(...args: unknown[]): void }).__mpIpcSend('maskpilot:event', name, data), [event, payload] as const).catch(() => undefined);
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    await service?.close();
+    if (folder) await removeTempFolder(folder);
+  });
+
+  test('the UI boots on window.maskpilot under the app CSP, listing the folder and showing its image', async () => {
+    await bridgePage.goto(`${origin}/`);
+    const items = bridgePage.getByTestId('image-list').getByTestId('image-item');
+    await items.first().waitFor({ timeout: 20_000 });
+    expect(await items.count()).toBe(6);
+    expect(await bridgePage.evaluate(() => Object.keys(window.maskpilot ?? {}).sort())).toEqual(['imageUrl', 'invoke', 'on', 'onCommand', 'transport']);
+    await expect.poll(() => imageStatuses.includes(200), { timeout: 20_000 }).toBe(true);
+    expect(imageStatuses.filter((status) => status !== 200 && status !== 304)).toEqual([]);
+    await screenshot(bridgePage, 'electron-bridge-01-booted');
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('an edit in the UI is saved through the bridge and the IPC gate', async () => {
+    const imageId = (await bridgePage.getByTestId('image-item').first().getAttribute('data-image-id'))!;
+    await bridgePage.waitForFunction((id) => {
+      const editor = (window as unknown as { maskpilotEditor?: { store: { getState(): { document: { images: Record<string, unknown> } } } } }).maskpilotEditor;
+      return editor?.store.getState().document.images[id] !== undefined;
+    }, imageId);
+    const box = (await bridgePage.getByTestId('canvas').boundingBox())!;
+    await bridgePage.getByTestId('canvas').focus();
+    await bridgePage.keyboard.press('d');
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    for (const [dx, dy] of [[-60, -50], [60, -50], [60, 50], [-60, 50]]) await bridgePage.mouse.click(cx + dx, cy + dy);
+    await bridgePage.keyboard.press('Enter');
+    await expect.poll(async () => (await service.getAnnotations({ imageId })).instances.length, { timeout: 15_000 }).toBe(1);
+  });
+
+  test('events from main reach the UI through the preload', async () => {
+    await service.saveCategory({ name: 'via-bridge', color: '#00aa55' });
+    await bridgePage.getByTestId('category-row').filter({ hasText: 'via-bridge' }).waitFor({ timeout: 10_000 });
+  });
+
+  test('calls off the allowlist are refused by the preload, and by main if the preload is bypassed', async () => {
+    const viaPreload = await bridgePage.evaluate(() => window.maskpilot!.invoke('resolveImageFile' as never, {} as never));
+    expect(viaPreload).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const bypassed = await bridgePage.evaluate(() =>
+      (window as unknown as { __mpIpcInvoke(channel: string, args: unknown[]): Promise<unknown> }).__mpIpcInvoke('maskpilot:invoke', ['close', {}]),
+    );
+    expect(bypassed).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const traversal = await bridgePage.evaluate(async () => (await fetch('/maskpilot-image/..%2F..%2Fetc%2Fpasswd')).status);
+    expect(traversal).toBe(403);
   });
 });
