@@ -21,7 +21,10 @@ export function rleArea(rle: Rle): number {
  * so boxes and box IoUs match pycocotools). Empty masks give [0, 0, 0, 0].
  */
 export function rleBbox(rle: Rle): Bbox {
-  const { height, width, counts } = rle;
+  const { height, width } = rle;
+  // maskApi.c assumes no empty runs after the first (a zero-length first foreground run makes its
+  // uint arithmetic wrap); encoder and merge output never has them, COCO input may.
+  const counts = withoutEmptyRuns(rle.counts);
   const runs = counts.length - (counts.length % 2); // a trailing background run cannot extend the box
   if (runs === 0 || height === 0 || width === 0) return [0, 0, 0, 0];
   let xStart = width;
@@ -49,12 +52,26 @@ export function rleBbox(rle: Rle): Bbox {
   return [xStart, yStart, xEnd - xStart + 1, yEnd - yStart + 1];
 }
 
+/** The same runs with zero-length runs after the first removed (their neighbours merged). */
+function withoutEmptyRuns(counts: number[]): number[] {
+  let canonical = true;
+  for (let k = 1; k < counts.length; k++) if (counts[k] === 0) canonical = false;
+  if (canonical) return counts;
+  const out = [counts[0]];
+  for (let k = 1; k < counts.length; k++) {
+    if (counts[k] !== 0) out.push(counts[k]);
+    else if (k + 1 < counts.length) out[out.length - 1] += counts[++k];
+  }
+  return out;
+}
+
 /** How two masks combine pixel by pixel. */
 export type MergeOperation = 'union' | 'intersection' | 'xor';
 
 /**
  * Union (default) or intersection of same-size RLEs, as maskApi.c rleMerge (pairwise, left to right).
- * Throws INVALID_ARGUMENT on an empty list or differing sizes (COCO silently returns a 0x0 mask).
+ * Like maskApi.c, zero-length runs in the inputs can survive into the output (still a valid RLE of
+ * the right pixels); inputs without them give output without them. Throws INVALID_ARGUMENT on an empty list or differing sizes (COCO silently returns a 0x0 mask).
  */
 export function rleMerge(rles: Rle[], intersect = false): Rle {
   return combineRles(rles, intersect ? 'intersection' : 'union');

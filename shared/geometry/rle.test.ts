@@ -59,6 +59,18 @@ describe('encodeMask / decodeRle', () => {
     expect(decodeRle({ height: 3, width: 4, counts: [0, 12] }).data).toEqual(new Uint8Array(12).fill(1));
   });
 
+  test('zero-length runs (allowed by COCO) anywhere decode, merge and measure correctly', () => {
+    // bg 0, fg 0, bg 3, fg 2, bg 0, fg 1 -> column 0 empty, column 1 full.
+    const odd = { height: 3, width: 2, counts: [0, 0, 3, 2, 0, 1] };
+    expect(decodeRle(odd).data).toEqual(Uint8Array.from([0, 1, 0, 1, 0, 1]));
+    expect(rleArea(odd)).toBe(3);
+    expect(rleBbox(odd)).toEqual([1, 0, 1, 3]);
+    // As in maskApi.c, merging keeps the input's empty runs; the pixels are what matter.
+    expect(decodeRle(rleMerge([odd, encodeMask(maskOf('00', '00', '00'))])).data).toEqual(decodeRle(odd).data);
+    expect(rleArea(rleMerge([odd, encodeMask(maskOf('10', '00', '00'))], true))).toBe(0);
+    expect(rleIou([odd], [encodeMask(maskOf('01', '01', '00'))], [false])).toEqual([[2 / 3]]);
+  });
+
   test('any non-zero byte counts as foreground', () => {
     const mask: BinaryMask = { width: 2, height: 1, data: Uint8Array.from([255, 0]) };
     expect(encodeMask(mask).counts).toEqual([0, 1, 1]);
