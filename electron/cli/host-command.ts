@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ModelProvider } from '../services/model-provider';
 import { openProject, SIDECAR_DIR_NAME } from '../services/project';
-import { startHost } from '../host/start-host';
+import { startHost } from '../host';
 import type { CliCommand } from './command';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');

@@ -165,6 +165,7 @@ describe('images', () => {
     expect(response.headers['content-type']).toBe('image/jpeg');
     expect(response.body.equals(await readFile(join(folder, 'street', 'rotated cat.jpg')))).toBe(true);
     expect(response.headers.etag).toBeTruthy();
+    expect(response.headers['content-security-policy']).toBe("default-src 'none'; sandbox");
     expect(response.headers['cache-control']).toContain('max-age');
     const again = await get(withToken('/images/street/rotated%20cat.jpg'), { 'If-None-Match': String(response.headers.etag) });
     expect(again.status).toBe(304);
