@@ -133,6 +133,22 @@ describe('trainHeads', () => {
     second.dispose();
   });
 
+  test('a timer (as Ctrl+C or a time limit) can cancel a running training loop', async () => {
+    const heads = createHeads(SMALL, 3);
+    const controller = new AbortController();
+    const warm = source();
+    // Fill the feature cache first, so every step completes on microtasks alone.
+    await trainHeads(heads, warm, { steps: 2, batchSize: 8 });
+    setTimeout(() => controller.abort(), 300);
+    const started = performance.now();
+    const result = await trainHeads(heads, warm, { steps: 1_000_000, batchSize: 8, signal: controller.signal, precomputeFeatures: false });
+    expect(result.steps).toBeGreaterThan(0);
+    expect(result.cancelled).toBe(true);
+    expect(result.steps).toBeLessThan(1_000_000);
+    expect(performance.now() - started).toBeLessThan(15_000);
+    heads.dispose();
+  });
+
   test('a resume with other settings is refused', async () => {
     const heads = createHeads(SMALL, 3);
     await trainHeads(heads, source(), { steps: 2, batchSize: 8, checkpointDir: join(dir, 'settings') });

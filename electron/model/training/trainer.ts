@@ -120,6 +120,9 @@ export async function trainHeads(heads: DeepMaskHeads, source: TrainingSource, o
 
     const interval = { started: performance.now(), samples: 0, mask: [] as number[], score: [] as number[] };
     while (state.step < options.steps) {
+      // Yield to the event loop: a step can complete on microtasks alone (cached features, sync
+      // kernels), and without this, timers and signal handlers (Ctrl+C) would never get to run.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (options.signal?.aborted) {
         await save();
         return { steps: state.step, cancelled: true, resumedFrom, trainingSeconds: state.trainingSeconds, history: state.history };
@@ -226,6 +229,7 @@ async function precompute(source: TrainingSource, options: TrainerOptions): Prom
   const jobs = source.sampler.images.flatMap((_, imageIndex) => source.sampler.views(imageIndex).map((view) => ({ imageIndex, view })));
   let done = 0;
   for (const { imageIndex, view } of jobs) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (options.signal?.aborted) return;
     await source.features.get(imageIndex, view);
     done++;
