@@ -258,7 +258,8 @@ describe.skipIf(browserSkipReason !== null)(`preload bridge in Chromium (Electro
     service = await openProject(folder);
     server = createServer((request, response) => {
       void respond(new URL(request.url ?? '/', origin)).then(async (reply) => {
-        response.writeHead(reply.status, Object.fromEntries(reply.headers));
+        reply.headers.forEach((value, name) => response.setHeader(name, value));
+        response.writeHead(reply.status);
         response.end(Buffer.from(await reply.arrayBuffer()));
       });
     });
