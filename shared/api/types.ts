@@ -97,6 +97,8 @@ export interface ModelStatus {
   /** Milliseconds of the last propose or segmentAt call. */
   lastLatencyMs: number | null;
   ready: boolean;
+  /** Why the model is not ready, or what went wrong and what it fell back to (e.g. bundled weights, a restarted worker); absent when all is well. */
+  message?: string;
 }
 
 /** Progress of a long job (proposing a folder, exporting, fine-tuning). */

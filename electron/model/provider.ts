@@ -1,0 +1,151 @@
+// The ModelProvider the app and the headless host use: DeepMask in a worker thread, so proposing never
+// blocks the caller's event loop. The worker runs TypeScript through tsx (worker-entry.mjs registers it).
+// If the chosen weights are missing or corrupt the worker falls back to the bundled ones and the status
+// says so; with no usable weights at all the status explains why and calls fail with MODEL_UNAVAILABLE.
+// A worker that dies is reported in the status, its pending calls fail, and a fresh one is started.
+import { Worker } from 'node:worker_threads';
+import type { Instance, ModelStatus } from '../../shared/api/types';
+import { ApiError, deserializeError } from '../../shared/api/errors';
+import type { ModelProvider, ProposeOptions, ProviderImage, SegmentAtOptions } from '../services/model-provider';
+import type { BackendName } from './backend';
+import { defaultModelDir, type DeepMaskSettings } from './deepmask';
+import type { WorkerInit, WorkerLoadReport, WorkerReply, WorkerRequest } from './worker-protocol';
+
+export interface ModelProviderOptions {
+  /** Weights to use (heads.json + heads.bin); default and fallback: the bundled resources/models/deepmask. */
+  modelDir?: string;
+  backend?: BackendName;
+  settings?: Partial<DeepMaskSettings>;
+  /** The fallback weights (default: the bundled resources/models/deepmask; tests point it elsewhere). */
+  bundledModelDir?: string;
+}
+
+/** ModelProvider plus what tests and the host need to observe the worker. */
+export interface WorkerModelProvider extends ModelProvider {
+  /** Number of workers started so far (1 + restarts). */
+  readonly workerStarts: number;
+  /** Kills the current worker as a crash would (for tests of the restart path). */
+  simulateCrash(): Promise<void>;
+}
+
+const MAX_CONSECUTIVE_RESTARTS = 3;
+
+type RequestBody = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+interface Pending {
+  resolve: (reply: Extract<WorkerReply, { ok: true }>) => void;
+  reject: (error: ApiError) => void;
+}
+
+export async function createModelProvider(options: ModelProviderOptions = {}): Promise<WorkerModelProvider> {
+  const bundledModelDir = options.bundledModelDir ?? defaultModelDir();
+  const init: WorkerInit = { modelDir: options.modelDir ?? bundledModelDir, bundledModelDir, backend: options.backend, settings: options.settings };
+  let status: ModelStatus = { backend: 'none', backendNotes: [], modelVersion: null, lastLatencyMs: null, ready: false, message: 'loading the model' };
+  let worker: Worker | null = null;
+  let workerReady: Promise<void> = Promise.resolve();
+  let nextId = 1;
+  let starts = 0;
+  let disposed = false;
+  let crashNote: string | undefined;
+  /** Deaths since the last successful init: a worker that cannot even start is not restarted forever. */
+  let consecutiveDeaths = 0;
+  const pending = new Map<number, Pending>();
+
+  const send = (target: Worker, body: RequestBody): Promise<Extract<WorkerReply, { ok: true }>> => {
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      target.postMessage({ ...body, id } as WorkerRequest);
+    });
+  };
+
+  const start = (): void => {
+    starts++;
+    const current = new Worker(new URL('./worker-entry.mjs', import.meta.url));
+    worker = current;
+    current.on('message', (reply: WorkerReply) => {
+      const entry = pending.get(reply.id);
+      if (!entry) return;
+      pending.delete(reply.id);
+      if (reply.ok) entry.resolve(reply);
+      else entry.reject(deserializeError(reply.error));
+    });
+    const onDeath = (reason: string): void => {
+      if (worker !== current) return;
+      worker = null;
+      for (const entry of pending.values()) entry.reject(new ApiError('INTERNAL', `the model worker stopped (${reason}); it is being restarted`));
+      pending.clear();
+      if (disposed) return;
+      consecutiveDeaths++;
+      if (consecutiveDeaths > MAX_CONSECUTIVE_RESTARTS) {
+        status = { ...status, ready: false, message: `the model worker keeps stopping (last: ${reason}); not restarted again` };
+        return;
+      }
+      crashNote = `the model worker stopped (${reason}) and was restarted`;
+      status = { ...status, ready: false, message: crashNote };
+      start();
+    };
+    current.on('error', (error) => onDeath(error.message));
+    current.on('exit', (code) => onDeath(`exit code ${code}`));
+    workerReady = send(current, { method: 'init', init }).then((reply) => {
+      const report = reply.result as WorkerLoadReport;
+      consecutiveDeaths = 0;
+      const messages = [report.message, crashNote].filter((text): text is string => Boolean(text));
+      status = {
+        backend: report.backend,
+        backendNotes: report.backendNotes,
+        modelVersion: report.modelVersion,
+        lastLatencyMs: status.lastLatencyMs,
+        ready: report.ready,
+        ...(messages.length > 0 ? { message: messages.join('; ') } : {}),
+      };
+    });
+    // A failed init is reflected in the status by onDeath; callers see it on their next call.
+    workerReady.catch(() => undefined);
+  };
+
+  const call = async (body: RequestBody): Promise<Extract<WorkerReply, { ok: true }>> => {
+    if (disposed) throw new ApiError('MODEL_UNAVAILABLE', 'the model provider is disposed');
+    await workerReady;
+    if (!worker) throw new ApiError('MODEL_UNAVAILABLE', status.message ?? 'the model worker is not running');
+    if (!status.ready) throw new ApiError('MODEL_UNAVAILABLE', status.message ?? 'the model is not loaded');
+    const started = performance.now();
+    const reply = await send(worker, body);
+    status = { ...status, lastLatencyMs: performance.now() - started };
+    return reply;
+  };
+
+  start();
+  await workerReady.catch(() => undefined);
+
+  return {
+    get workerStarts() {
+      return starts;
+    },
+    status() {
+      return { ...status, backendNotes: [...status.backendNotes] };
+    },
+    async propose(image: ProviderImage, proposeOptions: ProposeOptions): Promise<Instance[]> {
+      return (await call({ method: 'propose', image, maxProposals: proposeOptions.maxProposals })).result as Instance[];
+    },
+    async segmentAt(image: ProviderImage, point: { x: number; y: number }, segmentOptions: SegmentAtOptions): Promise<Instance | null> {
+      return (await call({ method: 'segmentAt', image, point, scaleIndex: segmentOptions.scaleIndex })).result as Instance | null;
+    },
+    async simulateCrash() {
+      const current = worker;
+      if (!current) return;
+      const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()));
+      await current.terminate();
+      await exited;
+    },
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      const current = worker;
+      worker = null;
+      for (const entry of pending.values()) entry.reject(new ApiError('MODEL_UNAVAILABLE', 'the model provider was disposed'));
+      pending.clear();
+      await current?.terminate();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+// Messages between the model provider (caller's thread) and the model worker. Plain structured-clone
+// data only; errors travel in the API's wire form and are rebuilt as ApiError on the caller's side.
+import type { Instance } from '../../shared/api/types';
+import type { SerializedApiError } from '../../shared/api/errors';
+import type { ProviderImage } from '../services/model-provider';
+import type { BackendName } from './backend';
+import type { DeepMaskSettings } from './deepmask';
+
+export interface WorkerInit {
+  /** The weights to use; the bundled ones are the fallback. */
+  modelDir: string;
+  bundledModelDir: string;
+  backend?: BackendName;
+  settings?: Partial<DeepMaskSettings>;
+}
+
+/** What the worker reports after loading (sent once, as the reply to 'init'). */
+export interface WorkerLoadReport {
+  ready: boolean;
+  backend: string;
+  backendNotes: string[];
+  modelVersion: string | null;
+  /** The directory whose weights are loaded, or null when none could be. */
+  modelDir: string | null;
+  /** Why the chosen weights were not used, or why nothing is loaded. */
+  message?: string;
+}
+
+export type WorkerRequest =
+  | { id: number; method: 'init'; init: WorkerInit }
+  | { id: number; method: 'propose'; image: ProviderImage; maxProposals: number }
+  | { id: number; method: 'segmentAt'; image: ProviderImage; point: { x: number; y: number }; scaleIndex?: number };
+
+export type WorkerReply =
+  | { id: number; ok: true; result: WorkerLoadReport | Instance[] | Instance | null; latencyMs: number }
+  | { id: number; ok: false; error: SerializedApiError };

@@ -1,0 +1,74 @@
+// The model worker: hosts DeepMask (trunk + heads on the picked tfjs backend) off the caller's thread.
+// Requests are served one at a time, in arrival order: tfjs work is synchronous on this thread anyway,
+// and serialising keeps the cached image pyramid consistent between overlapping calls.
+import { parentPort } from 'node:worker_threads';
+import type { Instance } from '../../shared/api/types';
+import { ApiError, serializeError } from '../../shared/api/errors';
+import { createDeepMask, type DeepMask } from './deepmask';
+import type { WorkerInit, WorkerLoadReport, WorkerReply, WorkerRequest } from './worker-protocol';
+
+if (!parentPort) throw new Error('electron/model/worker.ts must run in a worker thread');
+const port = parentPort;
+
+let model: DeepMask | null = null;
+let unavailable = 'the model worker has not been initialised';
+let queue: Promise<void> = Promise.resolve();
+
+port.on('message', (request: WorkerRequest) => {
+  queue = queue.then(() => serve(request));
+});
+
+async function serve(request: WorkerRequest): Promise<void> {
+  const started = performance.now();
+  try {
+    const result = await handle(request);
+    const reply: WorkerReply = { id: request.id, ok: true, result, latencyMs: performance.now() - started };
+    port.postMessage(reply);
+  } catch (error) {
+    const reply: WorkerReply = { id: request.id, ok: false, error: serializeError(error) };
+    port.postMessage(reply);
+  }
+}
+
+async function handle(request: WorkerRequest): Promise<WorkerLoadReport | Instance[] | Instance | null> {
+  switch (request.method) {
+    case 'init':
+      return init(request.init);
+    case 'propose':
+      return requireModel().propose(request.image, { maxProposals: request.maxProposals });
+    case 'segmentAt':
+      return requireModel().segmentAt(request.image, request.point, { scaleIndex: request.scaleIndex });
+  }
+}
+
+function requireModel(): DeepMask {
+  if (!model) throw new ApiError('MODEL_UNAVAILABLE', unavailable);
+  return model;
+}
+
+/** Loads the chosen weights, falling back to the bundled ones; never throws (the report says what failed). */
+async function init(options: WorkerInit): Promise<WorkerLoadReport> {
+  const problems: string[] = [];
+  const directories = options.modelDir === options.bundledModelDir ? [options.modelDir] : [options.modelDir, options.bundledModelDir];
+  for (const modelDir of directories) {
+    const candidate = createDeepMask({ ...options.settings, modelDir, backend: options.backend });
+    try {
+      await candidate.load();
+      model = candidate;
+      const selection = candidate.backend;
+      return {
+        ready: true,
+        backend: selection?.backend ?? 'none',
+        backendNotes: selection?.notes ?? [],
+        modelVersion: candidate.modelVersion,
+        modelDir,
+        message: problems.length > 0 ? `${problems.join('; ')}; using the bundled weights instead` : undefined,
+      };
+    } catch (error) {
+      candidate.dispose();
+      problems.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  unavailable = `no model could be loaded: ${problems.join('; ')}`;
+  return { ready: false, backend: 'none', backendNotes: [], modelVersion: null, modelDir: null, message: unavailable };
+}
