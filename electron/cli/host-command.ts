@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ModelProvider } from '../services/model-provider';
 import { openProject, SIDECAR_DIR_NAME } from '../services/project';
-import { startHost } from '../host';
+import { isLoopbackAddress, startHost } from '../host';
 import type { CliCommand } from './command';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -41,6 +41,11 @@ export const hostCommand: CliCommand = {
       return 2;
     }
     const { folder, port, bind, allowRemote, token, noModel, open } = parsed;
+    if (!isLoopbackAddress(bind) && !allowRemote) {
+      // Checked again by startHost; failing here spares loading the model first.
+      process.stderr.write(`maskpilot host: refusing to bind to ${bind}: it is not a loopback address, so other machines could reach the host. Pass --allow-remote if you mean it.\n`);
+      return 2;
+    }
 
     const served = await workingFolderFor(folder);
     if (served !== folder) process.stdout.write(`The bundled sample photos are never annotated in place; using the copy in ${served}\n`);

@@ -2,3 +2,4 @@
 export { startHost, DEFAULT_STATIC_DIR } from './start-host';
 export type { HostOptions, RunningHost } from './start-host';
 export type { HostService } from './host-service';
+export { isLoopbackAddress } from './bind-address';
