@@ -86,7 +86,9 @@ export function ImageList() {
 }
 
 function ImageRow({ record, index }: { record: ImageRecord; index: number }) {
-  const name = record.id.split('/').pop() ?? record.id;
+  const slash = record.id.lastIndexOf('/');
+  const name = record.id.slice(slash + 1);
+  const folder = slash > 0 ? `${record.id.slice(0, slash)} · ` : '';
   return (
     <>
       <span className={`status-dot ${record.problem ? 'problem' : record.status}`} title={record.problem?.message ?? STATUS_LABEL[record.status]} />
@@ -98,7 +100,7 @@ function ImageRow({ record, index }: { record: ImageRecord; index: number }) {
         <span className="image-meta">
           {record.problem
             ? record.problem.message
-            : `${STATUS_LABEL[record.status]} · ${record.instanceCount} inst${record.proposedCount ? ` · ${record.proposedCount} to review` : ''}`}
+            : `${folder}${STATUS_LABEL[record.status]} · ${record.instanceCount} inst${record.proposedCount ? ` · ${record.proposedCount} to review` : ''}`}
         </span>
       </span>
     </>
