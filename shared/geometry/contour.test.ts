@@ -95,6 +95,8 @@ describe('maskToPolygons, simplified (default tolerance 1.5 px)', () => {
     expect(ringSignedArea(polygons[0])).toBeGreaterThan(0);
     expect(Math.abs(ringSignedArea(polygons[0]) - areaOf(mask)) / areaOf(mask)).toBeLessThan(0.01);
     expect(iouOf(polygons, mask)).toBeGreaterThan(0.99);
+    // Coordinates are kept to hundredths of a pixel, as COCO files do.
+    for (const value of polygons[0]) expect(Math.abs(value * 100 - Math.round(value * 100))).toBeLessThan(1e-6);
   });
 
   test('a rectangle with a rectangular hole stays exact with 4 vertices per ring', () => {

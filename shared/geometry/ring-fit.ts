@@ -6,6 +6,9 @@
 // length) removes that bias; each vertex then sits where its two shifted neighbouring edges meet.
 import type { FlatPolygon } from '../api/types';
 
+/** Coordinates are kept to 0.01 px, as in COCO files: finer is invisible (COCO rasterises at 0.2 px) and bloats JSON. */
+const toHundredths = (value: number) => Math.round(value * 100) / 100;
+
 /** Below this |sin| of the angle between two edges, their intersection is ill-conditioned. */
 const MIN_SINE = 0.2;
 
@@ -73,7 +76,7 @@ export function fitKeptVertices(ring: FlatPolygon, kept: number[], maxShift: num
       shiftX *= maxShift / shift;
       shiftY *= maxShift / shift;
     }
-    result.push(ring[2 * kept[k]] + shiftX, ring[2 * kept[k] + 1] + shiftY);
+    result.push(toHundredths(ring[2 * kept[k]] + shiftX), toHundredths(ring[2 * kept[k] + 1] + shiftY));
   }
   return result;
 }
