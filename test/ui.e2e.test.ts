@@ -260,6 +260,26 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
     const firstRow = page.locator(`[data-testid="image-item"][data-image-id="${imageId}"]`);
     await expect.poll(() => firstRow.getAttribute('data-status')).toBe('done');
     await screenshot(page, 'ui-08-next-image');
+  });
+
+  test('imports a COCO file chosen in the UI; its instance appears on the open image', async () => {
+    const current = await page.evaluate(() => window.maskpilotEditor!.store.getState().session.currentImageId!);
+    const image = await api.getImage({ imageId: current });
+    const [w, h] = [image.width!, image.height!];
+    const ring = [w * 0.2, h * 0.2, w * 0.6, h * 0.25, w * 0.5, h * 0.7];
+    const coco = {
+      images: [{ id: 7, file_name: current, width: w, height: h }],
+      categories: [{ id: 3, name: 'imported-thing' }],
+      annotations: [{ id: 1, image_id: 7, category_id: 3, segmentation: [ring], area: 1, bbox: [0, 0, 1, 1], iscrowd: 0 }],
+    };
+    const before = (await api.getAnnotations({ imageId: current })).instances.length;
+    await page.getByTestId('import-coco-file').setInputFiles({ name: 'import.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(coco)) });
+    await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 15_000 }).toMatch(/Imported 1 annotation/);
+    const saved = (await api.getAnnotations({ imageId: current })).instances;
+    expect(saved).toHaveLength(before + 1);
+    await expect.poll(() => page.getByTestId('instance-row').count()).toBe(before + 1);
+    await expect.poll(() => page.getByTestId('category-row').filter({ hasText: 'imported-thing' }).count()).toBe(1);
+    await screenshot(page, 'ui-09-imported');
     expect(pageErrors.filter((error) => !/favicon|404/.test(error))).toEqual([]);
   });
 });
