@@ -3,9 +3,13 @@ import type { CliCommand } from './command';
 import { hostCommand } from './host-command';
 import { evaluateCommand } from './evaluate-command';
 import { trainCommand } from './train-command';
+import { proposeCommand } from './propose-command';
+import { segmentAtCommand } from './segment-at-command';
 
 export const commands: CliCommand[] = [
   hostCommand,
   evaluateCommand,
   trainCommand,
+  proposeCommand,
+  segmentAtCommand,
 ];
