@@ -214,7 +214,8 @@ export function parseProjectFile(text: string): ProjectFile {
 
 export function parseAnnotationFile(text: string, imageId: ImageId): ImageAnnotations {
   const value = parseJsonObject(text);
-  if (value.imageId !== imageId) throw new ShapeError(`belongs to image '${String(value.imageId)}', expected '${imageId}'`);
+  if (typeof value.imageId !== 'string') throw new ShapeError('imageId is missing or not a string');
+  if (value.imageId !== imageId) throw new ShapeError(`belongs to image '${value.imageId}', expected '${imageId}'`);
   const { width, height, revision } = value;
   if (typeof width !== 'number' || !Number.isInteger(width) || width < 1) throw new ShapeError('width is invalid');
   if (typeof height !== 'number' || !Number.isInteger(height) || height < 1) throw new ShapeError('height is invalid');
