@@ -7,7 +7,7 @@
 // Extra worker entries (the model worker) are bundled beside main.js when their source exists.
 // Usage: node scripts/build-electron.mjs [--watch]
 import { build, context } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -16,15 +16,14 @@ const watch = process.argv.includes('--watch');
 
 const firstExisting = (...candidates) => candidates.find((candidate) => existsSync(`${root}${candidate}`));
 /**
- * Entry points main loads by file name at run time (electron/main/model-host.ts, paths.ts): the
- * model module (exports createModelProvider) and its worker, when this checkout has them.
+ * The model module, loaded by main at run time (electron/main/model-host.ts), when this checkout has
+ * it: dist/electron/model-provider.js exports createModelProvider, which starts its worker from
+ * './worker-entry.mjs' beside itself; in the repository that file registers tsx and runs worker.ts,
+ * here it is worker.ts bundled (the app ships no TypeScript and no tsx).
  */
-const modelEntry = firstExisting('electron/model/index.ts', 'electron/model/provider.ts');
-const workerEntry = firstExisting('electron/model/worker.ts', 'electron/model/model-worker.ts');
-const workerEntries = [
-  ...(modelEntry ? [{ in: modelEntry, out: 'model-provider' }] : []),
-  ...(workerEntry ? [{ in: workerEntry, out: 'model-worker' }] : []),
-];
+const modelEntry = firstExisting('electron/model/provider.ts', 'electron/model/index.ts');
+const workerEntry = firstExisting('electron/model/worker.ts');
+const workerEntries = modelEntry ? [{ in: modelEntry, out: 'model-provider' }] : [];
 
 const common = {
   absWorkingDir: root,
@@ -57,10 +56,18 @@ const preloadOptions = {
   external: ['electron'],
 };
 
+const modelWorkerOptions =
+  modelEntry && workerEntry
+    ? { ...mainOptions, entryPoints: [{ in: workerEntry, out: 'worker-entry' }], outExtension: { '.js': '.mjs' } }
+    : null;
+const builds = [mainOptions, preloadOptions, ...(modelWorkerOptions ? [modelWorkerOptions] : [])];
+
 if (watch) {
-  for (const options of [mainOptions, preloadOptions]) await (await context(options)).watch();
+  for (const options of builds) await (await context(options)).watch();
   console.log('build-electron: watching for changes');
 } else {
-  await Promise.all([build(mainOptions), build(preloadOptions)]);
-  console.log(`build-electron: wrote ${outdir}/{main.js,preload.cjs${workerEntries.length ? ',' + workerEntries.map((e) => `${e.out}.js`).join(',') : ''}}`);
+  rmSync(outdir, { recursive: true, force: true }); // no stale bundles of entries that are gone
+  await Promise.all(builds.map((options) => build(options)));
+  const written = ['main.js', 'preload.cjs', ...(modelEntry ? ['model-provider.js'] : []), ...(modelWorkerOptions ? ['worker-entry.mjs'] : [])];
+  console.log(`build-electron: wrote ${outdir}/{${written.join(',')}}`);
 }

@@ -15,6 +15,20 @@ import { repoRoot } from '../../test/support/shared-data';
 let folder: string;
 let userData: string;
 
+const modelAvailable = existsSync(resolve(repoRoot, 'electron/model/provider.ts')) && existsSync(resolve(repoRoot, 'resources/models/deepmask'));
+
+/** Runs dist/electron/main.js on the folder under the stand-in electron; returns its one-line report. */
+function runBundle(env: Record<string, string> = {}) {
+  const run = spawnSync(
+    process.execPath,
+    ['--import', './electron/main/testing/register-electron-stub.mjs', 'dist/electron/main.js', folder],
+    { cwd: repoRoot, encoding: 'utf8', timeout: 150_000, env: { ...process.env, MASKPILOT_USER_DATA: userData, ...env } },
+  );
+  const line = run.stdout.split('\n').find((text) => text.startsWith('SMOKE '));
+  if (!line) throw new Error(`no report from the bundle (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
+  return { status: run.status, report: JSON.parse(line.slice('SMOKE '.length)) };
+}
+
 describe('bundled main process and preload', () => {
   beforeAll(async () => {
     const build = spawnSync(process.execPath, ['scripts/build-electron.mjs'], { cwd: repoRoot, encoding: 'utf8' });
@@ -36,14 +50,7 @@ describe('bundled main process and preload', () => {
   });
 
   test('main.js starts, opens the folder, loads the UI over app:// and answers the page', () => {
-    const run = spawnSync(
-      process.execPath,
-      ['--import', './electron/main/testing/register-electron-stub.mjs', 'dist/electron/main.js', folder],
-      { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { ...process.env, MASKPILOT_USER_DATA: userData } },
-    );
-    const line = run.stdout.split('\n').find((text) => text.startsWith('SMOKE '));
-    if (!line) throw new Error(`no report from the bundle (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
-    const report = JSON.parse(line.slice('SMOKE '.length));
+    const { status, report } = runBundle();
     expect(report.protocols).toEqual(['app', 'maskpilot-image']);
     expect(report.loadedUrl).toBe('app://maskpilot/index.html');
     expect(report.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
@@ -56,7 +63,15 @@ describe('bundled main process and preload', () => {
     const rendererBuilt = existsSync(resolve(repoRoot, 'dist/renderer/index.html'));
     expect(report.calls.appIndex.status).toBe(rendererBuilt ? 200 : 404);
     if (rendererBuilt) expect(report.calls.appIndex.csp).toMatch(/script-src 'self'/);
-    expect(run.status).toBe(0);
+    expect(status).toBe(0);
     expect(existsSync(join(userData, 'window-state.json'))).toBe(true);
   });
+
+  test.skipIf(!modelAvailable)('the model module runs in its bundled worker and proposes on a real photo', () => {
+    const { report } = runBundle({ MASKPILOT_SMOKE_PROPOSE: '120' });
+    expect(report.calls.modelStatus).toMatchObject({ ok: true, result: { ready: true } });
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(report.calls.modelStatus.result.backend);
+    expect(report.calls.propose).toMatchObject({ ok: true, first: { status: 'proposed' } });
+    expect(report.calls.propose.count).toBeGreaterThan(0);
+  }, 180_000);
 });

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import type { Instance, ModelStatus } from '../../shared/api/types';
 import type { ModelProvider } from '../services/model-provider';
 import { ModelSupervisor } from './model-supervisor';
@@ -117,5 +117,38 @@ describe('ModelSupervisor', () => {
     await settle();
     expect(crashes).toEqual([]);
     expect(providers).toHaveLength(1);
+  });
+
+  test('a provider that restarts its own worker: each restart is reported and status changes are forwarded', async () => {
+    let starts = 1;
+    let status: ModelStatus = { backend: 'wasm', backendNotes: [], modelVersion: 'v1', lastLatencyMs: null, ready: true };
+    const selfRestarting = {
+      get workerStarts() {
+        return starts;
+      },
+      status: () => status,
+      propose: async () => [],
+      segmentAt: async () => null,
+      dispose: async () => undefined,
+    };
+    const crashes: CrashReport[] = [];
+    const statuses: ModelStatus[] = [];
+    const supervisor = new ModelSupervisor({
+      create: async () => selfRestarting,
+      onCrash: (report) => crashes.push(report),
+      onStatus: (update) => statuses.push(update),
+      watchIntervalMs: 5,
+    });
+    await supervisor.start();
+    expect(statuses).toHaveLength(1);
+    starts = 2;
+    status = { ...status, ready: false, message: 'the model worker stopped (exit code 1) and was restarted' };
+    await vi.waitFor(() => expect(crashes).toHaveLength(1));
+    expect(crashes[0]).toMatchObject({ restarting: true, recentCrashes: 1, message: expect.stringMatching(/exit code 1/) });
+    await vi.waitFor(() => expect(statuses.at(-1)).toMatchObject({ ready: false }));
+    status = { ...status, ready: true };
+    await vi.waitFor(() => expect(statuses.at(-1)).toMatchObject({ ready: true }));
+    expect(crashes).toHaveLength(1);
+    await supervisor.dispose();
   });
 });

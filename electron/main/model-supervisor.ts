@@ -1,8 +1,11 @@
 // Keeps the proposal model available across crashes of its worker. The project service holds this
-// object as its ModelProvider for the whole session; when the worker behind the current provider
-// dies, the supervisor reports it (the window shows a dialog and the status bar updates), disposes
-// the dead provider and creates a fresh one. Annotations live in the project service in main, not
-// in the worker, so a crash loses at most the one proposal that was being computed.
+// object as its ModelProvider for the whole session. Two kinds of providers are supervised:
+// - ones that call `onCrash` when their worker dies: the supervisor reports it (the window shows a
+//   dialog and the status bar updates), disposes the dead provider and creates a fresh one;
+// - ones that restart their worker themselves and expose `workerStarts` (electron/model/provider.ts):
+//   the supervisor watches the count and the status, and reports each restart the same way.
+// Annotations live in the project service in main, not in the worker, so a crash loses at most the
+// one proposal that was being computed.
 // No electron import: unit-tested everywhere.
 import { ApiError } from '../../shared/api/errors';
 import type { Instance, ModelStatus } from '../../shared/api/types';
@@ -27,7 +30,15 @@ export interface SupervisorOptions {
   maxCrashes?: number;
   /** Default 60 000 ms. */
   crashWindowMs?: number;
+  /** How often the running provider's status and worker count are checked (ms); 0 turns it off. Default 1000. */
+  watchIntervalMs?: number;
   now?: () => number;
+}
+
+/** The number of workers a self-restarting provider has started, or null for other providers. */
+function workerStartsOf(provider: ModelProvider): number | null {
+  const starts = (provider as { workerStarts?: unknown }).workerStarts;
+  return typeof starts === 'number' ? starts : null;
 }
 
 export class ModelSupervisor implements ModelProvider {
@@ -37,6 +48,9 @@ export class ModelSupervisor implements ModelProvider {
   private crashTimes: number[] = [];
   private lastProblem: string | null = null;
   private disposed = false;
+  private watcher: NodeJS.Timeout | null = null;
+  private seenStarts = 0;
+  private seenStatus = '';
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -69,6 +83,8 @@ export class ModelSupervisor implements ModelProvider {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    if (this.watcher) clearInterval(this.watcher);
+    this.watcher = null;
     this.generation += 1;
     const provider = this.provider;
     this.provider = null;
@@ -104,7 +120,10 @@ export class ModelSupervisor implements ModelProvider {
         }
         this.provider = provider;
         this.lastProblem = null;
+        this.seenStarts = workerStartsOf(provider) ?? 0;
+        this.seenStatus = JSON.stringify(provider.status());
         this.options.onStatus(this.status());
+        this.startWatching();
       },
       (error: unknown) => {
         if (generation !== this.generation) return;
@@ -115,12 +134,45 @@ export class ModelSupervisor implements ModelProvider {
     return pending;
   }
 
-  private handleCrash(generation: number, error: Error): void {
-    if (generation !== this.generation || this.disposed) return; // a stale provider's last words
+  private startWatching(): void {
+    const interval = this.options.watchIntervalMs ?? 1000;
+    if (this.watcher || interval <= 0) return;
+    this.watcher = setInterval(() => this.watch(), interval);
+    this.watcher.unref();
+  }
+
+  /** Reports restarts a self-restarting provider did on its own, and any change of its status. */
+  private watch(): void {
+    const provider = this.provider;
+    if (!provider || this.disposed) return;
+    const status = provider.status();
+    const starts = workerStartsOf(provider);
+    if (starts !== null && starts > this.seenStarts) {
+      const crashes = starts - this.seenStarts;
+      this.seenStarts = starts;
+      const recentCrashes = this.noteCrashes(crashes);
+      const message = status.message ?? 'The model worker stopped and was restarted.';
+      this.options.onCrash({ message: `The model worker crashed; ${message}`, recentCrashes, restarting: true });
+    }
+    const serialized = JSON.stringify(status);
+    if (serialized !== this.seenStatus) {
+      this.seenStatus = serialized;
+      this.options.onStatus(status);
+    }
+  }
+
+  /** Records `count` crashes now and returns how many fall within the crash window. */
+  private noteCrashes(count: number): number {
     const now = (this.options.now ?? Date.now)();
     const windowMs = this.options.crashWindowMs ?? 60_000;
-    this.crashTimes = [...this.crashTimes.filter((time) => now - time < windowMs), now];
-    const restarting = this.crashTimes.length <= (this.options.maxCrashes ?? 3);
+    this.crashTimes = [...this.crashTimes.filter((time) => now - time < windowMs), ...Array<number>(count).fill(now)];
+    return this.crashTimes.length;
+  }
+
+  private handleCrash(generation: number, error: Error): void {
+    if (generation !== this.generation || this.disposed) return; // a stale provider's last words
+    const windowMs = this.options.crashWindowMs ?? 60_000;
+    const restarting = this.noteCrashes(1) <= (this.options.maxCrashes ?? 3);
     const dead = this.provider;
     this.provider = null;
     this.current = null;

@@ -77,6 +77,20 @@ async function exercise(window) {
   report.calls.offList = await invoke(event, 'resolveImageFile', { imageId: 'x' });
   const image = await protocolHandlers.get('maskpilot-image')({ url: 'maskpilot-image://project/coins.png?maxSide=32', method: 'GET' });
   report.calls.image = { status: image.status, type: image.headers.get('content-type'), bytes: (await image.arrayBuffer()).byteLength };
+  if (process.env.MASKPILOT_SMOKE_PROPOSE) {
+    // The model loads in its worker after start-up; wait for it, then propose on the first image.
+    const deadline = Date.now() + Number(process.env.MASKPILOT_SMOKE_PROPOSE) * 1000;
+    let status = await invoke(event, 'getModelStatus', {});
+    while (!status.result?.ready && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      status = await invoke(event, 'getModelStatus', {});
+    }
+    report.calls.modelStatus = status;
+    const proposed = await invoke(event, 'propose', { imageId: 'astronaut.jpg', maxProposals: 20 });
+    report.calls.propose = proposed.ok
+      ? { ok: true, count: proposed.result.instances.length, latencyMs: proposed.result.latencyMs, first: proposed.result.instances[0] && { status: proposed.result.instances[0].status, score: proposed.result.instances[0].score } }
+      : proposed;
+  }
   const app_ = await protocolHandlers.get('app')({ url: 'app://maskpilot/index.html', method: 'GET' });
   report.calls.appIndex = { status: app_.status, csp: app_.headers.get('content-security-policy') };
   app.quit();
