@@ -4,8 +4,9 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, realpath } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { ModelStatus } from '../../shared/api/types';
 import type { ModelProvider } from '../services/model-provider';
 import { openProject, SIDECAR_DIR_NAME } from '../services/project';
 import { isLoopbackAddress, startHost } from '../host';
@@ -62,11 +63,7 @@ export const hostCommand: CliCommand = {
     }
 
     if (noModel) process.stdout.write('Model: not loaded (--no-model); proposals and click-to-segment are unavailable.\n');
-    else if (!model) process.stdout.write('Model: none available (no model provider in electron/model yet); running without proposals.\n');
-    else {
-      const status = model.status();
-      process.stdout.write(`Model: ${status.modelVersion ?? 'unversioned'} on the ${status.backend} backend.\n`);
-    }
+    else if (model) process.stdout.write(`${describeModel(model.status())}\n`);
     process.stdout.write(`MaskPilot is serving ${served} at ${host.url}\n`);
     if (open) openInBrowser(host.url);
 
@@ -120,16 +117,19 @@ export function parseHostArguments(argv: string[]): HostArguments {
 }
 
 /**
- * The proposal network, if this build has one: electron/model/index.ts exporting
- * `createModelProvider()`. Looked up at run time so the host works (without proposals) before
- * and without it.
+ * The proposal network (DeepMask in a worker thread). Loaded lazily so `--no-model` never pulls in
+ * tfjs. A provider whose weights fail to load still comes back, with a status saying why; only a
+ * failure to start it at all leaves the host running without a model.
  */
 async function loadModelProvider(): Promise<ModelProvider | null> {
-  const entry = resolve(repoRoot, 'electron/model/index.ts');
-  if (!existsSync(entry)) return null;
-  const module = (await import(pathToFileURL(entry).href)) as { createModelProvider?: () => Promise<ModelProvider> | ModelProvider };
-  if (typeof module.createModelProvider !== 'function') return null;
-  return module.createModelProvider();
+  process.stdout.write('Loading the proposal model...\n');
+  try {
+    const { createModelProvider } = await import('../model/provider');
+    return await createModelProvider();
+  } catch (error) {
+    process.stdout.write(`Model: could not be started (${(error as Error).message}); running without proposals.\n`);
+    return null;
+  }
 }
 
 /**
@@ -146,6 +146,12 @@ async function workingFolderFor(folder: string): Promise<string> {
     await cp(DEFAULT_FOLDER, copy, { recursive: true, filter: (source) => !source.split(sep).includes(SIDECAR_DIR_NAME) });
   }
   return copy;
+}
+
+function describeModel(status: ModelStatus): string {
+  if (!status.ready) return `Model: not ready (${status.message ?? 'no reason given'}); running without proposals.`;
+  const note = status.message ? ` (${status.message})` : '';
+  return `Model: ${status.modelVersion ?? 'unversioned'} on the ${status.backend} backend${note}.`;
 }
 
 function untilSignalled(): Promise<void> {
