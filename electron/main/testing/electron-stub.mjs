@@ -10,8 +10,13 @@ const ipcHandlers = new Map();
 let markReady;
 const ready = new Promise((resolve) => (markReady = resolve));
 
+// MASKPILOT_STUB_RESOURCES=<dir> plays a packaged app whose resources folder is <dir> (an unpacked
+// copy of what electron-builder produced, with app.asar extracted into a folder of that name).
+const packagedResources = process.env.MASKPILOT_STUB_RESOURCES;
+if (packagedResources) process.resourcesPath = packagedResources;
+
 export const app = Object.assign(new EventEmitter(), {
-  isPackaged: false,
+  isPackaged: Boolean(packagedResources),
   setPath: (name, value) => void (paths[name] = value),
   getPath: (name) => paths[name],
   requestSingleInstanceLock: () => true,
