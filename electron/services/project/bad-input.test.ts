@@ -113,6 +113,13 @@ describe('opening a folder of bad files', () => {
         throw error;
       }
       const images = byId((JSON.parse(stdout) as { images: ImageRecord[] }).images);
+      // A folder the user may not write to fails to open with a clear IO_ERROR, not a raw errno.
+      await chmod(child, 0o755);
+      await rm(join(child, '.maskpilot'), { recursive: true });
+      const refused = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, child], { cwd: repoRoot, uid: NOBODY, gid: NOBODY }).catch(
+        (error: { stderr?: string }) => error,
+      );
+      expect(String((refused as { stderr?: string }).stderr)).toMatch(/IO_ERROR|Cannot create .*\.maskpilot/);
       expect(images.get('locked.jpg')?.problem).toEqual({ code: 'UNREADABLE', message: 'Permission denied: the file cannot be read.' });
       expect(images.get('ok.jpg')).toMatchObject({ width: 12, height: 8 });
     } finally {

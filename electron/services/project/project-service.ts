@@ -49,7 +49,11 @@ export async function openProject(folder: string, options: OpenProjectOptions = 
     throw new ApiError('NOT_FOUND', `Cannot open ${folder}: ${(error as Error).message}`, { folder });
   }
   const store = new SidecarStore(root);
-  await store.prepare();
+  try {
+    await store.prepare();
+  } catch (error) {
+    throw new ApiError('IO_ERROR', `Cannot create ${store.directory} (annotations are kept there): ${(error as Error).message}`, { folder });
+  }
   const [{ project, warning }, scan, cache, sidecarFiles] = await Promise.all([
     store.readProject(),
     scanFolder(root),
