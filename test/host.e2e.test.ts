@@ -87,9 +87,10 @@ describe('headless host end to end', () => {
     if (folder) await removeTempFolder(folder);
   });
 
-  test('prints a loopback URL carrying a long random token', () => {
+  test('prints a loopback URL carrying a long random token, and what became of the model', () => {
     expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{40,}$/);
     expect(host.output()).toContain(`MaskPilot is serving ${folder} at ${host.url}`);
+    expect(host.output()).toMatch(/^Model: /m);
   });
 
   test('an annotation saved through the API survives SIGKILL and a restart', async () => {
@@ -241,7 +242,8 @@ describe('headless host end to end', () => {
   }, SLOW_TEST_MS);
 
   test('with --allow-remote the CLI binds and prints a warning', async () => {
-    const remote = await startHostProcess(folder, { args: ['--bind', '0.0.0.0', '--allow-remote'] });
+    // No model: this test is about binding, and the model's start-up would only cost CPU.
+    const remote = await startHostProcess(folder, { args: ['--bind', '0.0.0.0', '--allow-remote', '--no-model'] });
     try {
       expect(remote.output()).toMatch(/WARNING: binding to 0\.0\.0\.0/);
       expect((await fetch(remote.url)).status).toBe(200);
