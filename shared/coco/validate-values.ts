@@ -20,6 +20,7 @@ export function invalid(record: RecordRef, message: string, field?: string): nev
 
 /** A short description of a bad value for error messages: "a string", "null", "NaN", "-3". */
 export function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'number') return String(value);

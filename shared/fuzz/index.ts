@@ -1,0 +1,10 @@
+// A seeded fuzzer library: a replayable PRNG and mutators for JSON documents, bytes and image
+// headers. Pure (no Node, no DOM), so the same mutators serve tests, benches and any future
+// in-browser fuzzing.
+export { Random, caseSeed } from './random';
+export { mutateJson } from './json-mutators';
+export type { JsonMutation, MutateJsonOptions } from './json-mutators';
+export { mutateBytes, mutateBytesOnce } from './byte-mutators';
+export type { ByteMutation } from './byte-mutators';
+export { crc32, detectFormat, findJpegSof, mutateImageHeader, setJpegFrame, setPngHeader, setWebpSize } from './image-headers';
+export type { HeaderMutation, ImageFormat } from './image-headers';
