@@ -154,8 +154,14 @@ describe.skipIf(electron.reason !== null)('desktop app (Electron)', () => {
   });
 
   test(`shows proposals, accepts one (saved), exports COCO through File > Export${suffix}`, async () => {
-    const model = await result<ModelStatus>('getModelStatus', {});
-    expect(model.ready, `model not ready: ${model.backendNotes.join('; ')}`).toBe(true);
+    // The model loads in its worker after start-up (seconds on a CPU).
+    let model = await result<ModelStatus>('getModelStatus', {});
+    const deadline = Date.now() + 120_000;
+    while (!model.ready && Date.now() < deadline) {
+      await new Promise((wait) => setTimeout(wait, 500));
+      model = await result<ModelStatus>('getModelStatus', {});
+    }
+    expect(model.ready, `model not ready: ${model.message ?? ''} ${model.backendNotes.join('; ')}`).toBe(true);
     const imageId = await page.getByTestId('image-item').first().getAttribute('data-image-id');
     expect(imageId).toBeTruthy();
     let rows = page.getByTestId('instance-row');
@@ -180,7 +186,7 @@ describe.skipIf(electron.reason !== null)('desktop app (Electron)', () => {
     const coco = JSON.parse(await readFile(target, 'utf8')) as { images: Array<{ file_name: string }>; annotations: unknown[] };
     expect(coco.annotations.length).toBeGreaterThanOrEqual(1);
     expect(coco.images.map((entry) => entry.file_name)).toContain(imageId);
-  });
+  }, 300_000);
 });
 
 // ---------------------------------------------------------------------------------------------
