@@ -60,4 +60,14 @@ describe('application menu', () => {
     const accelerators = flatten(mac).flatMap((item) => (item.accelerator ? [String(item.accelerator)] : []));
     expect(new Set(accelerators).size).toBe(accelerators.length);
   });
+
+  test("keys the renderer handles itself are shown but not registered, so the menu does not swallow them", () => {
+    const items = flatten(buildMenuTemplate(recordingActions([]), { isMac: false, isDev: false }));
+    const byId = (id: string) => items.find((item) => item.id === id)!;
+    for (const id of [MENU_IDS.undo, MENU_IDS.redo, MENU_IDS.zoomIn, MENU_IDS.zoomOut, MENU_IDS.zoomFit]) {
+      expect(byId(id).registerAccelerator, id).toBe(false);
+      expect(byId(id).accelerator, id).toBeTruthy();
+    }
+    expect(byId(MENU_IDS.openFolder).registerAccelerator).toBeUndefined();
+  });
 });

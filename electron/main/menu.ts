@@ -42,6 +42,10 @@ export const MENU_IDS = {
 
 export function buildMenuTemplate(actions: MenuActions, options: MenuOptions): MenuItemConstructorOptions[] {
   const command = (name: AppCommand) => () => actions.sendCommand(name);
+  // The renderer handles these keys itself (the same code runs in the browser). Registering them
+  // would let the menu swallow the key before the page sees it, so they are only displayed
+  // (Linux, Windows); on macOS the menu takes them and the command reaches the renderer instead.
+  const shownOnly = { registerAccelerator: false } as const;
   const template: MenuItemConstructorOptions[] = [];
   if (options.isMac) template.push({ role: 'appMenu' });
   template.push(
@@ -60,8 +64,8 @@ export function buildMenuTemplate(actions: MenuActions, options: MenuOptions): M
       label: '&Edit',
       submenu: [
         // Not role 'undo': the document's history lives in the renderer's store, not in a text field.
-        { id: MENU_IDS.undo, label: 'Undo', accelerator: 'CmdOrCtrl+Z', click: command('undo') },
-        { id: MENU_IDS.redo, label: 'Redo', accelerator: options.isMac ? 'Shift+Cmd+Z' : 'Ctrl+Y', click: command('redo') },
+        { id: MENU_IDS.undo, label: 'Undo', accelerator: 'CmdOrCtrl+Z', ...shownOnly, click: command('undo') },
+        { id: MENU_IDS.redo, label: 'Redo', accelerator: options.isMac ? 'Shift+Cmd+Z' : 'Ctrl+Y', ...shownOnly, click: command('redo') },
         { type: 'separator' },
         { role: 'cut' },
         { role: 'copy' },
@@ -72,9 +76,9 @@ export function buildMenuTemplate(actions: MenuActions, options: MenuOptions): M
     {
       label: '&View',
       submenu: [
-        { id: MENU_IDS.zoomIn, label: 'Zoom In', accelerator: 'CmdOrCtrl+=', click: command('zoomIn') },
-        { id: MENU_IDS.zoomOut, label: 'Zoom Out', accelerator: 'CmdOrCtrl+-', click: command('zoomOut') },
-        { id: MENU_IDS.zoomFit, label: 'Fit Image', accelerator: 'CmdOrCtrl+0', click: command('zoomFit') },
+        { id: MENU_IDS.zoomIn, label: 'Zoom In', accelerator: 'CmdOrCtrl+=', ...shownOnly, click: command('zoomIn') },
+        { id: MENU_IDS.zoomOut, label: 'Zoom Out', accelerator: 'CmdOrCtrl+-', ...shownOnly, click: command('zoomOut') },
+        { id: MENU_IDS.zoomFit, label: 'Fit Image', accelerator: 'CmdOrCtrl+0', ...shownOnly, click: command('zoomFit') },
         ...(options.isDev
           ? ([
               { type: 'separator' },
