@@ -31,6 +31,7 @@ const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|bmp|tiff?)$/i;
 /** The bundled sample photos, or (if absent) a few real JPEGs generated with sharp. */
 async function sourceFolder(): Promise<string> {
   if (existsSync(SAMPLE_FOLDER)) return SAMPLE_FOLDER;
+  // Named like copyFolderToTemp's folders so removeTempFolder cleans it up too.
   const folder = join(await mkdtemp(join(tmpdir(), 'maskpilot-generated-')), 'photos');
   await mkdir(folder, { recursive: true });
   for (const [index, colour] of ['#c03020', '#2060c0', '#30a040'].entries()) {
@@ -77,7 +78,9 @@ describe('headless host end to end', () => {
   let host: HostProcess;
 
   beforeAll(async () => {
-    folder = await copyFolderToTemp(await sourceFolder());
+    const source = await sourceFolder();
+    folder = await copyFolderToTemp(source);
+    if (source !== SAMPLE_FOLDER) await removeTempFolder(source);
     imageNames = readdirSync(folder).filter((name) => IMAGE_EXTENSIONS.test(name)).sort();
     host = await startHostProcess(folder);
   });

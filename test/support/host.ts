@@ -6,7 +6,7 @@ import { request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import WebSocket from 'ws';
 import { createRpcClient } from '../../shared/api/rpc-client';
 import type { MessageTransport, RpcClient } from '../../shared/api/rpc-client';
@@ -135,7 +135,7 @@ async function killHard(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** A private copy of `source` in the temp dir, so tests can write sidecars freely. Remove it with removeTempFolder. */
+/** A private copy of `source` as <tmp>/<prefix>XXXXXX/photos, so tests can write sidecars freely. Remove it with removeTempFolder. */
 export async function copyFolderToTemp(source: string, prefix = 'maskpilot-host-'): Promise<string> {
   const base = await mkdtemp(join(tmpdir(), prefix));
   const target = join(base, 'photos');
@@ -143,8 +143,13 @@ export async function copyFolderToTemp(source: string, prefix = 'maskpilot-host-
   return target;
 }
 
+/** Removes a folder made by copyFolderToTemp (its temp parent included); refuses anything else. */
 export async function removeTempFolder(folder: string): Promise<void> {
-  await rm(resolve(folder, '..'), { recursive: true, force: true });
+  const parent = resolve(folder, '..');
+  if (dirname(parent) !== resolve(tmpdir()) || basename(folder) !== 'photos') {
+    throw new Error(`refusing to remove ${parent}: not a folder made by copyFolderToTemp`);
+  }
+  await rm(parent, { recursive: true, force: true });
 }
 
 /** The host's WebSocket URL for a page URL (same host, /api, same token). */
