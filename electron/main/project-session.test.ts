@@ -31,8 +31,10 @@ function setup() {
   const log: string[] = [];
   const projects = new Map<string, ReturnType<typeof fakeProject>>();
   const forwarded: unknown[] = [];
+  const opened: string[] = [];
   const session = new ProjectSession(
     async (folder) => {
+      opened.push(folder);
       if (folder.includes('missing')) throw new ApiError('NOT_FOUND', `Cannot open ${folder}`);
       const project = fakeProject(folder, log);
       projects.set(folder, project);
@@ -40,7 +42,7 @@ function setup() {
     },
     (event, payload) => forwarded.push([event, payload]),
   );
-  return { session, log, projects, forwarded };
+  return { session, log, projects, forwarded, opened };
 }
 
 describe('ProjectSession', () => {
@@ -96,5 +98,14 @@ describe('ProjectSession', () => {
     await session.close();
     expect(log).toEqual(['closed /photos/a']);
     await expect(session.api()).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  test('re-opening the open folder keeps its service instead of opening it twice', async () => {
+    const { session, log, opened } = setup();
+    const first = await session.open('/photos/a');
+    const again = await session.open('/photos/a');
+    expect(again).toBe(first);
+    expect(opened).toEqual(['/photos/a']);
+    expect(log).toEqual([]);
   });
 });

@@ -44,6 +44,8 @@ export class ProjectSession {
    */
   open(folder: string): Promise<SessionProject> {
     const run = this.pending.then(async () => {
+      // Re-opening the open folder keeps its service: two services must never write one folder.
+      if (this.current?.folder === folder) return this.current.service;
       const service = await this.openFolder(folder);
       const previous = this.current;
       const unsubscribe = API_EVENT_NAMES.map((event) => service.on(event, (payload) => this.forward(event, payload)));
