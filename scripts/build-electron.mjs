@@ -5,14 +5,23 @@
 //   preload.cjs CommonJS, one self-contained file: a sandboxed preload cannot import modules, only
 //               require('electron').
 // Extra worker entries (the model worker) are bundled beside main.js when their source exists.
-// Usage: node scripts/build-electron.mjs [--watch]
+// Usage: node scripts/build-electron.mjs [--watch] [--outdir-name NAME]
 import { build, context } from 'esbuild';
 import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outdir = `${root}dist/electron`;
 const watch = process.argv.includes('--watch');
+// --outdir-name NAME writes to dist/NAME instead of dist/electron (tests build their own copy, so
+// parallel test files never read a bundle another one is rewriting). Always two levels below the
+// repository: main.js finds the UI, the sample photos and node_modules relative to itself.
+const nameIndex = process.argv.indexOf('--outdir-name');
+const outdirName = nameIndex >= 0 ? process.argv[nameIndex + 1] : 'electron';
+if (!outdirName || !/^[\w.-]+$/.test(outdirName)) {
+  console.error('build-electron: --outdir-name needs a plain folder name');
+  process.exit(2);
+}
+const outdir = `${root}dist/${outdirName}`;
 
 const firstExisting = (...candidates) => candidates.find((candidate) => existsSync(`${root}${candidate}`));
 /**

@@ -1,5 +1,6 @@
 // The desktop app end to end with Playwright's _electron: the real Electron binary running the
-// bundled main process (dist/electron/main.js), the sandboxed preload and the built renderer.
+// bundled main process (built for this test into dist/electron-e2e-test/), the sandboxed preload
+// and the built renderer.
 // The folder is opened through File > Open Folder with the native dialog stubbed in the main
 // process; proposals are shown, one is accepted, and File > Export COCO writes the file.
 // Runs only where an Electron binary and a display exist; otherwise every test is reported as
@@ -95,7 +96,7 @@ describe.skipIf(electron.reason !== null)('desktop app (Electron)', () => {
   beforeAll(async () => {
     for (const [script, output] of [
       [['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], 'dist/renderer/index.html'],
-      [['scripts/build-electron.mjs'], 'dist/electron/main.js'],
+      [['scripts/build-electron.mjs', '--outdir-name', 'electron-e2e-test'], 'dist/electron-e2e-test/main.js'],
     ] as const) {
       if (output === 'dist/renderer/index.html' && existsSync(resolve(repoRoot, output))) continue;
       const built = spawnSync(process.execPath, [...script], { cwd: repoRoot, stdio: 'inherit' });
@@ -107,7 +108,7 @@ describe.skipIf(electron.reason !== null)('desktop app (Electron)', () => {
     exportDir = await mkdtemp(join(tmpdir(), 'maskpilot-electron-export-'));
     app = await _electron.launch({
       executablePath: electron.binary!,
-      args: [resolve(repoRoot, 'dist/electron/main.js'), firstFolder],
+      args: [resolve(repoRoot, 'dist/electron-e2e-test/main.js'), firstFolder],
       env: { ...process.env, MASKPILOT_USER_DATA: userData, ELECTRON_RUN_AS_NODE: '' },
       timeout: 60_000,
     });
@@ -117,6 +118,7 @@ describe.skipIf(electron.reason !== null)('desktop app (Electron)', () => {
 
   afterAll(async () => {
     await app?.close();
+    await rm(resolve(repoRoot, 'dist/electron-e2e-test'), { recursive: true, force: true });
     for (const folder of [firstFolder, secondFolder]) if (folder) await removeTempFolder(folder);
     for (const dir of [userData, exportDir]) if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -253,7 +255,7 @@ describe.skipIf(browserSkipReason !== null)(`preload bridge in Chromium (Electro
   beforeAll(async () => {
     const built = [
       [['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], 'dist/renderer/index.html'],
-      [['scripts/build-electron.mjs'], 'dist/electron/preload.cjs'],
+      [['scripts/build-electron.mjs', '--outdir-name', 'electron-bridge-test'], 'dist/electron-bridge-test/preload.cjs'],
     ] as const;
     for (const [script, output] of built) {
       if (existsSync(resolve(repoRoot, output)) && output.endsWith('index.html')) continue;
@@ -281,7 +283,7 @@ describe.skipIf(browserSkipReason !== null)(`preload bridge in Chromium (Electro
         api: async () => service,
       }),
     );
-    await context.addInitScript({ content: bridgeInitScript(readFileSync(resolve(repoRoot, 'dist/electron/preload.cjs'), 'utf8')) });
+    await context.addInitScript({ content: bridgeInitScript(readFileSync(resolve(repoRoot, 'dist/electron-bridge-test/preload.cjs'), 'utf8')) });
     bridgePage = await context.newPage();
     pageErrors = collectPageErrors(bridgePage);
     bridgePage.on('response', (response) => {
@@ -300,6 +302,7 @@ describe.skipIf(browserSkipReason !== null)(`preload bridge in Chromium (Electro
     await new Promise((done) => (server ? server.close(done) : done(undefined)));
     await service?.close();
     if (folder) await removeTempFolder(folder);
+    await rm(resolve(repoRoot, 'dist/electron-bridge-test'), { recursive: true, force: true });
   });
 
   test('the UI boots on window.maskpilot under the app CSP, listing the folder and showing its image', async () => {

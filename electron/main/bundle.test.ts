@@ -14,6 +14,9 @@ import { repoRoot } from '../../test/support/shared-data';
 
 let folder: string;
 let userData: string;
+/** This test's own build (dist/electron-bundle-test), so no other test file rewrites it meanwhile. */
+const OUT = 'electron-bundle-test';
+const outdir = resolve(repoRoot, 'dist', OUT);
 
 const modelAvailable = existsSync(resolve(repoRoot, 'electron/model/provider.ts')) && existsSync(resolve(repoRoot, 'resources/models/deepmask'));
 
@@ -21,7 +24,7 @@ const modelAvailable = existsSync(resolve(repoRoot, 'electron/model/provider.ts'
 function runBundle(env: Record<string, string> = {}) {
   const run = spawnSync(
     process.execPath,
-    ['--import', './electron/main/testing/register-electron-stub.mjs', 'dist/electron/main.js', folder],
+    ['--import', './electron/main/testing/register-electron-stub.mjs', join(outdir, 'main.js'), folder],
     { cwd: repoRoot, encoding: 'utf8', timeout: 150_000, env: { ...process.env, MASKPILOT_USER_DATA: userData, ...env } },
   );
   const line = run.stdout.split('\n').find((text) => text.startsWith('SMOKE '));
@@ -31,19 +34,20 @@ function runBundle(env: Record<string, string> = {}) {
 
 describe('bundled main process and preload', () => {
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, ['scripts/build-electron.mjs'], { cwd: repoRoot, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, ['scripts/build-electron.mjs', '--outdir-name', OUT], { cwd: repoRoot, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`build-electron failed:\n${build.stderr}`);
     folder = await copyFolderToTemp(resolve(repoRoot, 'resources/sample-photos'), 'mp-bundle-');
     userData = await mkdtemp(join(tmpdir(), 'mp-bundle-profile-'));
   });
 
   afterAll(async () => {
+    await rm(outdir, { recursive: true, force: true });
     if (folder) await removeTempFolder(folder);
     if (userData) await rm(userData, { recursive: true, force: true });
   });
 
   test('the preload is one CommonJS file whose only import is electron', () => {
-    const preload = readFileSync(resolve(repoRoot, 'dist/electron/preload.cjs'), 'utf8');
+    const preload = readFileSync(join(outdir, 'preload.cjs'), 'utf8');
     const requires = [...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((match) => match[1]);
     expect(requires).toEqual(['electron']);
     expect(preload).not.toMatch(/^\s*import\s/m);
