@@ -193,7 +193,8 @@ export function createController(client: MaskPilotClient, store: EditorStore = c
 
     async proposeCurrent() {
       const imageId = store.getState().session.currentImageId;
-      if (!imageId) return;
+      if (!imageId || store.getState().catalog.proposingImageId !== null) return;
+      actions.setCatalog({ proposingImageId: imageId });
       actions.notify('info', 'Proposing…');
       try {
         const { instances, latencyMs } = await client.propose({ imageId });
@@ -212,6 +213,8 @@ export function createController(client: MaskPilotClient, store: EditorStore = c
         actions.notify('info', `${fresh.length} proposals in ${Math.round(latencyMs)} ms`);
       } catch (error) {
         actions.notify('error', `Propose failed: ${message(error)}`);
+      } finally {
+        actions.setCatalog({ proposingImageId: null });
       }
     },
 

@@ -1,11 +1,15 @@
 // The edit layer: the selected instance (or its drag preview) with its vertex handles, the polygon
 // being drawn with its rubber band, and the click-to-segment marker. Handles are drawn in one shape
 // (hit-testing is done by the tools in image space), which keeps a 200-vertex drag cheap.
+import { useEffect, useRef } from 'react';
 import { Layer, Shape } from 'react-konva';
 import type { Context } from 'konva/lib/Context';
-import { useEditor } from '../app/context';
+import type { Layer as KonvaLayer } from 'konva/lib/Layer';
+import type { Shape as KonvaShape } from 'konva/lib/Shape';
+import type { FlatPolygon } from '../../../shared/api/types';
+import { useController, useEditor } from '../app/context';
 import { instanceColor } from './colors';
-import { InstanceShape } from './InstanceShape';
+import { traceRings, withAlpha } from './InstanceShape';
 
 /** Handle radius in screen pixels. */
 const HANDLE_RADIUS_PX = 4;
@@ -28,14 +32,30 @@ export function EditLayer() {
     const selected = state.session.selection?.instanceId;
     return id && selected ? state.document.images[id]?.instances[selected] : undefined;
   });
-  const preview = useEditor((state) => state.ephemeral.dragPreview);
+  const { store } = useController();
+  // The drag preview changes on every pointer move: it bypasses React. The shapes read it from this
+  // ref when Konva draws, and a store subscription asks the layer to redraw.
+  const previewRef = useRef<FlatPolygon[] | null>(null);
+  const layerRef = useRef<KonvaLayer>(null);
+  const selectedId = instance?.id ?? null;
+  useEffect(() => {
+    const pick = (preview: { instanceId: string; polygons: FlatPolygon[] } | null) =>
+      preview && preview.instanceId === selectedId ? preview.polygons : null;
+    previewRef.current = pick(store.getState().ephemeral.dragPreview);
+    return store.subscribe((state, previous) => {
+      if (state.ephemeral.dragPreview === previous.ephemeral.dragPreview) return;
+      previewRef.current = pick(state.ephemeral.dragPreview);
+      layerRef.current?.batchDraw();
+    });
+  }, [store, selectedId]);
   const categories = useEditor((state) => state.document.categories);
   const scale = useEditor((state) => state.session.camera.scale);
   const tool = useEditor((state) => state.session.tool);
   const drawing = useEditor((state) => state.ephemeral.drawingPoints);
   const pointer = useEditor((state) => (state.ephemeral.drawingPoints ? state.ephemeral.pointer : null));
 
-  const polygons = instance ? (preview && preview.instanceId === instance.id ? preview.polygons : instance.polygons) : null;
+  const polygons = instance ? instance.polygons : null;
+  const current = () => previewRef.current ?? polygons ?? [];
   const color = instance ? instanceColor(instance, categories) : '#fff';
   // Dense polygons (e.g. 200 vertices on a small object) would turn into a blob of handles:
   // shrink the dots to a third of the typical on-screen edge length, within 1.5..4 px.
@@ -43,10 +63,22 @@ export function EditLayer() {
   const selectedVertex = selection?.vertex ?? null;
 
   return (
-    <Layer listening={false}>
+    <Layer listening={false} ref={layerRef}>
       {instance && polygons && (
         <>
-          <InstanceShape polygons={polygons} color={color} fillOpacity={0.35} strokeWidth={2.5} />
+          <Shape
+            sceneFunc={(context: Context, shape: KonvaShape) => {
+              traceRings(context, current());
+              context.fillStrokeShape(shape);
+            }}
+            fill={withAlpha(color, 0.35)}
+            fillRule="evenodd"
+            stroke={color}
+            strokeWidth={2.5}
+            strokeScaleEnabled={false}
+            listening={false}
+            perfectDrawEnabled={false}
+          />
           {tool === 'select' && (
             <Shape
               listening={false}
@@ -58,7 +90,8 @@ export function EditLayer() {
                 ctx.fillStyle = '#ffffff';
                 ctx.strokeStyle = '#111111';
                 ctx.beginPath();
-                for (const ring of polygons) {
+                const rings = current();
+                for (const ring of rings) {
                   for (let i = 0; i + 1 < ring.length; i += 2) {
                     ctx.moveTo(ring[i] + radius, ring[i + 1]);
                     ctx.arc(ring[i], ring[i + 1], radius, 0, Math.PI * 2);
@@ -67,7 +100,7 @@ export function EditLayer() {
                 ctx.fill();
                 ctx.stroke();
                 if (selectedVertex) {
-                  const ring = polygons[selectedVertex.ring];
+                  const ring = rings[selectedVertex.ring];
                   if (ring && selectedVertex.index * 2 + 1 < ring.length) {
                     ctx.beginPath();
                     ctx.fillStyle = '#ffcc00';

@@ -32,7 +32,8 @@ function styleOf(instance: Instance, categories: Record<number, Category>, hover
   const decided = instance.status === 'accepted' || instance.status === 'edited';
   return {
     color: instanceColor(instance, categories),
-    fillOpacity: hovered ? 0.38 : decided ? 0.28 : 0.16,
+    // Proposals overlap heavily (a model returns dozens per object): outline only, filled on hover.
+    fillOpacity: hovered ? 0.35 : decided ? 0.28 : 0,
     strokeWidth: hovered ? 2.5 : decided ? 2 : 1.5,
     dashed: instance.status === 'rejected',
   };

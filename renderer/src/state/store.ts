@@ -27,6 +27,8 @@ export interface CatalogState {
   /** Latency (ms) of the last propose / segmentAt call made from this window. */
   lastLatencyMs: number | null;
   job: JobProgress | null;
+  /** Image a propose call is running for (one at a time), or null. */
+  proposingImageId: ImageId | null;
 }
 
 export interface SyncState {
@@ -215,7 +217,7 @@ export function createEditorStore(): EditorStore {
       history: {},
       session: initialSession,
       ephemeral: initialEphemeral,
-      catalog: { projectName: '', imageTotal: 0, recordsByIndex: {}, indexById: {}, modelStatus: null, lastLatencyMs: null, job: null },
+      catalog: { projectName: '', imageTotal: 0, recordsByIndex: {}, indexById: {}, modelStatus: null, lastLatencyMs: null, job: null, proposingImageId: null },
       sync: { revisions: {}, syncedDocuments: {}, saveStates: {}, notice: null },
       actions,
     };

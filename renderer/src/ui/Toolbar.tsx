@@ -18,6 +18,7 @@ export function Toolbar() {
   const threshold = useEditor((state) => state.session.scoreThreshold);
   const modelReady = useEditor((state) => state.catalog.modelStatus?.ready ?? false);
   const jobRunning = useEditor((state) => state.catalog.job?.state === 'running');
+  const proposing = useEditor((state) => state.catalog.proposingImageId !== null);
   const canUndo = useEditor((state) => (state.history[state.session.currentImageId ?? '']?.undo.length ?? 0) > 0);
   const canRedo = useEditor((state) => (state.history[state.session.currentImageId ?? '']?.redo.length ?? 0) > 0);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -34,8 +35,14 @@ export function Toolbar() {
         ))}
       </div>
       <div className="group">
-        <button data-testid="propose" disabled={!modelReady} title={modelReady ? 'Propose masks for this image' : 'Model not ready'} onClick={() => void controller.proposeCurrent()}>
-          Propose
+        <button
+          data-testid="propose"
+          data-busy={proposing}
+          disabled={!modelReady || proposing}
+          title={modelReady ? 'Propose masks for this image (one undoable batch)' : 'Model not ready'}
+          onClick={() => void controller.proposeCurrent()}
+        >
+          {proposing ? 'Proposing…' : 'Propose'}
         </button>
         <button data-testid="accept-all" title="Accept all proposals above the threshold (Shift+A)" onClick={() => acceptAllAboveThreshold(store)}>
           Accept all ≥
