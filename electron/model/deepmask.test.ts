@@ -87,6 +87,11 @@ describe('DeepMask inference', () => {
       await model.segmentAt(image, { x: 50, y: 40 });
       expect(tf.memory().numTensors).toBe(expected.get(image.path));
     }
+    // Clicks on an image whose pyramid is not cached take the crop path; it must not leak either.
+    const beforeColdClicks = tf.memory().numTensors;
+    await model.segmentAt(first, { x: 30, y: 30 });
+    await model.segmentAt(first, { x: 100, y: 60 }, { scaleIndex: 2 });
+    expect(tf.memory().numTensors).toBe(beforeColdClicks);
     model.dispose();
     model = createDeepMask({ trunk, modelDir: join(dir, 'model'), maxCandidates: 60 });
     const loaded = tf.memory().numTensors;

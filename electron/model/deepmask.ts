@@ -17,7 +17,8 @@ import { decodeImage, type DecodedImage } from './decode';
 import { clampCell, computeFeaturePyramid, cutWindows, PAD_CELLS, type FeaturePyramid, type LevelFeatures } from './feature-pyramid';
 import { loadHeads, type DeepMaskHeads } from './heads';
 import { buildInstance, selectProposals, type WindowCandidate } from './proposal-instances';
-import { WINDOW_CELLS, windowCentredAt } from './pyramid';
+import { buildPyramid, WINDOW_CELLS, windowCentredAt } from './pyramid';
+import { clickWindows } from './click-windows';
 import { loadTrunk, type Trunk } from './trunk';
 
 export interface DeepMaskOptions {
@@ -121,6 +122,18 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
     return { trunk, heads };
   };
 
+  let clickImage: { key: string; decoded: DecodedImage } | null = null;
+  /** Decoded pixels for clicks on an image without a cached pyramid (the last one is kept). */
+  const decodeForClick = async (image: ModelImage, key: string): Promise<DecodedImage> => {
+    if ('rgb' in image) return image;
+    if (clickImage && clickImage.key === key) return clickImage.decoded;
+    const started = performance.now();
+    const decoded = await decodeImage(image.path, { maxSide: settings.maxDecodeSide });
+    timings.decode = performance.now() - started;
+    clickImage = { key, decoded };
+    return decoded;
+  };
+
   /** Decoded pixels and the feature pyramid of an image, reusing the last image's. */
   const prepare = async (image: ModelImage): Promise<{ decoded: DecodedImage; pyramid: FeaturePyramid }> => {
     const parts = ready();
@@ -184,30 +197,40 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
     },
 
     async segmentAt(image, point, segmentOptions = {}) {
-      const { heads: model } = ready();
+      const parts = ready();
+      const model = parts.heads;
       const started = performance.now();
       timings = { ...NO_TIMINGS };
-      const { decoded, pyramid } = await prepare(image);
+      const key = await imageKey(image);
+      const pyramid = cache && cache.key === key && (key !== '' || cache.source === image) ? cache.pyramid : null;
+      // Without this image's pyramid (no propose yet), crop around the click instead of computing it.
+      const decoded = pyramid ? (cache as { decoded: DecodedImage }).decoded : await decodeForClick(image, key);
       const x = (point.x * decoded.width) / decoded.originalWidth;
       const y = (point.y * decoded.height) / decoded.originalHeight;
       if (!(x >= 0 && y >= 0 && x < decoded.width && y < decoded.height)) return null;
-      const perLevel = pyramid.levels.map((features, levelIndex) => {
-        const cell = windowCentredAt(features.level, x, y);
-        return { levelIndex, ...clampCell(features, cell.cellX, cell.cellY) };
-      });
+      const levels = pyramid ? pyramid.levels.map((features) => features.level) : buildPyramid(decoded.width, decoded.height, settings);
       const channels = model.config.channels;
-      const windows = new Float32Array(perLevel.length * WINDOW_CELLS * WINDOW_CELLS * channels);
-      perLevel.forEach((entry, index) => {
-        const features = pyramid.levels[entry.levelIndex];
-        windows.set(cutWindows(features, features.data, channels, [entry]), index * WINDOW_CELLS * WINDOW_CELLS * channels);
-      });
-      const scores = tf.tidy(() => model.scoreLogits(tf.tensor4d(windows, [perLevel.length, WINDOW_CELLS, WINDOW_CELLS, channels])));
+      const windowSize = WINDOW_CELLS * WINDOW_CELLS * channels;
+      const perLevel: Array<{ levelIndex: number; cellX: number; cellY: number; features: Float32Array }> = pyramid
+        ? pyramid.levels.map((features, levelIndex) => {
+            const centred = windowCentredAt(features.level, x, y);
+            const cell = clampCell(features, centred.cellX, centred.cellY);
+            return { levelIndex, ...cell, features: cutWindows(features, features.data, channels, [cell]) };
+          })
+        : await clickWindows(parts.trunk, decoded, levels, x, y);
+      const windows = new Float32Array(perLevel.length * windowSize);
+      perLevel.forEach((entry, index) => windows.set(entry.features, index * windowSize));
+      const batch = tf.tensor4d(windows, [perLevel.length, WINDOW_CELLS, WINDOW_CELLS, channels]);
+      const scores = model.scoreLogits(batch);
       const scoreValues = await scores.data();
-      scores.dispose();
-      const ranked: WindowCandidate[] = perLevel.map((entry, index) => ({ ...entry, scoreLogit: scoreValues[index] })).sort((a, b) => b.scoreLogit - a.scoreLogit);
+      const ranked = perLevel.map((entry, index) => ({ index, levelIndex: entry.levelIndex, cellX: entry.cellX, cellY: entry.cellY, scoreLogit: scoreValues[index] }));
+      ranked.sort((a, b) => b.scoreLogit - a.scoreLogit);
       const chosen = ranked[(segmentOptions.scaleIndex ?? 0) % ranked.length];
-      const logits = maskLogitsFor(model, pyramid, [chosen], 1);
-      const instance = buildInstance(decoded, pyramid, chosen, logits[0], model.config.maskSize, settings, 'click', this.modelVersion ?? 'untrained');
+      const maskTensor = tf.tidy(() => model.maskLogits(tf.slice(batch, [chosen.index, 0, 0, 0], [1, WINDOW_CELLS, WINDOW_CELLS, channels])));
+      const logits = (await maskTensor.data()) as Float32Array;
+      tf.dispose([batch, scores, maskTensor]);
+      const candidate: WindowCandidate = { levelIndex: chosen.levelIndex, cellX: chosen.cellX, cellY: chosen.cellY, scoreLogit: chosen.scoreLogit };
+      const instance = buildInstance(decoded, levels, candidate, logits, model.config.maskSize, settings, 'click', this.modelVersion ?? 'untrained');
       timings.total = performance.now() - started;
       return instance;
     },

@@ -8,7 +8,7 @@ import type { FeaturePyramid } from './feature-pyramid';
 import { scaledMaskToRle, scalePolygons } from './mask-scale';
 import { maskNms } from './nms';
 import { logit, pasteMask, pasteMaskCoarse, rectMaskCrop, rectMaskToFull, rectMaskToRle, sigmoid, type RectMask } from './postprocess';
-import { windowRect } from './pyramid';
+import { windowRect, type PyramidLevel } from './pyramid';
 
 /** A window of a pyramid level: top-left cell (level cells, may be negative) and its score logit. */
 export interface WindowCandidate {
@@ -24,8 +24,8 @@ export interface PostprocessSettings {
 }
 
 /** The candidate's mask on the decoded image. */
-function candidateMask(decoded: DecodedImage, pyramid: FeaturePyramid, candidate: WindowCandidate, logits: Float32Array, maskSize: number, settings: PostprocessSettings): RectMask {
-  const level = pyramid.levels[candidate.levelIndex].level;
+function candidateMask(decoded: DecodedImage, levels: readonly PyramidLevel[], candidate: WindowCandidate, logits: Float32Array, maskSize: number, settings: PostprocessSettings): RectMask {
+  const level = levels[candidate.levelIndex];
   const rect = windowRect(level, candidate.cellX, candidate.cellY);
   return pasteMask(logits, maskSize, rect, decoded.width, decoded.height, logit(settings.maskThreshold));
 }
@@ -46,6 +46,7 @@ export function selectProposals(
   modelVersion: string,
   withPolygons = true,
 ): Instance[] {
+  const levels = pyramid.levels.map((features) => features.level);
   const factor = Math.max(1, Math.max(decoded.width, decoded.height) / NMS_GRID_SIDE);
   const threshold = logit(settings.maskThreshold);
   const coarse: Rle[] = candidates.map((candidate, index) => {
@@ -59,7 +60,7 @@ export function selectProposals(
   );
   const instances: Instance[] = [];
   for (const index of kept) {
-    const mask = candidateMask(decoded, pyramid, candidates[index], logits[index], maskSize, settings);
+    const mask = candidateMask(decoded, levels, candidates[index], logits[index], maskSize, settings);
     // A mask that is visible on the coarse grid can still vanish at full size only if it is tiny; skip it.
     if (!mask.data.includes(1)) continue;
     instances.push(toInstance(decoded, mask, rectMaskToRle(mask), candidates[index].scoreLogit, 'model', modelVersion, withPolygons));
@@ -70,7 +71,7 @@ export function selectProposals(
 /** One Instance for one window (click-to-segment), or null when its mask is empty. */
 export function buildInstance(
   decoded: DecodedImage,
-  pyramid: FeaturePyramid,
+  levels: readonly PyramidLevel[],
   candidate: WindowCandidate,
   logits: Float32Array,
   maskSize: number,
@@ -78,7 +79,7 @@ export function buildInstance(
   source: InstanceSource,
   modelVersion: string,
 ): Instance | null {
-  const mask = candidateMask(decoded, pyramid, candidate, logits, maskSize, settings);
+  const mask = candidateMask(decoded, levels, candidate, logits, maskSize, settings);
   if (!mask.data.includes(1)) return null;
   return toInstance(decoded, mask, rectMaskToRle(mask), candidate.scoreLogit, source, modelVersion, true);
 }

@@ -1,0 +1,77 @@
+// Trunk windows centred at a click, one per pyramid level, computed from crops around the click
+// instead of whole levels: a first click on an image then costs about a fifth of a full feature
+// pyramid. The crop covers the window plus CLICK_MARGIN_CELLS of context on each side (inside the
+// image), starts on the 16 px cell grid so its cells coincide with the full map's, and has sides that
+// are multiples of 32 px as the trunk requires. Cells of the window outside the image are zero, as in
+// the zero-padded full maps (feature-pyramid.ts), so the heads see the same kind of input.
+import * as tf from '@tensorflow/tfjs-core';
+import { resizeRgb, type DecodedImage } from './decode';
+import { PAD_CELLS } from './feature-pyramid';
+import { STRIDE, WINDOW_CELLS, windowCentredAt, type PyramidLevel } from './pyramid';
+import type { Trunk } from './trunk';
+
+export const CLICK_MARGIN_CELLS = 2;
+
+export interface ClickWindow {
+  levelIndex: number;
+  /** Top-left cell of the window in its level (may be negative: the window hangs over the border). */
+  cellX: number;
+  cellY: number;
+  /** [14, 14, channels] trunk features, row-major. */
+  features: Float32Array;
+}
+
+/**
+ * The span [start, end) in cells of the crop along one axis of a level `sizeCells` cells long (even),
+ * covering the window's cells inside the level plus the margin; its length is even (32 px multiples).
+ */
+export function cropSpan(windowStart: number, sizeCells: number): { start: number; end: number } {
+  let start = Math.max(0, windowStart - CLICK_MARGIN_CELLS);
+  let end = Math.min(sizeCells, windowStart + WINDOW_CELLS + CLICK_MARGIN_CELLS);
+  // The trunk needs multiples of 32 px = 2 cells: grow the crop by one cell, inside the level.
+  if ((end - start) % 2 === 1) {
+    if (end < sizeCells) end++;
+    else start--;
+  }
+  return { start, end };
+}
+
+export async function clickWindows(trunk: Trunk, image: DecodedImage, levels: readonly PyramidLevel[], x: number, y: number): Promise<ClickWindow[]> {
+  const windows: ClickWindow[] = [];
+  for (const level of levels) {
+    const widthCells = level.width / STRIDE;
+    const heightCells = level.height / STRIDE;
+    const centred = windowCentredAt(level, x, y);
+    // Same clamping as windows cut from the padded full map.
+    const cellX = Math.min(Math.max(centred.cellX, -PAD_CELLS), widthCells + PAD_CELLS - WINDOW_CELLS);
+    const cellY = Math.min(Math.max(centred.cellY, -PAD_CELLS), heightCells + PAD_CELLS - WINDOW_CELLS);
+    const columns = cropSpan(cellX, widthCells);
+    const rows = cropSpan(cellY, heightCells);
+    const rgb = await resizeRgb(image, level.width, level.height);
+    const cropWidth = (columns.end - columns.start) * STRIDE;
+    const cropHeight = (rows.end - rows.start) * STRIDE;
+    const crop = new Uint8Array(cropWidth * cropHeight * 3);
+    for (let row = 0; row < cropHeight; row++) {
+      const source = ((rows.start * STRIDE + row) * level.width + columns.start * STRIDE) * 3;
+      crop.set(rgb.subarray(source, source + cropWidth * 3), row * cropWidth * 3);
+    }
+    const features = tf.tidy(() => trunk.features(tf.cast(tf.tensor3d(crop, [cropHeight, cropWidth, 3], 'int32'), 'float32') as tf.Tensor3D));
+    const data = (await features.data()) as Float32Array;
+    features.dispose();
+    const channels = trunk.channels;
+    const cropColumns = columns.end - columns.start;
+    const window = new Float32Array(WINDOW_CELLS * WINDOW_CELLS * channels);
+    for (let j = 0; j < WINDOW_CELLS; j++) {
+      const cropRow = cellY + j - rows.start;
+      if (cropRow < 0 || cropRow >= rows.end - rows.start) continue;
+      for (let i = 0; i < WINDOW_CELLS; i++) {
+        const cropColumn = cellX + i - columns.start;
+        if (cropColumn < 0 || cropColumn >= cropColumns) continue;
+        const source = (cropRow * cropColumns + cropColumn) * channels;
+        window.set(data.subarray(source, source + channels), (j * WINDOW_CELLS + i) * channels);
+      }
+    }
+    windows.push({ levelIndex: level.index, cellX, cellY, features: window });
+  }
+  return windows;
+}
