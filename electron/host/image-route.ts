@@ -8,6 +8,7 @@ import { extname } from 'node:path';
 import sharp from 'sharp';
 import { ApiError } from '../../shared/api/errors';
 import type { ImageId } from '../../shared/api/types';
+import { MAX_IMAGE_PIXELS, problemFromError } from '../services/project/image-probe';
 import { isInside, splitRelativePath } from '../services/safe-path';
 import { streamFile } from './static-files';
 
@@ -92,12 +93,15 @@ function parseMaxSide(value: string | null): number | null {
  */
 async function renderImage(file: string, maxSide: number | null): Promise<{ data: Buffer; contentType: string }> {
   try {
-    const image = sharp(file).rotate();
+    // The project's pixel limit, not sharp's larger default: a decompression bomb the project
+    // already refuses (TOO_LARGE) must not cost seconds of decoding here either.
+    const image = sharp(file, { limitInputPixels: MAX_IMAGE_PIXELS }).rotate();
     if (maxSide !== null) image.resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true });
     const { hasAlpha } = await sharp(file).metadata();
     if (hasAlpha) return { data: await image.png().toBuffer(), contentType: 'image/png' };
     return { data: await image.jpeg({ quality: 85, mozjpeg: false }).toBuffer(), contentType: 'image/jpeg' };
   } catch (error) {
-    throw new ApiError('CORRUPT_FILE', 'the image cannot be decoded', { reason: (error as Error).message });
+    const problem = problemFromError(error);
+    throw new ApiError('CORRUPT_FILE', problem.message, { reason: (error as Error).message, problem: problem.code });
   }
 }

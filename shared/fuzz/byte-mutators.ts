@@ -8,6 +8,14 @@ export interface ByteMutation {
   bytes: Uint8Array;
 }
 
+/**
+ * A copy of bytes[start, end). Uint8Array's slice, called explicitly: Node's Buffer overrides
+ * slice() to return a view, and mutating a view would damage the caller's original.
+ */
+export function copyOf(bytes: Uint8Array, start?: number, end?: number): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes, start, end);
+}
+
 const INTERESTING_BYTES = [0x00, 0x01, 0x7f, 0x80, 0xfe, 0xff];
 
 function position(random: Random, length: number, focusBytes: number): number {
@@ -18,7 +26,7 @@ function position(random: Random, length: number, focusBytes: number): number {
 
 /** Applies one damage step to a copy of `input`. */
 export function mutateBytesOnce(input: Uint8Array, random: Random, focusBytes = 256): ByteMutation {
-  const bytes = input.slice();
+  const bytes = copyOf(input); // never a view: the caller's bytes stay intact
   switch (random.int(0, 6)) {
     case 0: {
       const at = position(random, bytes.length, focusBytes);
@@ -35,7 +43,7 @@ export function mutateBytesOnce(input: Uint8Array, random: Random, focusBytes = 
     }
     case 2: {
       const at = random.chance(0.5) ? position(random, bytes.length, focusBytes) : random.int(0, bytes.length);
-      return { description: `truncate to ${at} bytes`, bytes: bytes.slice(0, at) };
+      return { description: `truncate to ${at} bytes`, bytes: copyOf(bytes, 0, at) };
     }
     case 3: {
       const at = position(random, bytes.length, focusBytes);
@@ -58,7 +66,7 @@ export function mutateBytesOnce(input: Uint8Array, random: Random, focusBytes = 
       // Repeat a run (a chunk or marker seen twice).
       const at = position(random, bytes.length, focusBytes);
       const count = Math.min(random.int(1, 128), bytes.length - at);
-      const run = bytes.slice(at, at + count);
+      const run = copyOf(bytes, at, at + count);
       const out = new Uint8Array(bytes.length + run.length);
       out.set(bytes.subarray(0, at + count), 0);
       out.set(run, at + count);

@@ -2,6 +2,7 @@
 // (bogus sizes: 0, 1, 65535, 2^31...), its bit depth / colour type / component count, with the
 // PNG chunk CRC recomputed (so the damage reaches the decoder instead of failing the CRC check)
 // or deliberately left stale. Pure byte manipulation: no decoder here.
+import { copyOf } from './byte-mutators';
 import type { Random } from './random';
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
@@ -51,7 +52,7 @@ export function setPngHeader(
   fixCrc = true,
 ): Uint8Array | null {
   if (png.length < 33 || ascii(png, 12, 4) !== 'IHDR') return null;
-  const out = png.slice();
+  const out = copyOf(png);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   if (fields.width !== undefined) view.setUint32(16, fields.width >>> 0);
   if (fields.height !== undefined) view.setUint32(20, fields.height >>> 0);
@@ -83,7 +84,7 @@ export function findJpegSof(jpeg: Uint8Array): number {
 export function setJpegFrame(jpeg: Uint8Array, fields: { width?: number; height?: number; precision?: number; components?: number }): Uint8Array | null {
   const sof = findJpegSof(jpeg);
   if (sof < 0 || sof + 10 > jpeg.length) return null;
-  const out = jpeg.slice();
+  const out = copyOf(jpeg);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   if (fields.precision !== undefined) out[sof + 4] = fields.precision;
   if (fields.height !== undefined) view.setUint16(sof + 5, fields.height & 0xffff);
@@ -95,7 +96,7 @@ export function setJpegFrame(jpeg: Uint8Array, fields: { width?: number; height?
 /** Sets the canvas size of a WebP (VP8X, VP8L or lossy VP8 first chunk). */
 export function setWebpSize(webp: Uint8Array, width: number, height: number): Uint8Array | null {
   if (webp.length < 30) return null;
-  const out = webp.slice();
+  const out = copyOf(webp);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const chunk = ascii(out, 12, 4);
   if (chunk === 'VP8X') {

@@ -4,7 +4,7 @@
 export { Random, caseSeed } from './random';
 export { mutateJson } from './json-mutators';
 export type { JsonMutation, MutateJsonOptions } from './json-mutators';
-export { mutateBytes, mutateBytesOnce } from './byte-mutators';
+export { copyOf, mutateBytes, mutateBytesOnce } from './byte-mutators';
 export type { ByteMutation } from './byte-mutators';
 export { crc32, detectFormat, findJpegSof, mutateImageHeader, setJpegFrame, setPngHeader, setWebpSize } from './image-headers';
 export type { HeaderMutation, ImageFormat } from './image-headers';
