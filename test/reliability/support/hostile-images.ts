@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { deflateRawSync, constants as zlibConstants } from 'node:zlib';
 import sharp from 'sharp';
+import type { Sharp } from 'sharp';
 import { crc32, setJpegFrame, setPngHeader } from '../../../shared/fuzz';
 import type { ImageProblem } from '../../../shared/api/types';
 
@@ -63,7 +64,7 @@ async function storedForOrientation(orientation: number): Promise<Buffer> {
     .png()
     .toBuffer();
   // Inverse of each orientation's display transform, one step per pipeline so the order is certain.
-  const step = async (input: Buffer, apply: (image: sharp.Sharp) => sharp.Sharp) => apply(sharp(input)).png().toBuffer();
+  const step = async (input: Buffer, apply: (image: Sharp) => Sharp) => apply(sharp(input)).png().toBuffer();
   switch (orientation) {
     case 2:
       return step(visible, (image) => image.flop());
