@@ -295,4 +295,16 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
     await screenshot(page, 'ui-09-imported');
     expect(pageErrors.filter((error) => !/favicon|404/.test(error))).toEqual([]);
   });
+
+  test('propose all shows progress and can be cancelled', async (context) => {
+    if (!model.ready) context.skip(`proposal model not available on the host (backend: ${model.backend}); proposing a folder needs it`);
+    await page.getByTestId('propose-all').click();
+    const progress = page.getByTestId('job-progress');
+    await progress.waitFor({ timeout: 15_000 });
+    await screenshot(page, 'ui-10-propose-all-progress');
+    await page.getByTestId('cancel-job').click();
+    // One image is never cut in half, so the job ends after the image in progress.
+    await expect.poll(() => progress.getAttribute('data-state'), { timeout: 120_000 }).toMatch(/cancelled|finished/);
+    expect(await page.getByTestId('notice').textContent()).toMatch(/propose: (cancelled|finished)/);
+  });
 });

@@ -31,10 +31,10 @@ export function StatusBar() {
         </span>
       )}
       {job && (
-        <span className="job" data-testid="job-progress">
+        <span className="job" data-testid="job-progress" data-state={job.state}>
           {job.kind} {job.done}/{job.total || '?'}
           <progress max={job.total || 1} value={job.done} />
-          {job.state === 'running' ? <button onClick={() => void controller.cancelJob()}>Cancel</button> : <span>{job.state}</span>}
+          {job.state === 'running' ? <button data-testid="cancel-job" onClick={() => void controller.cancelJob()}>Cancel</button> : <span>{job.state}</span>}
         </span>
       )}
       <span className={`notice ${notice?.kind ?? ''}`} data-testid="notice">
