@@ -172,7 +172,8 @@ async function main() {
   const seconds = argument('seconds', 4);
   const runs = argument('runs', 5);
   const folder = await copyFolderToTemp(resolve(repoRoot, 'resources/sample-photos'), 'maskpilot-bench-canvas-');
-  const host = await startHostProcess(folder);
+  // No model: the benchmark measures the UI, and a model warming up would compete for the CPU.
+  const host = await startHostProcess(folder, { args: ['--no-model'] });
   const api = await connectApi(host.url);
   const browser = await launchChromium();
   try {
