@@ -28,10 +28,12 @@ const firstExisting = (...candidates) => candidates.find((candidate) => existsSy
  * The model module, loaded by main at run time (electron/main/model-host.ts), when this checkout has
  * it: dist/electron/model-provider.js exports createModelProvider, which starts its worker from
  * './worker-entry.mjs' beside itself; in the repository that file registers tsx and runs worker.ts,
- * here it is worker.ts bundled (the app ships no TypeScript and no tsx).
+ * here it is worker.ts bundled behind electron/main/model-worker-entry.ts (the app ships no
+ * TypeScript and no tsx).
  */
 const modelEntry = firstExisting('electron/model/provider.ts', 'electron/model/index.ts');
-const workerEntry = firstExisting('electron/model/worker.ts');
+// The worker entry sets tfjs's wasm paths for this build, then runs electron/model/worker.ts.
+const workerEntry = existsSync(`${root}electron/model/worker.ts`) ? 'electron/main/model-worker-entry.ts' : undefined;
 const workerEntries = modelEntry ? [{ in: modelEntry, out: 'model-provider' }] : [];
 
 const common = {

@@ -4,6 +4,7 @@
 // answers IPC and protocol requests; and that the preload is one CommonJS file needing only
 // 'electron', as a sandboxed preload must be.
 import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -78,4 +79,22 @@ describe('bundled main process and preload', () => {
     expect(report.calls.propose).toMatchObject({ ok: true, first: { status: 'proposed' } });
     expect(report.calls.propose.count).toBeGreaterThan(0);
   }, 180_000);
+
+  test.skipIf(!modelAvailable)('the bundled model worker loads tfjs wasm from the folder main gives it', async () => {
+    // A folder without the .wasm files must make the wasm backend fail (and the model fall back),
+    // which proves the worker uses MASKPILOT_TFJS_WASM_DIR rather than a path of its own.
+    const weights = resolve(repoRoot, 'resources/models/deepmask');
+    const report = await new Promise<{ backend: string; backendNotes: string[] }>((resolveReport, reject) => {
+      const worker = new Worker(join(outdir, 'worker-entry.mjs'), { env: { ...process.env, MASKPILOT_TFJS_WASM_DIR: join(userData, 'no-wasm-here/') } });
+      worker.once('message', (reply: { ok: boolean; result: { backend: string; backendNotes: string[] } }) => {
+        void worker.terminate();
+        if (reply.ok) resolveReport(reply.result);
+        else reject(new Error(JSON.stringify(reply)));
+      });
+      worker.once('error', reject);
+      worker.postMessage({ id: 1, method: 'init', init: { modelDir: weights, bundledModelDir: weights, backend: 'wasm' } });
+    });
+    expect(report.backend).not.toBe('wasm');
+    expect(report.backendNotes.join(' ')).toMatch(/wasm: /);
+  }, 120_000);
 });

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ModelProvider } from '../services/model-provider';
+import { WASM_DIR_ENV } from './model-host-env';
 import type { ProviderFactory } from './model-supervisor';
 
 /**
@@ -26,8 +27,7 @@ export interface DesktopModelOptions {
 
 type CreateModelProvider = (options: DesktopModelOptions) => Promise<ModelProvider> | ModelProvider;
 
-/** Environment variable through which worker threads (which inherit the environment) learn the wasm folder. */
-export const WASM_DIR_ENV = 'MASKPILOT_TFJS_WASM_DIR';
+export { WASM_DIR_ENV };
 
 export function modelProviderFactory(bundleDir: string, paths: { wasmDir: string; modelsDir: string }): ProviderFactory {
   process.env[WASM_DIR_ENV] = paths.wasmDir;
