@@ -109,6 +109,38 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
     await screenshot(page, 'ui-01-opened');
   });
 
+  test('wheel zooms around the cursor, space+drag and middle-drag pan, F fits', async () => {
+    const box = (await page.getByTestId('canvas').boundingBox())!;
+    const cursor = { x: box.x + box.width * 0.3, y: box.y + box.height * 0.4 };
+    const camera = () => page.evaluate(() => window.maskpilotEditor!.store.getState().session.camera as Camera);
+    const fitted = await camera();
+    const imagePoint = (c: Camera) => ({ x: (cursor.x - box.x - c.x) / c.scale, y: (cursor.y - box.y - c.y) / c.scale });
+    await page.mouse.move(cursor.x, cursor.y);
+    await page.mouse.wheel(0, -300);
+    await expect.poll(async () => (await camera()).scale).toBeGreaterThan(fitted.scale * 1.5);
+    const zoomed = await camera();
+    expect(imagePoint(zoomed).x).toBeCloseTo(imagePoint(fitted).x, 0);
+    expect(imagePoint(zoomed).y).toBeCloseTo(imagePoint(fitted).y, 0);
+
+    await page.getByTestId('canvas').focus();
+    await page.keyboard.down('Space');
+    await page.mouse.down();
+    await page.mouse.move(cursor.x + 50, cursor.y + 20, { steps: 4 });
+    await page.mouse.up();
+    await page.keyboard.up('Space');
+    const panned = await camera();
+    expect(panned.x - zoomed.x).toBeCloseTo(50, 0);
+    expect(panned.y - zoomed.y).toBeCloseTo(20, 0);
+
+    await page.mouse.down({ button: 'middle' });
+    await page.mouse.move(cursor.x + 20, cursor.y + 20, { steps: 4 });
+    await page.mouse.up({ button: 'middle' });
+    expect((await camera()).x - panned.x).toBeCloseTo(-30, 0);
+
+    await page.keyboard.press('f');
+    expect(await camera()).toEqual(fitted);
+  });
+
   test('shows proposals; A accepts one and R rejects one (saved to disk)', async (context) => {
     if (!model.ready) context.skip(`proposal model not available on the host (backend: ${model.backend}; ${model.backendNotes.join('; ') || 'no notes'})`);
     let rows = page.getByTestId('instance-row');
