@@ -10,8 +10,6 @@ export interface AppPaths {
   /** The built renderer (index.html and assets), served over app://. */
   rendererDir: string;
   preloadFile: string;
-  /** The bundled model worker (started by the model module from beside itself), if the build produced one. */
-  modelWorkerFile: string;
   sampleFolder: string;
   modelsDir: string;
   /** Folder holding tfjs-backend-wasm's .wasm files, with a trailing separator (tfjs expects one). */
@@ -30,7 +28,6 @@ export function resolveAppPaths(mainFileUrl: string, packaged: boolean, resource
     appRoot,
     rendererDir: join(appRoot, 'dist', 'renderer'),
     preloadFile: join(bundleDir, 'preload.cjs'),
-    modelWorkerFile: join(bundleDir, 'worker-entry.mjs'),
     sampleFolder: join(resourcesDir, 'sample-photos'),
     modelsDir: join(resourcesDir, 'models'),
     wasmDir: unpackedPath(join(appRoot, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist')) + sep,
