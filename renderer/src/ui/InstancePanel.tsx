@@ -1,4 +1,5 @@
 // The current image's instances: score, status, category; click selects, buttons decide.
+import { useEffect, useRef } from 'react';
 import type { Instance } from '../../../shared/api/types';
 import { isVisible } from '../app/annotation-actions';
 import { useController, useEditor, useEditorShallow } from '../app/context';
@@ -16,6 +17,14 @@ export function InstancePanel() {
   const selectedId = useEditor((state) => state.session.selection?.instanceId ?? null);
   const categories = useEditor((state) => state.document.categories);
 
+  const list = useRef<HTMLDivElement>(null);
+  // Keep the selected row in view when the selection moves by keyboard (Tab, A, R) or on the canvas.
+  useEffect(() => {
+    if (!selectedId) return;
+    const row = list.current?.querySelector(`[data-instance-id="${CSS.escape(selectedId)}"]`);
+    row?.scrollIntoView({ block: 'nearest' });
+  }, [selectedId]);
+
   const sorted = [...instances].sort((a, b) => rank(a) - rank(b) || (b.score ?? 2) - (a.score ?? 2));
   const hidden = instances.filter((instance) => !isVisible(instance, session)).length;
   const decide = (instance: Instance, status: 'accepted' | 'rejected') => {
@@ -28,7 +37,7 @@ export function InstancePanel() {
       <div className="panel-title">
         Instances <span className="muted">{instances.length}{hidden ? ` (${hidden} hidden)` : ''}</span>
       </div>
-      <div className="instance-rows">
+      <div className="instance-rows" ref={list}>
         {sorted.length === 0 && <div className="muted empty">No instances yet. Propose, click-to-segment (S) or draw (D).</div>}
         {sorted.map((instance) => {
           const category = instance.categoryId === null ? null : categories[instance.categoryId];
