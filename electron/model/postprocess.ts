@@ -7,9 +7,9 @@ import type { Rect } from './pyramid';
 
 /**
  * A binary mask that is background everywhere outside the rectangle [x, x + width) x [y, y + height)
- * of an imageWidth x imageHeight image; `data` holds the rectangle, row-major, 0 or 1. Proposal masks
- * are window-sized, so this keeps pasting, RLE encoding and contour tracing proportional to the
- * window instead of the image.
+ * of an imageWidth x imageHeight image; `data` holds the rectangle COLUMN-major (pixel (x + i, y + j)
+ * at i * height + j), 0 or 1, the order COCO RLE runs in. Proposal masks are window-sized, so this
+ * keeps pasting, RLE encoding and contour tracing proportional to the window, not the image.
  */
 export interface RectMask {
   imageWidth: number;
@@ -26,7 +26,8 @@ export interface RectMask {
  * image: pixel (x, y) is foreground when the bilinearly interpolated logit at its centre is above
  * `logitThreshold`. Sampling uses half-pixel centres (as tf.image.resizeBilinear with
  * halfPixelCenters): logit cell j covers rect.x + [j, j + 1) * rect.width / size. Pixels whose centre
- * lies outside the rect are background.
+ * lies outside the rect are background. Bilinear interpolation is separable: every logit column is
+ * first interpolated to the output rows, then each output column blends two of those.
  */
 export function pasteMask(logits: Float32Array, size: number, rect: Rect, imageWidth: number, imageHeight: number, logitThreshold: number): RectMask {
   if (logits.length !== size * size) throw new Error(`pasteMask: ${logits.length} logits for a ${size}x${size} mask`);
@@ -39,30 +40,28 @@ export function pasteMask(logits: Float32Array, size: number, rect: Rect, imageW
   const data = new Uint8Array(columns * rows);
   const result: RectMask = { imageWidth, imageHeight, x: x0, y: y0, width: columns, height: rows, data };
   if (columns === 0 || rows === 0) return result;
-  const cellsPerPixelX = size / rect.width;
+  // Each logit column interpolated at every output row: [size][rows].
   const cellsPerPixelY = size / rect.height;
-  // Column interpolation indices and weights are the same for every row: precompute them.
-  const left = new Int32Array(columns);
-  const right = new Int32Array(columns);
-  const weightRight = new Float32Array(columns);
-  for (let i = 0; i < columns; i++) {
-    const u = clamp((x0 + i + 0.5 - rect.x) * cellsPerPixelX - 0.5, 0, size - 1);
-    left[i] = Math.floor(u);
-    right[i] = Math.min(left[i] + 1, size - 1);
-    weightRight[i] = u - left[i];
-  }
+  const byColumn = new Float32Array(size * rows);
   for (let j = 0; j < rows; j++) {
     const v = clamp((y0 + j + 0.5 - rect.y) * cellsPerPixelY - 0.5, 0, size - 1);
     const top = Math.floor(v);
+    const bottom = Math.min(top + 1, size - 1);
     const weightBottom = v - top;
-    const topRow = top * size;
-    const bottomRow = Math.min(top + 1, size - 1) * size;
-    const rowOffset = j * columns;
-    for (let i = 0; i < columns; i++) {
-      const wr = weightRight[i];
-      const upper = logits[topRow + left[i]] * (1 - wr) + logits[topRow + right[i]] * wr;
-      const lower = logits[bottomRow + left[i]] * (1 - wr) + logits[bottomRow + right[i]] * wr;
-      if (upper * (1 - weightBottom) + lower * weightBottom > logitThreshold) data[rowOffset + i] = 1;
+    for (let c = 0; c < size; c++) {
+      byColumn[c * rows + j] = logits[top * size + c] * (1 - weightBottom) + logits[bottom * size + c] * weightBottom;
+    }
+  }
+  const cellsPerPixelX = size / rect.width;
+  for (let i = 0; i < columns; i++) {
+    const u = clamp((x0 + i + 0.5 - rect.x) * cellsPerPixelX - 0.5, 0, size - 1);
+    const left = Math.floor(u) * rows;
+    const right = Math.min(Math.floor(u) + 1, size - 1) * rows;
+    const weightRight = u - Math.floor(u);
+    const weightLeft = 1 - weightRight;
+    const out = i * rows;
+    for (let j = 0; j < rows; j++) {
+      if (byColumn[left + j] * weightLeft + byColumn[right + j] * weightRight > logitThreshold) data[out + j] = 1;
     }
   }
   return result;
@@ -88,11 +87,12 @@ export function rectMaskToRle(mask: RectMask): Rle {
   for (let i = 0; i < width; i++) {
     push(0, y);
     // Walk the column one run at a time.
+    const column = i * height;
     let j = 0;
     while (j < height) {
-      const pixel = data[j * width + i];
+      const pixel = data[column + j];
       let end = j + 1;
-      while (end < height && data[end * width + i] === pixel) end++;
+      while (end < height && data[column + end] === pixel) end++;
       push(pixel, end - j);
       j = end;
     }
@@ -109,15 +109,19 @@ export function pasteMaskCoarse(logits: Float32Array, size: number, rect: Rect, 
   return pasteMask(logits, size, coarseRect, Math.max(1, Math.round(imageWidth / factor)), Math.max(1, Math.round(imageHeight / factor)), logitThreshold);
 }
 
-/** The rectangle's pixels as a BinaryMask of their own (for contour tracing), plus its offset. */
+/** The rectangle's pixels as a row-major BinaryMask of their own (for contour tracing). */
 export function rectMaskCrop(mask: RectMask): BinaryMask {
-  return { width: mask.width, height: mask.height, data: mask.data };
+  const data = new Uint8Array(mask.width * mask.height);
+  for (let i = 0; i < mask.width; i++) for (let j = 0; j < mask.height; j++) data[j * mask.width + i] = mask.data[i * mask.height + j];
+  return { width: mask.width, height: mask.height, data };
 }
 
-/** The RectMask as a full image-sized BinaryMask. */
+/** The RectMask as a full image-sized, row-major BinaryMask. */
 export function rectMaskToFull(mask: RectMask): BinaryMask {
   const data = new Uint8Array(mask.imageWidth * mask.imageHeight);
-  for (let j = 0; j < mask.height; j++) data.set(mask.data.subarray(j * mask.width, (j + 1) * mask.width), (mask.y + j) * mask.imageWidth + mask.x);
+  for (let i = 0; i < mask.width; i++) {
+    for (let j = 0; j < mask.height; j++) data[(mask.y + j) * mask.imageWidth + mask.x + i] = mask.data[i * mask.height + j];
+  }
   return { width: mask.imageWidth, height: mask.imageHeight, data };
 }
 
