@@ -60,6 +60,13 @@ function findElectron(): { binary: string; reason: null } | { binary: null; reas
 }
 
 const electron = findElectron();
+
+/** The environment for the app: ours plus `extra`, without ELECTRON_RUN_AS_NODE (which would make it plain Node). */
+function electronEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined && name !== 'ELECTRON_RUN_AS_NODE') env[name] = value;
+  return { ...env, ...extra };
+}
 const samplePhotos = resolve(repoRoot, 'resources/sample-photos');
 const suffix = electron.reason === null ? '' : ` [skipped: ${electron.reason}]`;
 if (electron.reason !== null) console.warn(`electron.e2e: skipped: ${electron.reason}`);
@@ -109,7 +116,7 @@ describe.skipIf(electron.reason !== null)('desktop app (Electron)', () => {
     app = await _electron.launch({
       executablePath: electron.binary!,
       args: [resolve(repoRoot, 'dist/electron-e2e-test/main.js'), firstFolder],
-      env: { ...process.env, MASKPILOT_USER_DATA: userData, ELECTRON_RUN_AS_NODE: '' },
+      env: electronEnv({ MASKPILOT_USER_DATA: userData }),
       timeout: 60_000,
     });
     page = await app.firstWindow();
