@@ -96,10 +96,11 @@ export async function runLoad(options: { clients: number; seconds: number; image
     const ids = await listAllIds(host.url);
     const pages = await Promise.all(Array.from({ length: options.clients }, () => (browser as Browser).newPage()));
     const pageErrors = pages.map((page) => collectPageErrors(page));
-    await Promise.all(pages.map((page) => page.goto(host.url)));
-    await Promise.all(
-      pages.map((page) => page.waitForFunction(() => Boolean((window as unknown as { maskpilotEditor?: unknown }).maskpilotEditor), undefined, { timeout: 60_000 })),
-    );
+    // One page after the other: four cold app loads at once can take minutes on a loaded machine.
+    for (const page of pages) {
+      await page.goto(host.url, { waitUntil: 'domcontentloaded', timeout: 180_000 });
+      await page.waitForFunction(() => Boolean((window as unknown as { maskpilotEditor?: unknown }).maskpilotEditor), undefined, { timeout: 180_000 });
+    }
     const editable = ids.slice(UNTOUCHED_IMAGES);
     const shared = templates();
     const results = await Promise.all(
