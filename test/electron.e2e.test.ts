@@ -131,7 +131,7 @@ describe.skipIf(electron.reason !== null)('desktop app (Electron)', () => {
   });
 
   test(`the page is sandboxed: no Node, only the bridge, allowlist and traversal refused${suffix}`, async () => {
-    expect(page.url()).toBe('app://maskpilot/index.html');
+    expect(page.url()).toMatch(/^app:\/\/maskpilot\/index\.html\?session=\d+$/);
     const globals = await page.evaluate(() => ({
       require: typeof (globalThis as { require?: unknown }).require,
       process: typeof (globalThis as { process?: unknown }).process,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ApiError } from '../../shared/api/errors';
-import { appAssetPath } from './app-request';
+import { appAssetPath, appPageSession, appPageUrl } from './app-request';
 
 function codeOf(url: string): string {
   try {
@@ -36,4 +36,14 @@ describe('appAssetPath', () => {
       expect(['FORBIDDEN', 'INVALID_ARGUMENT'], url).toContain(codeOf(url));
     }
   });
+});
+
+test('page URLs carry the folder session, read back only from app URLs', () => {
+  expect(appPageUrl(3)).toBe('app://maskpilot/index.html?session=3');
+  expect(appPageSession(appPageUrl(3))).toBe(3);
+  expect(appPageSession('app://maskpilot/index.html#/x')).toBeNull();
+  expect(appPageSession('https://evil.example/?session=3')).toBeNull();
+  expect(appPageSession('app://maskpilot/index.html?session=-1')).toBeNull();
+  expect(appPageSession(null)).toBeNull();
+  expect(appAssetPath(appPageUrl(12))).toBe('index.html');
 });

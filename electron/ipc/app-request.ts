@@ -33,3 +33,26 @@ export function appAssetPath(url: string): string {
   splitRelativePath(relative);
   return relative;
 }
+
+/**
+ * The page URL of the app for one opened folder: `session` counts folder switches, so main can tell
+ * a call from the page of the previous folder (still running while the new one loads) from a call
+ * of the current page, by the sender frame's URL, which the page cannot forge.
+ */
+export function appPageUrl(session: number): string {
+  return `${APP_SCHEME}://${APP_HOST}/index.html?session=${session}`;
+}
+
+/** The session number of an app page URL, or null when it has none (or is not an app URL). */
+export function appPageSession(url: string | null): number | null {
+  if (url === null) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== `${APP_SCHEME}:` || parsed.hostname.toLowerCase() !== APP_HOST) return null;
+  const value = parsed.searchParams.get('session');
+  return value !== null && /^\d{1,9}$/.test(value) ? Number(value) : null;
+}

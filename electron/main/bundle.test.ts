@@ -57,7 +57,7 @@ describe('bundled main process and preload', () => {
   test('main.js starts, opens the folder, loads the UI over app:// and answers the page', () => {
     const { status, report } = runBundle();
     expect(report.protocols).toEqual(['app', 'maskpilot-image']);
-    expect(report.loadedUrl).toBe('app://maskpilot/index.html');
+    expect(report.loadedUrl).toBe('app://maskpilot/index.html?session=1');
     expect(report.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false });
     expect(existsSync(report.webPreferences.preload)).toBe(true);
     expect(report.calls.getProject).toMatchObject({ ok: true, result: { imageCount: 6 } });

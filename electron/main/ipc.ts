@@ -3,6 +3,7 @@ import { BrowserWindow, ipcMain } from 'electron';
 import type { IpcMainInvokeEvent } from 'electron';
 import type { ApiEventName, ApiEvents } from '../../shared/api/contract';
 import type { AppCommand } from '../../shared/api/bridge';
+import { appPageSession } from '../ipc/app-request';
 import { COMMAND_CHANNEL, EVENT_CHANNEL, INVOKE_CHANNEL } from '../ipc/channels';
 import { dispatchInvoke } from '../ipc/dispatch';
 import type { SenderInfo } from '../ipc/sender';
@@ -21,13 +22,15 @@ export function senderInfoOf(event: IpcMainInvokeEvent): SenderInfo {
 
 /** Registers the one invoke handler. `mainWindowId()` is read per call (the window may be recreated). */
 export function handleApiCalls(projects: ProjectSession, mainWindowId: () => number | null): void {
-  ipcMain.handle(INVOKE_CHANNEL, (event, ...args: unknown[]) =>
-    dispatchInvoke(INVOKE_CHANNEL, args, {
-      sender: senderInfoOf(event),
+  ipcMain.handle(INVOKE_CHANNEL, (event, ...args: unknown[]) => {
+    const sender = senderInfoOf(event);
+    return dispatchInvoke(INVOKE_CHANNEL, args, {
+      sender,
       policy: { mainWindowId: mainWindowId(), allowedOrigins: [APP_ORIGIN] },
-      api: () => projects.api(),
-    }),
-  );
+      // The page's URL names the folder session it was loaded for (appPageUrl).
+      api: () => projects.api(appPageSession(sender.url)),
+    });
+  });
 }
 
 export function sendEvent<E extends ApiEventName>(window: BrowserWindow | null, event: E, payload: ApiEvents[E]): void {

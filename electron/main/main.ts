@@ -6,7 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, Menu, session } from 'electron';
 import type { JobProgress } from '../../shared/api/types';
-import { APP_HOST, APP_SCHEME } from '../ipc/channels';
+import { appPageUrl } from '../ipc/app-request';
 import { openProject } from '../services/project';
 import { chooseFolder, exportCocoFlow, importCocoFlow, showError } from './dialogs';
 import { handleApiCalls, sendCommand, sendEvent } from './ipc';
@@ -21,7 +21,6 @@ import { handleAppProtocol, handleImageProtocol, registerPrivilegedSchemes } fro
 import { hardenAllWebContents, hardenSession } from './security';
 import { folderFromArgv, readLastFolder, saveLastFolder, startupFolders } from './startup-folder';
 
-const RENDERER_URL = `${APP_SCHEME}://${APP_HOST}/index.html`;
 /** How long quitting waits for pending writes before giving up (ms). */
 const SHUTDOWN_TIMEOUT_MS = 8000;
 
@@ -78,7 +77,9 @@ function startApp(): void {
     const current = window();
     if (current && !current.isDestroyed()) {
       current.setTitle(`MaskPilot — ${basename(folder)}`);
-      current.webContents.reload(); // the renderer starts over on the new folder
+      // The renderer starts over on the new folder; until the new page commits, calls of the old
+      // page carry the old session in their URL and are refused (never routed to this folder).
+      void current.loadURL(appPageUrl(projects.session));
     }
     return true;
   }
@@ -108,7 +109,7 @@ function startApp(): void {
     if (!existsSync(join(paths.rendererDir, 'index.html'))) {
       await showError(current, 'Start MaskPilot', new Error(`The user interface is not built (${paths.rendererDir}). Run: npm run build`));
     }
-    await current.loadURL(RENDERER_URL);
+    await current.loadURL(appPageUrl(projects.session));
   }
 
   const menuActions = {

@@ -108,4 +108,17 @@ describe('ProjectSession', () => {
     expect(opened).toEqual(['/photos/a']);
     expect(log).toEqual([]);
   });
+
+  test('a page of the previous folder is refused once another folder is open', async () => {
+    const { session } = setup();
+    await session.open('/photos/a');
+    const pageOfA = session.session;
+    await expect(session.api(pageOfA)).resolves.toBeDefined();
+    await session.open('/photos/b');
+    await expect(session.api(pageOfA)).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    await expect(session.api(null)).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    expect(await (await session.api(session.session)).getProject({})).toMatchObject({ name: '/photos/b' });
+    await session.open('/photos/missing').catch(() => undefined);
+    await expect(session.api(session.session)).resolves.toBeDefined(); // a failed open changes nothing
+  });
 });

@@ -27,6 +27,8 @@ export class ProjectSession {
   private current: OpenProject | null = null;
   /** The latest open() in flight; api() waits for it so calls never hit a half-swapped session. */
   private pending: Promise<unknown> = Promise.resolve();
+  /** Increases by one each time another folder becomes current. */
+  private sessionCount = 0;
 
   constructor(
     private readonly openFolder: ProjectOpener,
@@ -36,6 +38,11 @@ export class ProjectSession {
   /** Absolute path of the open folder, or null. */
   get folder(): string | null {
     return this.current?.folder ?? null;
+  }
+
+  /** Number of the current folder's session (see app-request.ts appPageUrl). */
+  get session(): number {
+    return this.sessionCount;
   }
 
   /**
@@ -50,6 +57,7 @@ export class ProjectSession {
       const previous = this.current;
       const unsubscribe = API_EVENT_NAMES.map((event) => service.on(event, (payload) => this.forward(event, payload)));
       this.current = { folder, service, unsubscribe };
+      this.sessionCount += 1;
       if (previous) await this.dispose(previous);
       return service;
     });
@@ -57,10 +65,20 @@ export class ProjectSession {
     return run;
   }
 
-  /** The open project's API; NOT_FOUND while no folder is open. */
-  async api(): Promise<SessionProject> {
+  /**
+   * The open project's API; NOT_FOUND while no folder is open. With `pageSession` (the session of
+   * the page calling), a page of an earlier folder is refused (DISCONNECTED) instead of reaching
+   * the new folder: its pending saves must never land in another folder's images of the same name.
+   */
+  async api(pageSession?: number | null): Promise<SessionProject> {
     await this.pending;
     if (!this.current) throw new ApiError('NOT_FOUND', 'No folder is open. Use File > Open Folder…');
+    if (pageSession !== undefined && pageSession !== this.sessionCount) {
+      throw new ApiError('DISCONNECTED', 'Another folder was opened; this page is being reloaded for it.', {
+        pageSession,
+        session: this.sessionCount,
+      });
+    }
     return this.current.service;
   }
 

@@ -157,7 +157,8 @@ let userData: string;
 const savedArgv = process.argv;
 
 const mainWindow = () => fake.windows[0];
-const trustedFrame = () => ({ sender: mainWindow().webContents, senderFrame: { url: 'app://maskpilot/index.html', parent: null } });
+/** The page as main loaded it (its URL carries the folder session). */
+const trustedFrame = () => ({ sender: mainWindow().webContents, senderFrame: { url: mainWindow().url, parent: null } });
 
 function invoke<T>(method: string, params: unknown, event: unknown = trustedFrame()): Promise<BridgeEnvelope<T>> {
   const handler = fake.recorded.ipc.get(INVOKE_CHANNEL) as (event: unknown, ...args: unknown[]) => Promise<BridgeEnvelope<T>>;
@@ -193,7 +194,7 @@ describe('Electron main process (stand-in electron module)', () => {
     fake = (await import('electron')) as unknown as FakeElectron;
     await import('./main');
     fake.markReady();
-    await vi.waitFor(() => expect(mainWindow()?.url).toBe('app://maskpilot/index.html'), { timeout: 20_000 });
+    await vi.waitFor(() => expect(mainWindow()?.url).toBe('app://maskpilot/index.html?session=1'), { timeout: 20_000 });
   });
 
   afterAll(async () => {
@@ -258,11 +259,11 @@ describe('Electron main process (stand-in electron module)', () => {
   test('IPC: the main frame gets envelopes; iframes, other windows and off-list methods are refused', async () => {
     const listed = await invoke<{ total: number }>('listImages', { offset: 0, limit: 10 });
     expect(listed).toMatchObject({ ok: true, result: { total: 6 } });
-    const iframe = { ...trustedFrame(), senderFrame: { url: 'app://maskpilot/index.html', parent: {} } };
+    const iframe = { ...trustedFrame(), senderFrame: { url: mainWindow().url, parent: {} } };
     expect(await invoke('getProject', {}, iframe)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const elsewhere = { ...trustedFrame(), senderFrame: { url: 'https://evil.example/', parent: null } };
     expect(await invoke('getProject', {}, elsewhere)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    const strangerWindow = { sender: new EventEmitter(), senderFrame: { url: 'app://maskpilot/index.html', parent: null } };
+    const strangerWindow = { sender: new EventEmitter(), senderFrame: { url: mainWindow().url, parent: null } };
     expect(await invoke('getProject', {}, strangerWindow)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await invoke('resolveImageFile', { imageId: 'astronaut.jpg' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await invoke('getImage', { imageId: 'nope.jpg' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
@@ -345,10 +346,16 @@ describe('Electron main process (stand-in electron module)', () => {
 
   test('File > Open Folder opens another folder, reloads the window and remembers it; a bad folder changes nothing', async () => {
     fake.dialog.showOpenDialog = async () => ({ canceled: false, filePaths: [folderB] });
-    const reloads = mainWindow().webContents.reloads;
+    const oldPage = trustedFrame();
     clickMenu('file.openFolder');
-    await vi.waitFor(async () => expect((await result<ProjectInfo>('getProject', {})).name).toBe(basename(folderB)), { timeout: 10_000 });
-    await vi.waitFor(() => expect(mainWindow().webContents.reloads).toBe(reloads + 1));
+    await vi.waitFor(() => expect(mainWindow().url).toBe('app://maskpilot/index.html?session=2'), { timeout: 10_000 });
+    expect((await result<ProjectInfo>('getProject', {})).name).toBe(basename(folderB));
+    // The page of folder A, still running until the new one commits, cannot reach folder B.
+    expect(await invoke('saveAnnotations', { imageId: 'astronaut.jpg', instances: [] }, oldPage)).toMatchObject({
+      ok: false,
+      error: { code: 'DISCONNECTED' },
+    });
+    expect((await result<{ instances: unknown[]; revision: number }>('getAnnotations', { imageId: 'astronaut.jpg' })).revision).toBe(0);
     expect(JSON.parse(await readFile(join(userData, 'last-folder.json'), 'utf8'))).toEqual({ folder: folderB });
 
     fake.dialog.showOpenDialog = async () => ({ canceled: false, filePaths: [join(folderB, 'no-such-folder')] });

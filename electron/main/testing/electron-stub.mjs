@@ -75,7 +75,7 @@ export class BrowserWindow extends EventEmitter {
 }
 
 async function exercise(window) {
-  const event = { sender: window.webContents, senderFrame: { url: 'app://maskpilot/index.html', parent: null } };
+  const event = { sender: window.webContents, senderFrame: { url: report.loadedUrl, parent: null } };
   const invoke = ipcHandlers.get('maskpilot:invoke');
   report.calls.getProject = await invoke(event, 'getProject', {});
   report.calls.listImages = await invoke(event, 'listImages', { offset: 0, limit: 2 });
