@@ -115,11 +115,15 @@ function startApp(): void {
   const menuActions = {
     openFolder: () => {
       const current = window();
-      if (current) void chooseFolder(current).then((folder) => (folder ? openFolder(folder) : false));
+      if (current) {
+        void chooseFolder(current)
+          .then((folder) => (folder ? openFolder(folder) : false))
+          .catch((error: unknown) => showError(current, 'Open Folder', error));
+      }
     },
     importCoco: () => {
       const current = window();
-      if (current) void importCocoFlow(current, projects);
+      if (current) void importCocoFlow(current, projects).catch((error: unknown) => showError(current, 'Import COCO', error));
     },
     exportCoco: () => {
       const current = window();
