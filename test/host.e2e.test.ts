@@ -19,7 +19,7 @@ import { repoRoot } from './support/shared-data';
 
 /** What the page-side check calls on the UI's client (a MaskPilotClient). */
 interface EditorClient {
-  getAnnotations(params: { imageId: string }): Promise<{ instances: unknown[] }>;
+  getAnnotations(params: { imageId: string }): Promise<{ instances: { id: string }[] }>;
 }
 
 const SAMPLE_FOLDER = resolve(repoRoot, 'resources/sample-photos');
@@ -157,8 +157,14 @@ describe('headless host end to end', () => {
       expect(pageErrors).toEqual([]);
     }, SLOW_TEST_MS);
 
-    test('after the host is killed and restarted, the open page reconnects and reads the saved annotation', async () => {
-      const target = imageNames[0];
+    test('after the host is killed and restarted, the open page reconnects and reads an annotation saved before the kill', async () => {
+      if (!page.url().startsWith(host.origin)) await page.goto(host.url);
+      const target = imageNames[imageNames.length - 1];
+      const api = await connectApi(host.url);
+      const image = await api.getImage({ imageId: target });
+      await api.saveAnnotations({ imageId: target, instances: [{ ...squareInstance(image.width ?? 0, image.height ?? 0), id: 'e2e-page' }] });
+      api.close();
+
       await host.restart();
       // The page's client reconnects with backoff to the same port and token; read through it.
       await expect
@@ -168,19 +174,38 @@ describe('headless host end to end', () => {
               // The UI exposes its controller for tests to read (renderer/src/main.tsx).
               const editor = (window as unknown as { maskpilotEditor?: { client: EditorClient } }).maskpilotEditor;
               const client = editor?.client;
-              if (!client) return -1;
+              if (!client) return 'no client yet';
               try {
-                return (await client.getAnnotations({ imageId })).instances.length;
-              } catch {
-                return -2;
+                return (await client.getAnnotations({ imageId })).instances.map((instance) => instance.id).join(',');
+              } catch (error) {
+                return `call failed: ${(error as Error).message}`;
               }
             }, target),
           { timeout: 30_000 },
         )
-        .toBe(1);
+        .toBe('e2e-page');
       await screenshot(page, 'host-after-restart');
       const unexpected = pageErrors.filter((line) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(line));
       expect(unexpected).toEqual([]);
+    }, SLOW_TEST_MS);
+
+    test('once authorised, the page also works without ?token (the HttpOnly cookie admits page, API and images)', async () => {
+      const imageStatuses: number[] = [];
+      const onResponse = (response: { url(): string; status(): number }) => {
+        if (new URL(response.url()).pathname.startsWith('/images/')) imageStatuses.push(response.status());
+      };
+      await page.goto(host.url); // the authorised load that sets the cookie
+      page.on('response', onResponse);
+      try {
+        const response = await page.goto(`${host.origin}/`);
+        expect(response?.status()).toBe(200);
+        const items = page.locator('[data-testid="image-list"] [data-testid="image-item"]');
+        await expect.poll(() => items.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(imageNames.length);
+        await expect.poll(() => imageStatuses.filter((status) => status === 200).length, { timeout: 30_000 }).toBeGreaterThan(0);
+        expect(imageStatuses.filter((status) => status === 401)).toEqual([]);
+      } finally {
+        page.off('response', onResponse);
+      }
     }, SLOW_TEST_MS);
 
     test('the same URL without the token shows no app and no image', async () => {
