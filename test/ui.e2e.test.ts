@@ -339,4 +339,26 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
     await expect.poll(() => progress.getAttribute('data-state'), { timeout: 120_000 }).toMatch(/cancelled|finished/);
     expect(await page.getByTestId('notice').textContent()).toMatch(/propose: (cancelled|finished)/);
   });
+
+  test('an edit made while the host is down is kept and saved once it is back', async () => {
+    await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor({ timeout: 30_000 });
+    const current = await page.evaluate(() => window.maskpilotEditor!.store.getState().session.currentImageId!);
+    const target = (await api.getAnnotations({ imageId: current })).instances.find((instance) => instance.categoryId !== null);
+    expect(target).toBeDefined();
+    api.close();
+    await host.kill();
+    await page.getByTestId('connection').waitFor({ timeout: 15_000 });
+    await page.locator(`[data-testid="instance-row"][data-instance-id="${target!.id}"]`).click();
+    await page.getByTestId('canvas').focus();
+    await page.keyboard.press('0'); // unassign its category
+    await screenshot(page, 'ui-11-offline-edit');
+    await host.restart();
+    api = await connectApi(host.url);
+    await expect
+      .poll(async () => (await api.getAnnotations({ imageId: current })).instances.find((instance) => instance.id === target!.id)?.categoryId, {
+        timeout: 90_000,
+      })
+      .toBeNull();
+    await expect.poll(() => page.getByTestId('connection').count(), { timeout: 30_000 }).toBe(0);
+  });
 });

@@ -1,6 +1,7 @@
 // The glue between the typed client and the editor store: loading the project, paging the image
 // list, opening images, asking the model, categories, COCO, long jobs, and server events.
 import type { MaskPilotClient } from '../../../shared/api/contract';
+import type { ConnectionState } from '../client';
 import type { Category, ImageId, Instance } from '../../../shared/api/types';
 import { createAutosave } from '../state/autosave';
 import type { Autosave } from '../state/autosave';
@@ -16,6 +17,12 @@ export const IMAGE_PAGE_SIZE = 200;
 /** Images kept in memory (with their undo history) after leaving them; older saved ones are dropped. */
 export const RECENT_IMAGES_KEPT = 30;
 const LAST_IMAGE_KEY = 'maskpilot.lastImage.';
+
+/** What a transport may add to the contract's client: connection state (the WebSocket client has it). */
+interface ConnectionAware {
+  connectionState?(): ConnectionState;
+  onConnectionChange?(listener: (state: ConnectionState) => void): () => void;
+}
 
 export interface Controller {
   store: EditorStore;
@@ -36,7 +43,7 @@ export interface Controller {
   dispose(): void;
 }
 
-export function createController(client: MaskPilotClient, store: EditorStore = createEditorStore()): Controller {
+export function createController(client: MaskPilotClient & ConnectionAware, store: EditorStore = createEditorStore()): Controller {
   const { actions } = store.getState();
   const requestedPages = new Set<number>();
   const unsubscribers: (() => void)[] = [];
@@ -106,6 +113,23 @@ export function createController(client: MaskPilotClient, store: EditorStore = c
     if (unchangedOnDisk || hasUnsavedEdits) return;
     actions.loadImageDocument(createImageDocument(imageId, saved.width, saved.height, saved.status, saved.instances), saved.revision);
     if (token === openToken && local !== undefined) actions.setSession({ selection: null });
+  }
+
+  /** After a reconnect: events may have been missed, so refresh the list, categories, model and open image. */
+  async function resync() {
+    try {
+      requestedPages.clear();
+      const index = Math.max(0, store.getState().session.currentIndex);
+      await loadPage(Math.floor(index / IMAGE_PAGE_SIZE));
+      actions.setCategories(await client.listCategories({}));
+      actions.setCatalog({ modelStatus: await client.getModelStatus({}) });
+      await autosave.flushAll();
+      const current = store.getState().session.currentImageId;
+      if (current) await loadFromDisk(current, openToken);
+      actions.notify('info', 'Reconnected.');
+    } catch (error) {
+      actions.notify('error', `Reconnected, but refreshing failed: ${message(error)}`);
+    }
   }
 
   async function recordAt(index: number) {
@@ -290,6 +314,16 @@ export function createController(client: MaskPilotClient, store: EditorStore = c
   };
 
   function subscribeToEvents() {
+    if (client.onConnectionChange) {
+      unsubscribers.push(
+        client.onConnectionChange((connection) => {
+          const wasDown = store.getState().catalog.connection !== 'open';
+          actions.setCatalog({ connection });
+          if (connection === 'reconnecting') actions.notify('error', 'Connection to MaskPilot lost; reconnecting… (edits are kept and saved once back)');
+          if (connection === 'open' && wasDown) void resync();
+        }),
+      );
+    }
     unsubscribers.push(
       client.on('onDidChangeImage', ({ image }) => actions.updateImageRecord(image)),
       client.on('onDidChangeCategories', ({ categories }) => actions.setCategories(categories)),

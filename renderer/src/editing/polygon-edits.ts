@@ -65,11 +65,6 @@ export function translatePolygons(polygons: readonly FlatPolygon[], dx: number, 
   return polygons.map((ring) => ring.map((value, i) => (i % 2 === 0 ? value + dx : value + dy)));
 }
 
-/** Clamps every coordinate into the image rectangle [0, width] x [0, height]. */
-export function clampPolygons(polygons: readonly FlatPolygon[], width: number, height: number): FlatPolygon[] {
-  return polygons.map((ring) => ring.map((value, i) => Math.min(Math.max(value, 0), i % 2 === 0 ? width : height)));
-}
-
 /** The nearest vertex within `radius` (image pixels) of `point`, or null. */
 export function nearestVertex(polygons: readonly FlatPolygon[], point: Point, radius: number): VertexRef | null {
   let best: VertexRef | null = null;

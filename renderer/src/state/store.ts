@@ -27,6 +27,8 @@ export interface CatalogState {
   /** Latency (ms) of the last propose / segmentAt call made from this window. */
   lastLatencyMs: number | null;
   job: JobProgress | null;
+  /** Transport state ('open' in Electron); anything else means calls cannot reach the node side now. */
+  connection: 'connecting' | 'open' | 'reconnecting' | 'closed';
   /** Image a propose call is running for (one at a time), or null. */
   proposingImageId: ImageId | null;
 }
@@ -217,7 +219,7 @@ export function createEditorStore(): EditorStore {
       history: {},
       session: initialSession,
       ephemeral: initialEphemeral,
-      catalog: { projectName: '', imageTotal: 0, recordsByIndex: {}, indexById: {}, modelStatus: null, lastLatencyMs: null, job: null, proposingImageId: null },
+      catalog: { projectName: '', imageTotal: 0, recordsByIndex: {}, indexById: {}, modelStatus: null, lastLatencyMs: null, job: null, proposingImageId: null, connection: 'open' },
       sync: { revisions: {}, syncedDocuments: {}, saveStates: {}, notice: null },
       actions,
     };

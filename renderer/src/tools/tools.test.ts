@@ -216,3 +216,18 @@ describe('segment tool', () => {
     expect(store.getState().actions.redo()).toBe(false);
   });
 });
+
+describe('select tool edge cases', () => {
+  test('dragging one vertex leaves the other vertices untouched, even ones outside the image', () => {
+    const { toolbox, doc, store } = setup();
+    const outside: Instance = { ...square, id: 'out', polygons: [[-0.5, 10, 50, 10, 50, 100.5, 10, 60]] };
+    const document = doc();
+    store.getState().actions.loadImageDocument({ ...document, instances: { ...document.instances, out: outside }, order: [...document.order, 'out'] }, 2);
+    store.getState().actions.setSession({ selection: { instanceId: 'out', vertex: null } });
+    toolbox.pointerDown(at(50, 10));
+    toolbox.pointerMove(at(55, 12));
+    toolbox.pointerMove(at(200, 12)); // beyond the right edge: the vertex stops at x = 100
+    toolbox.pointerUp(at(200, 12));
+    expect(doc().instances.out.polygons[0]).toEqual([-0.5, 10, 100, 12, 50, 100.5, 10, 60]);
+  });
+});

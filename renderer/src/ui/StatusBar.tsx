@@ -13,6 +13,7 @@ export function StatusBar() {
   const job = useEditor((state) => state.catalog.job);
   const position = useEditor((state) => `${state.session.currentIndex + 1} / ${state.catalog.imageTotal}`);
   const toolState = useEditor((state) => state.session.tool);
+  const connection = useEditor((state) => state.catalog.connection);
 
   return (
     <div className="status-bar" data-testid="status-bar">
@@ -21,6 +22,11 @@ export function StatusBar() {
         {model?.modelVersion ? ` · ${model.modelVersion}` : ''}
         {latency !== null ? ` · ${Math.round(latency)} ms` : ''}
       </span>
+      {connection !== 'open' && (
+        <span className="save error" data-testid="connection">
+          {connection === 'reconnecting' ? 'Reconnecting…' : connection}
+        </span>
+      )}
       <span className="sep" />
       <span>{position}</span>
       <span>{Math.round(zoom * 100)}%</span>

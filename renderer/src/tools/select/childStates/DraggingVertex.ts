@@ -1,7 +1,7 @@
 // Dragging a vertex: the moved polygon lives in the ephemeral drag preview while the pointer moves
 // (nothing saved, nothing undoable yet); pointer up commits one "Move vertex" command; Escape drops
 // the preview, leaving the document exactly as before the gesture.
-import { clampPolygons, moveVertex, vertexAt } from '../../../editing/polygon-edits';
+import { moveVertex, vertexAt } from '../../../editing/polygon-edits';
 import type { Point } from '../../../editing/polygon-edits';
 import { editPolygons } from '../../../editing/instance-edits';
 import type { FlatPolygon } from '../../../../../shared/api/types';
@@ -37,8 +37,12 @@ export class DraggingVertex implements ToolState {
     const gesture = this.gesture;
     const document = currentDocument(this.tool.context.store.getState());
     if (!gesture || !document) return;
-    const to = { x: info.point.x + gesture.grabOffset.x, y: info.point.y + gesture.grabOffset.y };
-    const polygons = clampPolygons(moveVertex(gesture.original, gesture.vertex, to), document.width, document.height);
+    // Only the moved vertex is kept inside the image; the others stay exactly as they are.
+    const to = {
+      x: Math.min(Math.max(info.point.x + gesture.grabOffset.x, 0), document.width),
+      y: Math.min(Math.max(info.point.y + gesture.grabOffset.y, 0), document.height),
+    };
+    const polygons = moveVertex(gesture.original, gesture.vertex, to);
     this.tool.context.store.getState().actions.setEphemeral({ dragPreview: { instanceId: gesture.instanceId, polygons } });
   }
 
