@@ -11,6 +11,7 @@ import { fromCocoRle, rleArea, rleBbox } from '../../shared/geometry';
 import { readCocoFile, writeJsonFile } from '../services/coco-file';
 import { selectBackend, type BackendName } from '../model/backend';
 import { createDeepMask, defaultModelDir, type DeepMask } from '../model/deepmask';
+import { createModelForDir, resolveModelChoice } from '../model/instancefcn/choose-model';
 import type { CliCommand } from './command';
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif', '.heic']);
@@ -25,7 +26,8 @@ Options:
   --out <file>        where to write the proposals                              (required)
   --max <n>           proposals per image, best first                          (default 100)
   --gt <file>         COCO ground truth: use its image ids (matched by file name)
-  --model <dir>       heads to use (heads.json + heads.bin)          (default: the bundled model)
+  --model <name|dir>  deepmask | instancefcn (bundled weights of that network) or a folder of
+                      heads (heads.json + heads.bin) of either         (default: deepmask)
   --backend <name>    tensorflow | wasm | cpu                      (default: fastest available)
   --limit <n>         only the first n images (in file-name order)`;
 
@@ -69,7 +71,7 @@ export const proposeCommand: CliCommand = {
 
     const selection = await selectBackend(backendName);
     process.stderr.write(`backend: ${selection.backend}${selection.notes.length ? ` (${selection.notes.join('; ')})` : ''}\n`);
-    const model = await loadModel(values.model ? resolve(values.model) : undefined, backendName);
+    const model = await loadModel(values.model, backendName);
     process.stderr.write(`model: ${model.modelVersion}\n`);
 
     const images: Array<{ id: number; file_name: string; width: number; height: number }> = [];
@@ -133,15 +135,17 @@ async function idsFromGroundTruth(gtPath: string, folder: string, files: string[
 }
 
 /** The chosen weights, else the bundled ones (saying why), else a clear error. */
-async function loadModel(modelDir: string | undefined, backend: BackendName | undefined): Promise<DeepMask> {
+/** `--model`: deepmask | instancefcn (the bundled weights of that network) or a folder of heads of either. */
+async function loadModel(modelOption: string | undefined, backend: BackendName | undefined): Promise<DeepMask> {
   const bundled = defaultModelDir();
   try {
-    const model = createDeepMask({ modelDir: modelDir ?? bundled, backend });
+    const choice = await resolveModelChoice(modelOption);
+    const model = await createModelForDir({ modelDir: choice.modelDir, architecture: choice.architecture, backend });
     await model.load();
     return model;
   } catch (error) {
-    if (!modelDir || modelDir === bundled) throw error;
-    process.stderr.write(`cannot use ${modelDir}: ${(error as Error).message}; using the bundled model\n`);
+    if (!modelOption || modelOption === 'deepmask' || resolve(modelOption) === bundled) throw error;
+    process.stderr.write(`cannot use ${modelOption}: ${(error as Error).message}; using the bundled model\n`);
     const model = createDeepMask({ modelDir: bundled, backend });
     await model.load();
     return model;

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { fromCocoRle, rleArea, rleBbox } from '../../shared/geometry';
 import { writeJsonFile } from '../services/coco-file';
 import { selectBackend, type BackendName } from '../model/backend';
-import { createDeepMask, defaultModelDir } from '../model/deepmask';
+import { createModelForDir, resolveModelChoice } from '../model/instancefcn/choose-model';
 import type { CliCommand } from './command';
 
 const USAGE = `Usage: maskpilot segment-at <image> <x> <y> [options]
@@ -15,7 +15,8 @@ The best mask of an object centred at pixel (x, y) of <image> (EXIF-oriented pix
 
 Options:
   --scale-index <n>   use the n-th best scale instead of the best (shift-click in the app)
-  --model <dir>       heads to use (heads.json + heads.bin)   (default: the bundled model)
+  --model <name|dir>  deepmask | instancefcn (bundled weights of that network) or a
+                      folder of heads of either            (default: deepmask)
   --backend <name>    tensorflow | wasm | cpu               (default: fastest available)
   --out <file>        also write the instance (RLE + polygons) as JSON`;
 
@@ -48,7 +49,8 @@ export const segmentAtCommand: CliCommand = {
 
     const selection = await selectBackend(backendName);
     process.stdout.write(`backend: ${selection.backend}${selection.notes.length ? ` (${selection.notes.join('; ')})` : ''}\n`);
-    const model = createDeepMask({ modelDir: values.model ? resolve(values.model) : defaultModelDir(), backend: backendName });
+    const choice = await resolveModelChoice(values.model);
+    const model = await createModelForDir({ modelDir: choice.modelDir, architecture: choice.architecture, backend: backendName });
     try {
       await model.load();
       process.stdout.write(`model: ${model.modelVersion}\n`);

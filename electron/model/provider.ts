@@ -9,11 +9,14 @@ import { ApiError, deserializeError } from '../../shared/api/errors';
 import type { ModelProvider, ProposeOptions, ProviderImage, SegmentAtOptions } from '../services/model-provider';
 import type { BackendName } from './backend';
 import { defaultModelDir, type DeepMaskSettings } from './deepmask';
+import { bundledModelDir as bundledWeightsOf, type ModelArchitecture } from './instancefcn/choose-model';
 import type { WorkerInit, WorkerLoadReport, WorkerReply, WorkerRequest } from './worker-protocol';
 
 export interface ModelProviderOptions {
   /** Weights to use (heads.json + heads.bin); default and fallback: the bundled resources/models/deepmask. */
   modelDir?: string;
+  /** Without modelDir: the bundled weights of this network (default deepmask); DeepMask stays the fallback. */
+  model?: ModelArchitecture;
   backend?: BackendName;
   settings?: Partial<DeepMaskSettings>;
   /** The fallback weights (default: the bundled resources/models/deepmask; tests point it elsewhere). */
@@ -39,7 +42,7 @@ interface Pending {
 
 export async function createModelProvider(options: ModelProviderOptions = {}): Promise<WorkerModelProvider> {
   const bundledModelDir = options.bundledModelDir ?? defaultModelDir();
-  const init: WorkerInit = { modelDir: options.modelDir ?? bundledModelDir, bundledModelDir, backend: options.backend, settings: options.settings };
+  const init: WorkerInit = { modelDir: options.modelDir ?? (options.model ? bundledWeightsOf(options.model) : bundledModelDir), bundledModelDir, backend: options.backend, settings: options.settings };
   let status: ModelStatus = { backend: 'none', backendNotes: [], modelVersion: null, lastLatencyMs: null, ready: false, message: 'loading the model' };
   let worker: Worker | null = null;
   let workerReady: Promise<void> = Promise.resolve();

@@ -4,7 +4,8 @@
 import { parentPort } from 'node:worker_threads';
 import type { Instance } from '../../shared/api/types';
 import { ApiError, serializeError } from '../../shared/api/errors';
-import { createDeepMask, type DeepMask } from './deepmask';
+import type { DeepMask } from './deepmask';
+import { createModelForDir } from './instancefcn/choose-model';
 import type { WorkerInit, WorkerLoadReport, WorkerReply, WorkerRequest } from './worker-protocol';
 
 if (!parentPort) throw new Error('electron/model/worker.ts must run in a worker thread');
@@ -51,7 +52,8 @@ async function init(options: WorkerInit): Promise<WorkerLoadReport> {
   const problems: string[] = [];
   const directories = options.modelDir === options.bundledModelDir ? [options.modelDir] : [options.modelDir, options.bundledModelDir];
   for (const modelDir of directories) {
-    const candidate = createDeepMask({ ...options.settings, modelDir, backend: options.backend });
+    // DeepMask or InstanceFCN, by what the folder's heads.json says.
+    const candidate = await createModelForDir({ ...options.settings, modelDir, backend: options.backend });
     try {
       await candidate.load();
       model = candidate;

@@ -227,7 +227,7 @@ function buildHeads(config: InstanceFcnConfig, values: Map<string, tf.Tensor>, m
         for (let dx = 0; dx < 3; dx++) {
           const view = tf.reshape(tf.slice(shared, [0, dy * dilation, dx * dilation, 0], [batch, cells, cells, sharedChannels]), [-1, sharedChannels]) as tf.Tensor2D;
           const rows = tf.slice(v('context/kernel'), [(dy * 3 + dx) * sharedChannels, 0], [sharedChannels, config.contextChannels]) as tf.Tensor2D;
-          const term = tf.matMul(view, rows);
+          const term = tf.matMul(view, rows) as tf.Tensor2D;
           sum = sum ? (tf.add(sum, term) as tf.Tensor2D) : term;
         }
       }
