@@ -3,7 +3,7 @@
 // segmentations + bbox + area + score), which `maskpilot evaluate --proposals` reads directly. Image
 // ids come from --gt (matched by file name) so the file lines up with that ground truth; without it
 // images are numbered 1..N in file-name order.
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Instance } from '../../shared/api/types';
@@ -12,6 +12,7 @@ import { readCocoFile, writeJsonFile } from '../services/coco-file';
 import { selectBackend, type BackendName } from '../model/backend';
 import { createDeepMask, defaultModelDir, type DeepMask } from '../model/deepmask';
 import { createModelForDir, resolveModelChoice } from '../model/instancefcn/choose-model';
+import { createDetectorBoxBaseline, DETECTOR_BASELINE_VERSION } from '../model/detector-baseline';
 import type { CliCommand } from './command';
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif', '.heic']);
@@ -29,7 +30,10 @@ Options:
   --model <name|dir>  deepmask | instancefcn (bundled weights of that network) or a folder of
                       heads (heads.json + heads.bin) of either         (default: deepmask)
   --backend <name>    tensorflow | wasm | cpu                      (default: fastest available)
-  --limit <n>         only the first n images (in file-name order)`;
+  --limit <n>         only the first n images (in file-name order)
+  --detector-prior <n> add mask windows on the n best boxes of the trunk's own detector (0 = off)
+  --method <name>     deepmask | detector-boxes: the baseline of the AR table, the boxes of the
+                      trunk's own COCO detector filled as masks              (default deepmask)`;
 
 export const proposeCommand: CliCommand = {
   name: 'propose',
@@ -48,6 +52,8 @@ export const proposeCommand: CliCommand = {
           model: { type: 'string' },
           backend: { type: 'string' },
           limit: { type: 'string' },
+          method: { type: 'string', default: 'deepmask' },
+          'detector-prior': { type: 'string' },
         },
         strict: true,
       });
@@ -64,6 +70,10 @@ export const proposeCommand: CliCommand = {
     const backendName = values.backend as BackendName | undefined;
     if (backendName && !['tensorflow', 'wasm', 'cpu'].includes(backendName)) return usageError(`--backend must be tensorflow, wasm or cpu, got '${backendName}'`);
 
+    const detectorPrior = values['detector-prior'] === undefined ? undefined : Number(values['detector-prior']);
+    if (detectorPrior !== undefined && !(Number.isInteger(detectorPrior) && detectorPrior >= 0)) return usageError(`--detector-prior must be a non-negative integer, got '${values['detector-prior']}'`);
+    if (values.method !== 'deepmask' && values.method !== 'detector-boxes') return usageError(`--method must be deepmask or detector-boxes, got '${values.method}'`);
+
     const folder = resolve(positionals[0]);
     const files = (await listImages(folder)).slice(0, limit);
     if (files.length === 0) throw new Error(`no images found in ${folder}`);
@@ -71,7 +81,7 @@ export const proposeCommand: CliCommand = {
 
     const selection = await selectBackend(backendName);
     process.stderr.write(`backend: ${selection.backend}${selection.notes.length ? ` (${selection.notes.join('; ')})` : ''}\n`);
-    const model = await loadModel(values.model, backendName);
+    const model: Proposer = values.method === 'detector-boxes' ? await loadDetectorBaseline(backendName) : await loadModel(values.model, backendName, detectorPrior);
     process.stderr.write(`model: ${model.modelVersion}\n`);
 
     const images: Array<{ id: number; file_name: string; width: number; height: number }> = [];
@@ -116,10 +126,15 @@ function usageError(message: string): number {
 /** Image files under `folder`, as POSIX paths relative to it, sorted. */
 async function listImages(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase()))
-    .map((entry) => relative(folder, join(entry.parentPath, entry.name)).split('\\').join('/'))
-    .sort();
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (!IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) continue;
+    const path = join(entry.parentPath, entry.name);
+    // Symbolic links to image files count (a folder of links into a dataset is a common setup).
+    const isFile = entry.isFile() || (entry.isSymbolicLink() && (await stat(path).catch(() => null))?.isFile() === true);
+    if (isFile) files.push(relative(folder, path).split('\\').join('/'));
+  }
+  return files.sort();
 }
 
 async function idsFromGroundTruth(gtPath: string, folder: string, files: string[]): Promise<Map<string, number>> {
@@ -135,18 +150,31 @@ async function idsFromGroundTruth(gtPath: string, folder: string, files: string[
 }
 
 /** The chosen weights, else the bundled ones (saying why), else a clear error. */
+/** What the command needs of a proposer (DeepMask or the detector-box baseline). */
+interface Proposer {
+  readonly modelVersion: string | null;
+  propose(image: { path: string; width: number; height: number }, options: { maxProposals: number; withPolygons?: boolean }): Promise<Instance[]>;
+  dispose(): void;
+}
+
+async function loadDetectorBaseline(backend: BackendName | undefined): Promise<Proposer> {
+  const baseline = createDetectorBoxBaseline({ backend });
+  await baseline.load();
+  return { modelVersion: DETECTOR_BASELINE_VERSION, propose: (image, options) => baseline.propose(image, options), dispose: () => baseline.dispose() };
+}
+
 /** `--model`: deepmask | instancefcn (the bundled weights of that network) or a folder of heads of either. */
-async function loadModel(modelOption: string | undefined, backend: BackendName | undefined): Promise<DeepMask> {
+async function loadModel(modelOption: string | undefined, backend: BackendName | undefined, detectorPrior: number | undefined): Promise<DeepMask> {
   const bundled = defaultModelDir();
   try {
     const choice = await resolveModelChoice(modelOption);
-    const model = await createModelForDir({ modelDir: choice.modelDir, architecture: choice.architecture, backend });
+    const model = await createModelForDir({ modelDir: choice.modelDir, architecture: choice.architecture, backend, detectorPrior });
     await model.load();
     return model;
   } catch (error) {
     if (!modelOption || modelOption === 'deepmask' || resolve(modelOption) === bundled) throw error;
     process.stderr.write(`cannot use ${modelOption}: ${(error as Error).message}; using the bundled model\n`);
-    const model = createDeepMask({ modelDir: bundled, backend });
+    const model = createDeepMask({ modelDir: bundled, backend, detectorPrior });
     await model.load();
     return model;
   }

@@ -17,6 +17,8 @@ import { decodeImage, type DecodedImage } from './decode';
 import { clampCell, computeFeaturePyramid, cutWindows, PAD_CELLS, type FeaturePyramid, type LevelFeatures } from './feature-pyramid';
 import { loadHeads, type DeepMaskHeads } from './heads';
 import { buildInstance, selectProposals, type WindowCandidate } from './proposal-instances';
+import { createDetectorBoxBaseline, type DetectorBoxBaseline } from './detector-baseline';
+import { scoreAllWindows, topWindows, withDetectorWindows } from './window-candidates';
 import { buildPyramid, WINDOW_CELLS, windowCentredAt } from './pyramid';
 import { clickWindows } from './click-windows';
 import { loadTrunk, type Trunk } from './trunk';
@@ -41,6 +43,8 @@ export interface DeepMaskOptions {
   maskThreshold?: number;
   /** NMS drops a proposal whose mask IoU with a better one exceeds this. */
   nmsIou?: number;
+  /** Windows added on the boxes of the trunk's own COCO detector (window-candidates.ts); 0 = none. */
+  detectorPrior?: number;
   /** Injected parts (tests, the CLI's shared trunk); they are then owned by the caller. */
   heads?: DeepMaskHeads;
   trunk?: Trunk;
@@ -57,6 +61,7 @@ export const DEFAULT_SETTINGS: DeepMaskSettings = {
   maskBatch: 32,
   maskThreshold: 0.5,
   nmsIou: 0.7,
+  detectorPrior: 0,
 };
 
 export interface StageTimings {
@@ -97,6 +102,10 @@ export function resolveSettings(options: DeepMaskOptions): DeepMaskSettings {
   for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof DeepMaskSettings>) {
     const value = options[key];
     if (value === undefined) continue;
+    if (key === 'detectorPrior' && Number.isInteger(value) && value >= 0) {
+      settings[key] = value;
+      continue;
+    }
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new Error(`DeepMask option ${key} must be a positive number, got ${String(value)}`);
     settings[key] = value;
   }
@@ -112,6 +121,7 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
   const ownsTrunk = !options.trunk;
   const ownsHeads = !options.heads;
   let backend: BackendSelection | null = null;
+  let detector: DetectorBoxBaseline | null = null;
   let cache: { key: string; source: ModelImage; decoded: DecodedImage; pyramid: FeaturePyramid } | null = null;
   let disposed = false;
   let timings: StageTimings = { ...NO_TIMINGS };
@@ -170,6 +180,10 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
       trunk ??= await loadTrunk();
       heads ??= await loadHeads(options.modelDir ?? defaultModelDir());
       if (heads.config.channels !== trunk.channels) throw new Error(`heads expect ${heads.config.channels} trunk channels, the trunk gives ${trunk.channels}`);
+      if (settings.detectorPrior > 0 && !detector) {
+        detector = createDetectorBoxBaseline({ backend: options.backend });
+        await detector.load();
+      }
       // Warm-up: one small pass through every kernel the proposals use.
       const blank: DecodedImage = { width: 64, height: 64, rgb: new Uint8Array(64 * 64 * 3), originalWidth: 64, originalHeight: 64 };
       await this.propose(blank, { maxProposals: 1 });
@@ -184,7 +198,12 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
       timings = { ...NO_TIMINGS };
       const { decoded, pyramid } = await prepare(image);
       let mark = performance.now();
-      const candidates = topWindows(model, pyramid, settings.maxCandidates);
+      const scores = scoreAllWindows(model, pyramid);
+      let candidates = topWindows(scores, settings.maxCandidates);
+      if (detector && settings.detectorPrior > 0) {
+        const boxes = await detector.boxes(decoded, settings.detectorPrior);
+        candidates = withDetectorWindows(candidates, boxes, decoded, pyramid, scores);
+      }
       timings.score = performance.now() - mark;
       mark = performance.now();
       const logits = maskLogitsFor(model, pyramid, candidates, settings.maskBatch);
@@ -242,6 +261,7 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
       cache = null;
       if (ownsHeads) heads?.dispose();
       if (ownsTrunk) trunk?.dispose();
+      detector?.dispose();
     },
   };
 }
@@ -251,24 +271,6 @@ async function imageKey(image: ModelImage): Promise<string> {
   if ('rgb' in image) return '';
   const info = await stat(image.path).catch(() => null);
   return `${image.path}\u0000${info?.size ?? -1}\u0000${info?.mtimeMs ?? -1}`;
-}
-
-/** The best-scoring windows over all levels, best first. */
-function topWindows(heads: DeepMaskHeads, pyramid: FeaturePyramid, limit: number): WindowCandidate[] {
-  const candidates: WindowCandidate[] = [];
-  pyramid.levels.forEach((features, levelIndex) => {
-    const map = heads.scoreMap(features.padded);
-    const [rows, cols] = map.shape;
-    const values = map.dataSync();
-    map.dispose();
-    for (let row = 0; row < rows; row++) {
-      for (let col = 0; col < cols; col++) {
-        candidates.push({ levelIndex, cellX: col - PAD_CELLS, cellY: row - PAD_CELLS, scoreLogit: values[row * cols + col] });
-      }
-    }
-  });
-  candidates.sort((a, b) => b.scoreLogit - a.scoreLogit);
-  return candidates.slice(0, limit);
 }
 
 /** Mask logits (maskSize^2 each, row-major) of the candidates, in their order, in batches per level. */
