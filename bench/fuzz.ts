@@ -1,5 +1,5 @@
 // Benchmark / long fuzz run: the seeded importer fuzzer of test/reliability (COCO values, COCO
-// files, sidecars and project.json, image headers through the probe) for many more cases than CI.
+// files, sidecars and project.json, projects opened on a damaged sidecar, image headers through the probe) for many more cases than CI.
 // Prints cases/s and outcomes by code per target, lists any failure with its replay seed, writes
 // bench/results/fuzz.json, and exits 1 if any case misbehaved.
 //   npx tsx bench/fuzz.ts [seed] [--cases 100000]
@@ -10,7 +10,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { cocoFileTarget, cocoValueTarget, imageProbeTarget, runFuzz, sidecarTarget } from '../test/reliability/support/fuzz-targets';
+import { cocoFileTarget, cocoValueTarget, imageProbeTarget, projectOpenTarget, runFuzz, sidecarTarget } from '../test/reliability/support/fuzz-targets';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { cases: { type: 'string', default: '100000' } } });
@@ -21,11 +21,11 @@ if (!Number.isSafeInteger(seed) || !Number.isSafeInteger(total) || total < 4) {
   process.exit(2);
 }
 /** Share of the cases per target: most go to the cheap in-memory parser. */
-const SHARES: Record<string, number> = { 'coco-parse': 0.55, 'coco-file': 0.1, sidecar: 0.15, 'image-probe': 0.2 };
+const SHARES: Record<string, number> = { 'coco-parse': 0.55, 'coco-file': 0.1, sidecar: 0.14, 'project-open': 0.01, 'image-probe': 0.2 };
 
 const workDir = await mkdtemp(join(tmpdir(), 'maskpilot-fuzz-bench-'));
 try {
-  const targets = [cocoValueTarget(), cocoFileTarget(workDir), await sidecarTarget(workDir), await imageProbeTarget(workDir)];
+  const targets = [cocoValueTarget(), cocoFileTarget(workDir), await sidecarTarget(workDir), await projectOpenTarget(workDir), await imageProbeTarget(workDir)];
   const perTarget: Record<string, unknown> = {};
   const failures = [];
   let cases = 0;

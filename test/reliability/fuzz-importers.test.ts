@@ -13,12 +13,12 @@ import { ApiError } from '../../shared/api/errors';
 import { parseCocoDataset } from '../../shared/coco/validate';
 import { parseAnnotationFile } from '../../electron/services/project/sidecar-store';
 import { rectangleInstance } from '../../electron/services/project/test-helpers';
-import { cocoFileTarget, cocoValueTarget, imageProbeTarget, runFuzz, sidecarTarget, validCocoDataset } from './support/fuzz-targets';
+import { cocoFileTarget, cocoValueTarget, imageProbeTarget, projectOpenTarget, runFuzz, sidecarTarget, validCocoDataset } from './support/fuzz-targets';
 import type { FuzzTarget } from './support/fuzz-targets';
 
 const SEED = Number(process.env.MASKPILOT_FUZZ_SEED ?? 20261125);
-/** Cases per target: ~7,500 in all, about 30 s on a loaded 2-core machine (file-backed cases cost ~10 ms). */
-const CASES: Record<string, number> = { 'coco-parse': 4000, 'coco-file': 400, sidecar: 800, 'image-probe': 1500 };
+/** Cases per target: ~6,800 in all, about 30 s on a loaded 2-core machine (file-backed cases cost ~10 ms). */
+const CASES: Record<string, number> = { 'coco-parse': 4000, 'coco-file': 400, sidecar: 800, 'project-open': 60, 'image-probe': 1500 };
 /** A case slower than this is a hang in the making (the slowest seen here is ~1.5 s under heavy load). */
 const CASE_BOUND_MS = 20_000;
 
@@ -27,7 +27,7 @@ let targets: FuzzTarget[];
 
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'maskpilot-fuzz-'));
-  targets = [cocoValueTarget(), cocoFileTarget(workDir), await sidecarTarget(workDir), await imageProbeTarget(workDir)];
+  targets = [cocoValueTarget(), cocoFileTarget(workDir), await sidecarTarget(workDir), await projectOpenTarget(workDir), await imageProbeTarget(workDir)];
 });
 
 afterAll(async () => {

@@ -214,6 +214,64 @@ async function expectKeptAside(error: ApiError, path: string, text: string): Pro
   }
 }
 
+/**
+ * A mutated sidecar met the way a user meets it: open the project (the listing reads sidecar
+ * summaries), read the image's annotations, then save. The damaged file must be reported as
+ * CORRUPT_FILE and kept aside untouched, the project must keep working (the save succeeds), and
+ * nothing may throw anything else.
+ */
+export async function projectOpenTarget(workDir: string): Promise<FuzzTarget> {
+  const { openProject } = await import('../../../electron/services/project/project-service');
+  const root = join(workDir, 'open-project');
+  await mkdir(root, { recursive: true });
+  await sharp({ create: { width: 64, height: 48, channels: 3, background: '#406080' } }).jpeg().toFile(join(root, 'one.jpg'));
+  const imageId = 'one.jpg';
+  const store = new SidecarStore(root);
+  const base = {
+    version: 1,
+    imageId,
+    width: 64,
+    height: 48,
+    status: 'done',
+    revision: 2,
+    instances: [rectangleInstance('a', 64, 48), rectangleInstance('b', 64, 48, { status: 'edited', source: 'click', score: 0.5 })],
+  };
+  return {
+    name: 'project-open',
+    async run(seed, index, note) {
+      // Case 0 is the unmodified file: the control that the happy path really goes through.
+      const mutation = index === 0 ? { description: 'unmodified (control)', text: JSON.stringify(base) } : mutateJson(base, new Random(caseSeed(seed, index)), { textProbability: 0.4 });
+      note(mutation.description);
+      await store.prepare();
+      for (const name of await readdir(store.annotationsDirectory)) await rm(join(store.annotationsDirectory, name), { force: true });
+      await writeFile(store.annotationPath(imageId), mutation.text);
+      const project = await openProject(root);
+      try {
+        const listed = await project.listImages({ offset: 0, limit: 10 });
+        if (listed.total !== 1) throw new Misbehaviour(`listing shows ${listed.total} images`);
+        let outcome: Outcome = 'ok';
+        let revision = 0;
+        try {
+          revision = (await project.getAnnotations({ imageId })).revision;
+        } catch (error) {
+          outcome = classifyError(error, ['CORRUPT_FILE']);
+          const keptAs = (error as ApiError).details?.keptAs;
+          if (typeof keptAs === 'string' && (await readFile(keptAs, 'utf8')) !== mutation.text) throw new Misbehaviour('kept-aside file differs');
+          if (keptAs === null && (await readFile(store.annotationPath(imageId), 'utf8')) !== mutation.text) throw new Misbehaviour('refused file was modified');
+          if (keptAs === null) return outcome; // a newer format version: left alone, not editable here
+          revision = (await project.getAnnotations({ imageId })).revision;
+          if (revision !== 0) throw new Misbehaviour(`after a corrupt sidecar the image reads as revision ${revision}`);
+        }
+        const saved = await project.saveAnnotations({ imageId, instances: [rectangleInstance('new', 64, 48)], baseRevision: revision });
+        if (saved.revision !== revision + 1) throw new Misbehaviour(`save after reading revision ${revision} gave ${saved.revision}`);
+        return outcome;
+      } finally {
+        await project.close();
+      }
+    },
+  };
+}
+
 /** Small valid images of every probed format, the seeds of the image-header target. */
 export async function baseImages(): Promise<{ name: string; bytes: Uint8Array }[]> {
   const pixels = Buffer.alloc(37 * 23 * 3);
