@@ -266,6 +266,26 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
     await screenshot(page, 'ui-06-category-assigned');
   });
 
+  test('renames and deletes a category from the panel', async () => {
+    await page.getByTestId('new-category-name').fill('temporary');
+    await page.getByTestId('new-category-name').press('Enter');
+    await page.getByTestId('category-row').filter({ hasText: 'temporary' }).waitFor();
+    const id = (await api.listCategories({})).find((category) => category.name === 'temporary')!.id;
+    const row = page.locator(`[data-testid="category-row"][data-category-id="${id}"]`);
+    const assignedBefore = (await savedInstances()).map((instance) => instance.categoryId);
+    await row.hover();
+    await row.locator('.category-rename').click();
+    await row.locator('.category-name-input').fill('scratch');
+    await row.locator('.category-name-input').press('Enter');
+    await expect.poll(async () => (await api.listCategories({})).map((category) => category.name)).toContain('scratch');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.hover();
+    await row.locator('.category-delete').click();
+    await expect.poll(async () => (await api.listCategories({})).map((category) => category.name)).not.toContain('scratch');
+    expect(await page.getByTestId('category-row').filter({ hasText: 'scratch' }).count()).toBe(0);
+    expect((await savedInstances()).map((instance) => instance.categoryId)).toEqual(assignedBefore); // renaming assigned nothing
+  });
+
   test('reopening the page restores the saved state exactly', async () => {
     const saved = await savedInstances();
     await page.reload();

@@ -36,6 +36,7 @@ export interface Controller {
   fitToView(): void;
   proposeCurrent(): Promise<void>;
   saveCategory(category: { id?: number; name: string; color?: string }): Promise<Category | null>;
+  deleteCategory(id: number): Promise<void>;
   exportCoco(): Promise<void>;
   importCoco(file: File): Promise<void>;
   proposeAll(): Promise<void>;
@@ -251,6 +252,20 @@ export function createController(client: MaskPilotClient & ConnectionAware, stor
       } catch (error) {
         actions.notify('error', `Could not save category: ${message(error)}`);
         return null;
+      }
+    },
+
+    async deleteCategory(id) {
+      await autosave.flushAll();
+      try {
+        const { unassignedInstances } = await client.deleteCategory({ id });
+        actions.setCategories(await client.listCategories({}));
+        // The host rewrote the affected images; take its version of the open one.
+        const current = store.getState().session.currentImageId;
+        if (current) await autosave.reload(current);
+        actions.notify('info', `Category deleted; ${unassignedInstances} instance${unassignedInstances === 1 ? '' : 's'} unassigned`);
+      } catch (error) {
+        actions.notify('error', `Could not delete category: ${message(error)}`);
       }
     },
 

@@ -1,4 +1,4 @@
-// Categories: create, rename (double-click), recolour, assign (click or keys 1-9).
+// Categories: create, rename (✎), recolour, delete, assign (click on the name or keys 1-9).
 import { useState } from 'react';
 import { assignCategory } from '../app/annotation-actions';
 import { useController, useEditor } from '../app/context';
@@ -50,10 +50,22 @@ export function CategoryPanel() {
               }}
             />
           ) : (
-            <button className="category-name" title="Assign to the selection (double-click to rename)" onClick={() => assignCategory(controller.store, category.id)} onDoubleClick={() => setEditing(category.id)}>
+            <button className="category-name" title={`Assign to the selection${index < 9 ? ` (${index + 1})` : ''}`} onClick={() => assignCategory(controller.store, category.id)}>
               {category.name}
             </button>
           )}
+          <button className="category-rename" title="Rename" onClick={() => setEditing(category.id)}>
+            ✎
+          </button>
+          <button
+            className="category-delete"
+            title={`Delete "${category.name}" (its instances become unassigned)`}
+            onClick={() => {
+              if (window.confirm(`Delete the category "${category.name}"? Its instances become unassigned.`)) void controller.deleteCategory(category.id);
+            }}
+          >
+            ×
+          </button>
         </div>
       ))}
       <form
