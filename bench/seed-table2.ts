@@ -16,7 +16,7 @@ import type { CocoDataset } from '../shared/coco/schema';
 import { evaluateCocoProposals } from '../shared/coco/evaluate-coco';
 import { fromCocoRle } from '../shared/geometry';
 import { selectBackend } from '../electron/model/backend';
-import { createDeepMask, type DeepMask } from '../electron/model/deepmask';
+import { createDeepMask, defaultModelDir, type DeepMask } from '../electron/model/deepmask';
 import { createInstanceFcn, defaultInstanceFcnModelDir } from '../electron/model/instancefcn/model';
 import { seedTableMarkdown, seedTableSnippet, verdict, writeInstanceFcnModelCard, type SeedTableResults, type SeedTableRow } from '../electron/model/instancefcn/model-card';
 import { readCocoFile } from '../electron/model/training/dataset';
@@ -46,12 +46,22 @@ async function publish(results: SeedTableResults, out: string): Promise<void> {
   process.stderr.write('wrote docs/seed-table2.md and the InstanceFCN model card\n');
 }
 
+/** How far each model got in the shared training budget (from the training.json next to each's weights). */
+async function budgetNote(): Promise<string> {
+  const read = async (dir: string): Promise<{ version?: string; steps?: number; trainingSeconds?: number } | null> =>
+    JSON.parse(await readFile(join(dir, 'training.json'), 'utf8').catch(() => 'null')) as { version?: string; steps?: number; trainingSeconds?: number } | null;
+  const [deepMask, instanceFcn] = await Promise.all([read(defaultModelDir()), read(defaultInstanceFcnModelDir())]);
+  const describe = (facts: { version?: string; steps?: number; trainingSeconds?: number } | null, name: string): string =>
+    facts ? `${name} ${facts.version}: ${facts.steps} steps in ${((facts.trainingSeconds ?? 0) / 60).toFixed(1)} min of training` : `${name}: no training.json`;
+  return `Same data (all 128 coco128 images, the same sampler and trunk features), batch 32, same time budget (32 min wall, niced, shared CPU): ${describe(deepMask, 'DeepMask')} (alternating mask/score steps); ${describe(instanceFcn, 'InstanceFCN')} (joint steps, about 2x the arithmetic per step).`;
+}
+
 if (values.merge) {
   const parts = await Promise.all(values.merge.split(',').map(async (path) => JSON.parse(await readFile(path, 'utf8')) as SeedTableResults));
   const merged: SeedTableResults = {
     measuredAt: parts.map((part) => part.measuredAt).sort().at(-1) ?? new Date().toISOString(),
     rows: parts.flatMap((part) => part.rows),
-    notes: [...new Set(parts.flatMap((part) => part.notes))],
+    notes: [...new Set([...parts.flatMap((part) => part.notes), await budgetNote()])],
   };
   await publish(merged, values.out);
   process.exit(0);

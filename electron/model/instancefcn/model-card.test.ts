@@ -1,0 +1,32 @@
+import { describe, expect, test } from 'vitest';
+import { seedTableMarkdown, seedTableSnippet, verdict, type SeedTableResults, type SeedTableRow } from './model-card';
+
+const row = (dataset: string, method: SeedTableRow['method'], ar100: number): SeedTableRow => ({
+  dataset,
+  method,
+  modelVersion: `${method.toLowerCase()}-v1`,
+  images: 50,
+  'AR@10': ar100 / 2,
+  'AR@100': ar100,
+  'AR@1000': ar100 * 1.2,
+  secondsPerImage: 1.234,
+});
+
+describe('seed Table 2 report', () => {
+  const results: SeedTableResults = {
+    measuredAt: '2026-11-25T16:00:00Z',
+    rows: [row('pennfudan', 'DeepMask', 0.3), row('pennfudan', 'InstanceFCN', 0.25), row('coco128', 'DeepMask', 0.2), row('coco128', 'InstanceFCN', 0.22)],
+    notes: ['a note'],
+  };
+
+  test('the verdict names whichever method has the higher AR@100 on each dataset', () => {
+    expect(verdict(results)).toBe('pennfudan: DeepMask wins at AR@100 (InstanceFCN 0.250 vs DeepMask 0.300); coco128: InstanceFCN wins at AR@100 (InstanceFCN 0.220 vs DeepMask 0.200)');
+  });
+
+  test('the table has one line per row with three decimals of AR and the notes follow', () => {
+    const table = seedTableMarkdown(results).split('\n');
+    expect(table).toHaveLength(2 + 4);
+    expect(table[2]).toBe('| pennfudan | DeepMask (deepmask-v1) | 50 | 0.150 | 0.300 | 0.360 | 1.23 |');
+    expect(seedTableSnippet(results)).toContain('- a note');
+  });
+});
