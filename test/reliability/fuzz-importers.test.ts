@@ -88,3 +88,24 @@ describe('messages the fuzzer found unhelpful (fixed)', () => {
     expect(() => parseAnnotationFile(JSON.stringify({ ...file, imageId: 'y.jpg' }), 'x.jpg')).toThrow("belongs to image 'y.jpg', expected 'x.jpg'");
   });
 });
+
+describe('slow cases the fuzzer found (fixed)', () => {
+  test('a cut-off PNG whose damaged header claims 4194341x23 is probed in seconds, not minutes', { timeout: 120_000 }, async () => {
+    // bench/fuzz.ts seed 42, image-probe #236: one flipped bit in the IHDR width, then cut off.
+    const { writeFile } = await import('node:fs/promises');
+    const { probeImage } = await import('../../electron/services/project/image-probe');
+    const { baseImages } = await import('./support/fuzz-targets');
+    const { setPngHeader } = await import('../../shared/fuzz');
+    const alpha = (await baseImages()).find((image) => image.name === 'alpha.png') as { bytes: Uint8Array };
+    const wide = setPngHeader(alpha.bytes, { width: 4_194_341 }, false) as Uint8Array;
+    const path = join(workDir, 'wide-cut.png');
+    await writeFile(path, wide.subarray(0, 511));
+    const started = performance.now();
+    const result = await probeImage(path);
+    const elapsed = performance.now() - started;
+    console.log(`wide cut-off PNG probed in ${elapsed.toFixed(0)} ms: ${JSON.stringify(result)}`);
+    expect(result.problem?.code).toBe('TRUNCATED');
+    // Was 90 s of CPU (250 s under load); now about 3 s. Generous for a loaded machine.
+    expect(elapsed).toBeLessThan(45_000);
+  });
+});

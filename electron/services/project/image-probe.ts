@@ -105,7 +105,9 @@ async function readHeadAndTail(path: string): Promise<{ head: Uint8Array; tail: 
 async function decodes(path: string): Promise<unknown | null> {
   try {
     await sharp(path, { failOn: 'truncated', limitInputPixels: MAX_IMAGE_PIXELS })
-      .resize(256, 256, { fit: 'inside' })
+      // Nearest neighbour: only completeness matters here, and a smoothing kernel over an extreme
+      // aspect ratio (a damaged PNG header claiming 4194341x23) took 90 s where this takes 3 s.
+      .resize(256, 256, { fit: 'inside', kernel: 'nearest' })
       .raw()
       .toBuffer();
     return null;
