@@ -110,6 +110,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         await serveImage(request, response, imageId, url.searchParams.get('maxSide'), {
           realFolder,
           resolveImageFile: (id) => service.resolveImageFile(id),
+          problemOf: (id) => service.getImage({ imageId: id }).then((image) => image.problem, () => undefined),
         });
       } else if (rawPath === '/favicon.ico' && !existsSync(join(staticDir, 'favicon.ico'))) {
         // Browsers ask for it unprompted; an empty answer keeps a 404 out of the page's console.

@@ -120,6 +120,11 @@ export async function writeHostileCorpus(folder: string): Promise<HostileImage[]
     codes: ['TOO_LARGE'],
   });
 
+  // Found by the fuzzer: a cut-off PNG whose header claims 4194341x23 (96 MP, just under the
+  // limit); smoothing it down to a thumbnail took a minute of CPU.
+  const wide = setPngHeader(png, { width: 4_194_341, height: 23 }) as Uint8Array;
+  await add('huge/wide-cut.png', 'cut-off PNG claiming 4194341x23', wide.subarray(0, 511), { kind: 'problem', codes: ['TRUNCATED', 'DECODE_FAILED'] });
+
   // Decompression bombs: a few MB that inflate to gigapixels / a quarter gigapixel.
   await add('bombs/giga.png', 'PNG bomb: 2 MB inflating to 65535x32768 (2.1 gigapixels)', decompressionBombPng(65_535, 32_768, 16), {
     kind: 'problem',
