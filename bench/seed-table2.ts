@@ -18,7 +18,7 @@ import { fromCocoRle } from '../shared/geometry';
 import { selectBackend } from '../electron/model/backend';
 import { createDeepMask, defaultModelDir, type DeepMask } from '../electron/model/deepmask';
 import { createInstanceFcn, defaultInstanceFcnModelDir } from '../electron/model/instancefcn/model';
-import { seedTableMarkdown, seedTableSnippet, verdict, writeInstanceFcnModelCard, type SeedTableResults, type SeedTableRow } from '../electron/model/instancefcn/model-card';
+import { mergeRows, seedTableMarkdown, seedTableSnippet, verdict, writeInstanceFcnModelCard, type SeedTableResults, type SeedTableRow } from '../electron/model/instancefcn/model-card';
 import { readCocoFile } from '../electron/model/training/dataset';
 import { loadTrunk } from '../electron/model/trunk';
 import { datasetsAvailable, datasetsDir, datasetsSkipReason, repoRoot } from '../test/support/shared-data';
@@ -26,6 +26,7 @@ import { datasetsAvailable, datasetsDir, datasetsSkipReason, repoRoot } from '..
 const { values } = parseArgs({
   options: {
     limit: { type: 'string' },
+    offset: { type: 'string', default: '0' },
     'max-candidates': { type: 'string', default: '1000' },
     datasets: { type: 'string', default: 'pennfudan,coco128' },
     out: { type: 'string', default: join(repoRoot, 'bench/results/seed-table2.json') },
@@ -60,9 +61,13 @@ if (values.merge) {
   const parts = await Promise.all(values.merge.split(',').map(async (path) => JSON.parse(await readFile(path, 'utf8')) as SeedTableResults));
   const merged: SeedTableResults = {
     measuredAt: parts.map((part) => part.measuredAt).sort().at(-1) ?? new Date().toISOString(),
-    rows: parts.flatMap((part) => part.rows),
-    notes: [...new Set([...parts.flatMap((part) => part.notes), await budgetNote()])],
+    rows: mergeRows(parts.flatMap((part) => part.rows)),
+    notes: [...new Set([...parts.flatMap((part) => part.notes).filter((note) => !note.startsWith('Images ')), await budgetNote()])],
   };
+  for (const row of merged.rows) {
+    if (row.totalImages !== undefined && row.images < row.totalImages) merged.notes.push(`${row.dataset}: ${row.images} of its ${row.totalImages} images measured.`);
+  }
+  merged.notes = [...new Set(merged.notes)];
   await publish(merged, values.out);
   process.exit(0);
 }
@@ -72,6 +77,7 @@ if (!datasetsAvailable) {
 }
 
 const limit = values.limit ? Number(values.limit) : Infinity;
+const offset = Number(values.offset);
 const maxCandidates = Number(values['max-candidates']);
 const maxProposals = 1000;
 const backend = await selectBackend();
@@ -87,7 +93,7 @@ const rows: SeedTableRow[] = [];
 for (const name of values.datasets.split(',')) {
   const dir = join(datasetsDir, name);
   const groundTruth: CocoDataset = await readCocoFile(join(dir, 'annotations.json'));
-  const images = [...groundTruth.images].sort((a, b) => a.id - b.id).slice(0, limit);
+  const images = [...groundTruth.images].sort((a, b) => a.id - b.id).slice(offset, offset + limit);
   const ids = new Set(images.map((image) => image.id));
   const subset: CocoDataset = { ...groundTruth, images, annotations: groundTruth.annotations.filter((annotation) => ids.has(annotation.image_id)) };
   const proposals = models.map(() => [] as Proposal[]);
@@ -109,6 +115,8 @@ for (const name of values.datasets.split(',')) {
       method,
       modelVersion: model.modelVersion ?? 'unknown',
       images: images.length,
+      totalImages: groundTruth.images.length,
+      countedGroundTruth: report.counts.gt - report.counts.crowd,
       'AR@10': report['AR@10'],
       'AR@100': report['AR@100'],
       'AR@1000': report['AR@1000'],
@@ -125,7 +133,7 @@ await publish(
       `tfjs ${backend.backend}; up to ${maxProposals} proposals per image from the best ${maxCandidates} windows; NMS on mask IoU at ${models[0].model.settings.nmsIou} (DeepMask default) and ${models[1].model.settings.nmsIou} (InstanceFCN, as in its paper).`,
       'Seconds per image: decode, pyramid trunk passes, heads, mask pasting, NMS (no polygons), on a shared 2-core CPU under heavy load from other jobs; the two models alternate per image so both see the same load.',
       'coco128 is the training set of both models (and the trunk saw COCO): its AR is a training-set figure; pennfudan is held out.',
-      ...(Number.isFinite(limit) ? [`Only the first ${limit} images of each dataset (by id).`] : []),
+      ...(Number.isFinite(limit) || offset > 0 ? [`Images ${offset + 1} to ${Number.isFinite(limit) ? offset + limit : 'the last'} of each dataset (by id).`] : []),
     ],
   },
   values.out,

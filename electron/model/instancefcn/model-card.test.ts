@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { seedTableMarkdown, seedTableSnippet, verdict, type SeedTableResults, type SeedTableRow } from './model-card';
+import { mergeRows, seedTableMarkdown, seedTableSnippet, verdict, type SeedTableResults, type SeedTableRow } from './model-card';
 
 const row = (dataset: string, method: SeedTableRow['method'], ar100: number): SeedTableRow => ({
   dataset,
@@ -28,5 +28,18 @@ describe('seed Table 2 report', () => {
     expect(table).toHaveLength(2 + 4);
     expect(table[2]).toBe('| pennfudan | DeepMask (deepmask-v1) | 50 | 0.150 | 0.300 | 0.360 | 1.23 |');
     expect(seedTableSnippet(results)).toContain('- a note');
+  });
+});
+
+describe('merging parts of a dataset measured separately', () => {
+  test('AR is weighted by counted ground truth, seconds by images; unmergeable parts are refused', () => {
+    const part = (images: number, counted: number, ar: number, seconds: number): SeedTableRow => ({ ...row('pennfudan', 'InstanceFCN', ar), images, countedGroundTruth: counted, secondsPerImage: seconds });
+    const [merged] = mergeRows([part(10, 30, 0.2, 1), part(30, 10, 0.6, 3)]);
+    expect(merged.images).toBe(40);
+    expect(merged.countedGroundTruth).toBe(40);
+    expect(merged['AR@100']).toBeCloseTo((0.2 * 30 + 0.6 * 10) / 40);
+    expect(merged.secondsPerImage).toBeCloseTo((10 * 1 + 30 * 3) / 40);
+    expect(mergeRows([part(1, 1, 0.1, 1), row('coco128', 'InstanceFCN', 0.3)])).toHaveLength(2);
+    expect(() => mergeRows([part(1, 1, 0.1, 1), row('pennfudan', 'InstanceFCN', 0.3)])).toThrow(/countedGroundTruth/);
   });
 });

@@ -10,6 +10,10 @@ export interface SeedTableRow {
   method: 'DeepMask' | 'InstanceFCN';
   modelVersion: string;
   images: number;
+  /** Images in the whole dataset (rows may cover a part of it). */
+  totalImages?: number;
+  /** Non-crowd ground-truth objects of the measured images (weights exact merges of parts). */
+  countedGroundTruth?: number;
   'AR@10': number;
   'AR@100': number;
   'AR@1000': number;
@@ -20,6 +24,32 @@ export interface SeedTableResults {
   measuredAt: string;
   rows: SeedTableRow[];
   notes: string[];
+}
+
+/**
+ * Rows of disjoint image ranges of the same dataset and method combined exactly: AR@N is the mean over
+ * IoU thresholds of (matched / counted ground truth), so the whole set's AR is the parts' ARs weighted
+ * by their counted (non-crowd) ground truth; seconds per image are weighted by images.
+ */
+export function mergeRows(rows: SeedTableRow[]): SeedTableRow[] {
+  const groups = new Map<string, SeedTableRow[]>();
+  for (const row of rows) groups.set(`${row.dataset}\u0000${row.method}`, [...(groups.get(`${row.dataset}\u0000${row.method}`) ?? []), row]);
+  return [...groups.values()].map((group) => {
+    if (group.length === 1) return group[0];
+    if (group.some((row) => row.countedGroundTruth === undefined)) throw new Error(`cannot merge ${group[0].dataset}/${group[0].method}: a part lacks countedGroundTruth`);
+    const counted = group.reduce((sum, row) => sum + (row.countedGroundTruth ?? 0), 0);
+    const images = group.reduce((sum, row) => sum + row.images, 0);
+    const weighted = (key: 'AR@10' | 'AR@100' | 'AR@1000'): number => group.reduce((sum, row) => sum + row[key] * (row.countedGroundTruth ?? 0), 0) / counted;
+    return {
+      ...group[0],
+      images,
+      countedGroundTruth: counted,
+      'AR@10': weighted('AR@10'),
+      'AR@100': weighted('AR@100'),
+      'AR@1000': weighted('AR@1000'),
+      secondsPerImage: group.reduce((sum, row) => sum + row.secondsPerImage * row.images, 0) / images,
+    };
+  });
 }
 
 export function seedTableMarkdown(results: SeedTableResults): string {
