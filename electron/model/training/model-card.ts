@@ -93,7 +93,13 @@ export function renderModelCard(facts: TrainingFacts, ar: ArResults | null): str
     for (const row of ar.rows) {
       lines.push(`| ${row.dataset} | ${row.method} | ${row.images} | ${f(row['AR@10'])} | ${f(row['AR@100'])} | ${f(row['AR@1000'])} | ${f(row.secondsPerImage, 2)} |`);
     }
-    lines.push('', `Measured ${ar.measuredAt}. For reference, DeepMask's published COCO AR@100 is 0.245 (InstanceFCN 0.317).`);
+    lines.push(
+      '',
+      `Measured ${ar.measuredAt}. For reference, DeepMask's published COCO AR@100 is 0.245 (InstanceFCN 0.317), on COCO val;`,
+      'these sets are far smaller, coco128 rows are on the training images (optimistic) and pennfudan is held out.',
+      'Seconds per image were measured on a 2-core machine shared with other jobs (load average ~18) with the two sets',
+      'benchmarked in parallel: upper bounds, not the runtime\'s speed (see the runtime benchmarks for that).',
+    );
     for (const note of ar.notes ?? []) lines.push(`- ${note}`);
   }
   lines.push('');
