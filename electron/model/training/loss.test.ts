@@ -4,10 +4,11 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { registerGradients } from '../gradients';
 import { deepMaskLoss, SCORE_LOSS_WEIGHT, stableSoftplus } from './loss';
 
+// Loading tfjs's gradient module takes seconds, minutes on a machine busy with other jobs.
 beforeAll(async () => {
   await tf.setBackend('cpu');
   await registerGradients();
-});
+}, 600_000);
 
 describe('deepMaskLoss', () => {
   // Two windows with 2 x 2 masks (w_o = h_o = 2), so 2 w_o h_o = 8.

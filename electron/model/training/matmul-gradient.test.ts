@@ -4,10 +4,11 @@ import { beforeAll, expect, test } from 'vitest';
 import { registerGradients } from '../gradients';
 import { registerFastMatMulGradient } from './matmul-gradient';
 
+// Loading tfjs's gradient module takes seconds, minutes on a machine busy with other jobs.
 beforeAll(async () => {
   await tf.setBackend('cpu');
   await registerGradients();
-});
+}, 600_000);
 
 const cases = [
   { transposeA: false, transposeB: false, a: [5, 3], b: [3, 4] },

@@ -79,14 +79,18 @@ async function weights(heads: DeepMaskHeads): Promise<Record<string, Float32Arra
 }
 
 let dir: string;
+// Loading tfjs's gradient module takes seconds, minutes on a machine busy with other jobs.
 beforeAll(async () => {
   await tf.setBackend('cpu');
   await registerGradients();
   dir = await mkdtemp(join(tmpdir(), 'trainer-'));
-});
+}, 600_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+// Generous per-test limits: these train real (small) heads, and CI machines may be busy.
+const SLOW = 300_000;
 
 describe('trainHeads', () => {
   test('both losses decrease on a tiny dataset', async () => {
@@ -99,7 +103,7 @@ describe('trainHeads', () => {
     expect(tail(of('mask'))).toBeLessThan(0.7 * head(of('mask')));
     expect(tail(of('score'))).toBeLessThan(0.7 * head(of('score')));
     heads.dispose();
-  });
+  }, SLOW);
 
   test('progress events report step, both losses, samples/s and ETA', async () => {
     const heads = createHeads(SMALL, 3);
@@ -116,7 +120,7 @@ describe('trainHeads', () => {
     expect(training.at(-1)?.etaSeconds).toBe(0);
     expect(events.some((event) => event.phase === 'features')).toBe(true);
     heads.dispose();
-  });
+  }, SLOW);
 
   test('stopping at a checkpoint and resuming gives exactly the weights of an uninterrupted run', async () => {
     const straight = createHeads(SMALL, 3);
@@ -131,7 +135,7 @@ describe('trainHeads', () => {
     expect(await weights(second)).toEqual(await weights(straight));
     straight.dispose();
     second.dispose();
-  });
+  }, SLOW);
 
   test('a timer (as Ctrl+C or a time limit) can cancel a running training loop', async () => {
     const heads = createHeads(SMALL, 3);
@@ -147,14 +151,14 @@ describe('trainHeads', () => {
     expect(result.steps).toBeLessThan(1_000_000);
     expect(performance.now() - started).toBeLessThan(15_000);
     heads.dispose();
-  });
+  }, SLOW);
 
   test('a resume with other settings is refused', async () => {
     const heads = createHeads(SMALL, 3);
     await trainHeads(heads, source(), { steps: 2, batchSize: 8, checkpointDir: join(dir, 'settings') });
     await expect(trainHeads(heads, source(), { steps: 4, batchSize: 16, checkpointDir: join(dir, 'settings'), resume: true })).rejects.toThrow(/other settings/);
     heads.dispose();
-  });
+  }, SLOW);
 
   test('cancelling stops before the next step and saves a checkpoint', async () => {
     const heads = createHeads(SMALL, 3);
@@ -179,5 +183,5 @@ describe('trainHeads', () => {
     const resumed = await trainHeads(heads, source(), { steps: 9, batchSize: 8, checkpointDir: join(dir, 'cancel'), resume: true });
     expect(resumed.resumedFrom).toBe(7);
     heads.dispose();
-  });
+  }, SLOW);
 });
