@@ -59,12 +59,11 @@ export const DEFAULT_SETTINGS: DeepMaskSettings = {
   maxDecodeSide: 2048,
   maxCandidates: 300,
   maskBatch: 32,
-  // The settings the model card's AR figures were measured with (all 170 pennfudan and 128 coco128
-  // images). A sweep on 20 pennfudan images (32 objects, noisy) hinted at threshold 0.4 / NMS 0.8-0.9
-  // (AR@10 .109 -> .125, AR@100 .178 -> .184); adopt it only once bench/proposals-ar.ts confirms it
-  // on the full sets, so the shipped defaults are always the measured ones.
-  maskThreshold: 0.5,
-  nmsIou: 0.7,
+  // Measured on all 170 pennfudan and 128 coco128 images (bench/seed-table2.ts, 300 candidates):
+  // threshold 0.4 with NMS 0.8 gives AR@100 .288 / .273, against .256 / .260 with 0.5 and 0.7
+  // (bench/proposals-ar.ts). A 20-image sweep had pointed the same way.
+  maskThreshold: 0.4,
+  nmsIou: 0.8,
   detectorPrior: 0,
 };
 

@@ -204,7 +204,7 @@ describe('path confinement', () => {
 });
 
 describe('binding (CLI)', () => {
-  async function refusal(bind: string): Promise<{ code: number | null; output: string }> {
+  async function refusal(bind: string): Promise<{ code: number | string | null; output: string }> {
     const child = spawnHost(bundle, folder, { token: TOKEN, args: ['--bind', bind] });
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));

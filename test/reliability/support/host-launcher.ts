@@ -44,7 +44,8 @@ export interface BundledHost {
   /** SIGKILL, resolved once the process is gone. */
   kill(): Promise<void>;
   /** SIGTERM, resolved with the exit code. */
-  stop(): Promise<number | null>;
+  /** Sends SIGTERM; resolves with the exit code, or the signal name if a signal ended it. */
+  stop(): Promise<number | string | null>;
 }
 
 export interface LaunchOptions {
@@ -60,9 +61,10 @@ export function spawnHost(bundle: string, folder: string, options: LaunchOptions
   });
 }
 
-export function waitForExit(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+/** Resolves with the exit code, or with the name of the signal that ended the process (e.g. 'SIGSEGV'). */
+export function waitForExit(child: ChildProcess): Promise<number | string | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode ?? child.signalCode);
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
 }
 
 export async function killHard(child: ChildProcess): Promise<void> {
