@@ -5,26 +5,14 @@
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname } from 'node:path';
-import sharp from 'sharp';
 import { ApiError } from '../../shared/api/errors';
 import type { ImageId, ImageProblem } from '../../shared/api/types';
-import { MAX_IMAGE_PIXELS, problemFromError } from '../services/project/image-probe';
+import { BROWSER_IMAGE_TYPES, renderDisplayImage } from '../services/image-render';
 import { isInside, splitRelativePath } from '../services/safe-path';
 import { streamFile } from './static-files';
 
 /** Largest `maxSide` a client may ask for (pixels); beyond it, ask for the original. */
 export const MAX_DOWNSCALE_SIDE = 8192;
-
-/** Formats a browser shows as they are; anything else (TIFF) is converted to PNG first. */
-const BROWSER_TYPES: Record<string, string> = {
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.png': 'image/png',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.bmp': 'image/bmp',
-  '.avif': 'image/avif',
-};
 
 export interface ImageRouteOptions {
   /** Real path of the opened folder. */
@@ -69,7 +57,7 @@ export async function serveImage(
     return;
   }
 
-  const originalType = BROWSER_TYPES[extname(file).toLowerCase()];
+  const originalType = BROWSER_IMAGE_TYPES[extname(file).toLowerCase()];
   if (maxSide === null && originalType !== undefined) {
     response.setHeader('Content-Type', originalType);
     response.setHeader('Content-Length', String(info.size));
@@ -79,7 +67,7 @@ export async function serveImage(
 
   const problem = await options.problemOf?.(imageId);
   if (problem) throw new ApiError('CORRUPT_FILE', problem.message, { problem: problem.code });
-  const { data, contentType } = await renderImage(file, maxSide);
+  const { data, contentType } = await renderDisplayImage(file, maxSide);
   response.setHeader('Content-Type', contentType);
   response.setHeader('Content-Length', String(data.length));
   response.end(request.method === 'HEAD' ? undefined : data);
@@ -92,23 +80,4 @@ function parseMaxSide(value: string | null): number | null {
     throw new ApiError('INVALID_ARGUMENT', `maxSide must be an integer from 1 to ${MAX_DOWNSCALE_SIDE}`, { field: 'maxSide' });
   }
   return parsed;
-}
-
-/**
- * Decodes, applies EXIF orientation and (with maxSide) fits the long side into maxSide without
- * enlarging. Images with transparency stay PNG; everything else becomes JPEG.
- */
-async function renderImage(file: string, maxSide: number | null): Promise<{ data: Buffer; contentType: string }> {
-  try {
-    // The project's pixel limit, not sharp's larger default: a decompression bomb the project
-    // already refuses (TOO_LARGE) must not cost seconds of decoding here either.
-    const image = sharp(file, { limitInputPixels: MAX_IMAGE_PIXELS }).rotate();
-    if (maxSide !== null) image.resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true });
-    const { hasAlpha } = await sharp(file).metadata();
-    if (hasAlpha) return { data: await image.png().toBuffer(), contentType: 'image/png' };
-    return { data: await image.jpeg({ quality: 85, mozjpeg: false }).toBuffer(), contentType: 'image/jpeg' };
-  } catch (error) {
-    const problem = problemFromError(error);
-    throw new ApiError('CORRUPT_FILE', problem.message, { reason: (error as Error).message, problem: problem.code });
-  }
 }

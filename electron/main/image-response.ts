@@ -4,20 +4,9 @@
 // No electron import (uses the global fetch Response), so it is unit-tested everywhere.
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import sharp from 'sharp';
+import { BROWSER_IMAGE_TYPES, renderDisplayImage } from '../services/image-render';
 import { ApiError, serializeError } from '../../shared/api/errors';
 import type { ApiErrorCode } from '../../shared/api/errors';
-
-/** Formats Chromium shows as they are (it applies EXIF orientation to JPEGs itself). */
-const BROWSER_TYPES: Record<string, string> = {
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.png': 'image/png',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.bmp': 'image/bmp',
-  '.avif': 'image/avif',
-};
 
 /** Headers every image response carries; `allowOrigin` lets the canvas read pixels untainted. */
 function baseHeaders(allowOrigin: string): Record<string, string> {
@@ -29,31 +18,15 @@ function baseHeaders(allowOrigin: string): Record<string, string> {
 }
 
 export async function imageResponse(file: string, maxSide: number | null, allowOrigin: string): Promise<Response> {
-  const originalType = BROWSER_TYPES[extname(file).toLowerCase()];
+  const originalType = BROWSER_IMAGE_TYPES[extname(file).toLowerCase()];
   if (maxSide === null && originalType !== undefined) {
     const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
       throw new ApiError(error.code === 'ENOENT' ? 'NOT_FOUND' : 'IO_ERROR', `cannot read the image: ${error.message}`);
     });
     return new Response(new Uint8Array(bytes), { status: 200, headers: { ...baseHeaders(allowOrigin), 'Content-Type': originalType } });
   }
-  const { data, contentType } = await renderImage(file, maxSide);
+  const { data, contentType } = await renderDisplayImage(file, maxSide);
   return new Response(new Uint8Array(data), { status: 200, headers: { ...baseHeaders(allowOrigin), 'Content-Type': contentType } });
-}
-
-/**
- * Decodes with EXIF orientation applied and, with maxSide, fits the long side into maxSide
- * (never enlarging). Images with an alpha channel stay PNG; everything else becomes JPEG.
- */
-async function renderImage(file: string, maxSide: number | null): Promise<{ data: Buffer; contentType: string }> {
-  try {
-    const metadata = await sharp(file).metadata();
-    const image = sharp(file).rotate();
-    if (maxSide !== null) image.resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true });
-    if (metadata.hasAlpha) return { data: await image.png().toBuffer(), contentType: 'image/png' };
-    return { data: await image.jpeg({ quality: 85 }).toBuffer(), contentType: 'image/jpeg' };
-  } catch (error) {
-    throw new ApiError('CORRUPT_FILE', 'the image cannot be decoded', { reason: (error as Error).message });
-  }
 }
 
 export function httpStatusOf(code: ApiErrorCode): number {
