@@ -8,8 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { ApiError, serializeError } from '../../shared/api/errors';
-import type { ApiErrorCode } from '../../shared/api/errors';
+import { ApiError, httpStatusOf, serializeError } from '../../shared/api/errors';
 import { createApiSocketServer } from './api-socket';
 import { assertUsableToken, authorizeRequest, cookieNameFor, generateToken, tokenCookie } from './auth';
 import { isLoopbackAddress, urlHostFor } from './bind-address';
@@ -123,7 +122,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       const { code, message } = serializeError(error);
       if (code === 'INTERNAL' || code === 'IO_ERROR') log(`request for ${(request.url ?? '?').split('?')[0]} failed: ${message}`); // never log the query: it holds the token
       // Plain text with nosniff: an image id echoed in a message can never run as HTML.
-      sendText(response, statusFor(code), `${code}: ${message}`);
+      sendText(response, httpStatusOf(code), `${code}: ${message}`);
     }
   }
 
@@ -182,23 +181,6 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return closing;
     },
   };
-}
-
-function statusFor(code: ApiErrorCode): number {
-  switch (code) {
-    case 'INVALID_ARGUMENT':
-      return 400;
-    case 'UNAUTHORIZED':
-      return 401;
-    case 'FORBIDDEN':
-      return 403;
-    case 'NOT_FOUND':
-      return 404;
-    case 'CORRUPT_FILE':
-      return 422;
-    default:
-      return 500;
-  }
 }
 
 /** Opens the folder with the project service (loaded lazily so hosts given a service never load it). */

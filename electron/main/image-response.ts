@@ -5,8 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { BROWSER_IMAGE_TYPES, renderDisplayImage } from '../services/image-render';
-import { ApiError, serializeError } from '../../shared/api/errors';
-import type { ApiErrorCode } from '../../shared/api/errors';
+import { ApiError, httpStatusOf, serializeError } from '../../shared/api/errors';
 
 /** Headers every image response carries; `allowOrigin` lets the canvas read pixels untainted. */
 function baseHeaders(allowOrigin: string): Record<string, string> {
@@ -27,21 +26,6 @@ export async function imageResponse(file: string, maxSide: number | null, allowO
   }
   const { data, contentType } = await renderDisplayImage(file, maxSide);
   return new Response(new Uint8Array(data), { status: 200, headers: { ...baseHeaders(allowOrigin), 'Content-Type': contentType } });
-}
-
-export function httpStatusOf(code: ApiErrorCode): number {
-  switch (code) {
-    case 'INVALID_ARGUMENT':
-      return 400;
-    case 'FORBIDDEN':
-      return 403;
-    case 'NOT_FOUND':
-      return 404;
-    case 'CORRUPT_FILE':
-      return 422;
-    default:
-      return 500;
-  }
 }
 
 /** A refusal as an HTTP-style response whose body is the serialized error (JSON). */

@@ -74,3 +74,21 @@ export function deserializeError(value: unknown): ApiError {
   }
   return new ApiError('INTERNAL', String(value));
 }
+
+/** The HTTP status a refusal with this code is answered with (headless host routes, desktop image protocol). */
+export function httpStatusOf(code: ApiErrorCode): number {
+  switch (code) {
+    case 'INVALID_ARGUMENT':
+      return 400;
+    case 'UNAUTHORIZED':
+      return 401;
+    case 'FORBIDDEN':
+      return 403;
+    case 'NOT_FOUND':
+      return 404;
+    case 'CORRUPT_FILE':
+      return 422;
+    default:
+      return 500;
+  }
+}
