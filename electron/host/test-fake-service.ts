@@ -91,6 +91,12 @@ export function createFakeService(folder: string, imageIds: string[]): FakeServi
     importCoco: unsupported('importCoco'),
     proposeAll: unsupported('proposeAll'),
     cancelJob: unsupported('cancelJob'),
+    listModelVersions: unsupported('listModelVersions'),
+    activateModelVersion: unsupported('activateModelVersion'),
+    fineTune: unsupported('fineTune'),
+    getLearningState: unsupported('getLearningState'),
+    saveLearningSettings: unsupported('saveLearningSettings'),
+    getVersionStats: unsupported('getVersionStats'),
     on(event, listener) {
       const erased = listener as (payload: unknown) => void;
       let set = listeners.get(event);

@@ -38,6 +38,12 @@ export const PARAM_SCHEMAS: { readonly [M in ApiMethodName]: ParamSchema<ApiPara
   importCoco: { json: required('string') },
   proposeAll: { maxProposals: optional('integer') },
   cancelJob: { jobId: required('string') },
+  listModelVersions: {},
+  activateModelVersion: { id: required('string') },
+  fineTune: { steps: optional('integer') },
+  getLearningState: {},
+  saveLearningSettings: { autoFineTune: optional('boolean'), correctionsPerFineTune: optional('integer') },
+  getVersionStats: {},
 };
 
 /** Whether `value` is of `kind`; numbers must be finite (NaN and Infinity are not JSON). */

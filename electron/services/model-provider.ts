@@ -27,5 +27,11 @@ export interface ModelProvider {
   propose(image: ProviderImage, options: ProposeOptions): Promise<Instance[]>;
   /** The best mask for an object centred at point (image pixels), or null if nothing scores there. */
   segmentAt(image: ProviderImage, point: { x: number; y: number }, options: SegmentAtOptions): Promise<Instance | null>;
+  /**
+   * Switches to the weights in modelDir (a bundled network or a project's fine-tune), once calls in
+   * flight are done. Rejects, keeping the current weights, when they cannot be loaded. Providers
+   * that cannot switch leave it out (the service then refuses to change versions).
+   */
+  load?(modelDir: string): Promise<ModelStatus>;
   dispose(): Promise<void>;
 }

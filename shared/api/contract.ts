@@ -11,8 +11,13 @@ import type {
   ImageStatus,
   Instance,
   JobProgress,
+  FineTuneProgress,
+  LearningSettings,
+  LearningState,
   ModelStatus,
+  ModelVersion,
   ProjectInfo,
+  VersionStats,
 } from './types';
 
 /** Method name -> its one parameter object and its result. */
@@ -49,6 +54,19 @@ export interface ApiMethods {
   /** Starts proposing every image without a decision yet; progress via onDidProgress. */
   proposeAll: { params: { maxProposals?: number }; result: { jobId: string } };
   cancelJob: { params: { jobId: string }; result: { cancelled: boolean } };
+  /** The project's model versions (bundled networks first, then fine-tunes, oldest first) and the active one. */
+  listModelVersions: { params: Record<string, never>; result: { versions: ModelVersion[]; activeId: string | null } };
+  /** Makes a version the one that proposes (choosing a network, or rolling back); resolves once it is loaded. */
+  activateModelVersion: { params: { id: string }; result: ModelStatus };
+  /**
+   * Starts fine-tuning the active version on this project's corrections, in the background; progress
+   * via onDidFineTune (and onDidProgress, kind 'finetune'). CONFLICT if one is already running.
+   */
+  fineTune: { params: { steps?: number }; result: { jobId: string } };
+  getLearningState: { params: Record<string, never>; result: LearningState };
+  saveLearningSettings: { params: Partial<LearningSettings>; result: LearningSettings };
+  /** Per model version: accepted as-is, edited (mean IoU of the edit), rejected, still proposed. */
+  getVersionStats: { params: Record<string, never>; result: VersionStats[] };
 }
 
 export type ApiMethodName = keyof ApiMethods;
@@ -75,6 +93,12 @@ export const API_METHOD_NAMES = [
   'importCoco',
   'proposeAll',
   'cancelJob',
+  'listModelVersions',
+  'activateModelVersion',
+  'fineTune',
+  'getLearningState',
+  'saveLearningSettings',
+  'getVersionStats',
 ] as const satisfies readonly ApiMethodName[];
 
 type MissingMethod = Exclude<ApiMethodName, (typeof API_METHOD_NAMES)[number]>;
@@ -93,6 +117,8 @@ export interface ApiEvents {
   onDidChangeImage: { image: ImageRecord };
   onDidProgress: JobProgress;
   onDidChangeModel: ModelStatus;
+  onDidFineTune: FineTuneProgress;
+  onDidChangeModelVersions: { versions: ModelVersion[]; activeId: string | null };
 }
 
 export type ApiEventName = keyof ApiEvents;
@@ -103,6 +129,8 @@ export const API_EVENT_NAMES = [
   'onDidChangeImage',
   'onDidProgress',
   'onDidChangeModel',
+  'onDidFineTune',
+  'onDidChangeModelVersions',
 ] as const satisfies readonly ApiEventName[];
 
 type MissingEvent = Exclude<ApiEventName, (typeof API_EVENT_NAMES)[number]>;

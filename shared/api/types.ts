@@ -61,6 +61,11 @@ export interface Instance {
   modelVersion: string | null;
   /** COCO `iscrowd`: the mask covers a crowd of objects (evaluation ignores matches to it). Absent means false. */
   isCrowd?: boolean;
+  /**
+   * The mask as the model proposed it, kept once a model proposal is edited (set by the editor on the
+   * first edit, never changed afterwards); the per-version statistics measure the edit's IoU with it.
+   */
+  proposalRle?: CocoRle;
 }
 
 export interface Category {
@@ -109,4 +114,99 @@ export interface JobProgress {
   total: number;
   state: 'running' | 'finished' | 'cancelled' | 'failed';
   message?: string;
+}
+
+/** The two proposal networks; every model version is one of them. */
+export type ModelArchitectureName = 'deepmask' | 'instancefcn';
+
+/** AR of a model version on the project's held-out annotated images (COCO's evaluator, IoU .5:.95). */
+export interface VersionEvaluation {
+  heldOutImages: number;
+  heldOutInstances: number;
+  ar10: number;
+  ar100: number;
+  /** The version it was compared with on the same images (the one active when it was made), and its AR. */
+  baselineId: string | null;
+  baselineAr10: number | null;
+  baselineAr100: number | null;
+}
+
+/** One point of a fine-tune's loss curve (means over a progress interval). */
+export interface LossPoint {
+  step: number;
+  maskLoss: number;
+  scoreLoss: number;
+}
+
+/**
+ * A model version the project can use. The bundled networks are versions too (kind 'bundled'), so
+ * choosing DeepMask or InstanceFCN and rolling back a fine-tune are the same action.
+ * `id` is also what proposals record in Instance.modelVersion.
+ */
+export interface ModelVersion {
+  id: string;
+  architecture: ModelArchitectureName;
+  kind: 'bundled' | 'finetuned';
+  /** For the user: "DeepMask (bundled)", "Fine-tune 3 of DeepMask". */
+  label: string;
+  /** The version it was fine-tuned from; null for bundled ones. */
+  parentId: string | null;
+  /** ISO time of creation; null for bundled ones. */
+  createdAt: string | null;
+  /** Held-out check made when it was created; null when never evaluated (bundled, or no held-out data). */
+  evaluation: VersionEvaluation | null;
+  /** What its fine-tune used; null for bundled ones. */
+  training: {
+    positives: number;
+    negatives: number;
+    /** Triplets drawn during the run (steps x batch size). */
+    triplets: number;
+    steps: number;
+    seconds: number;
+    loss: LossPoint[];
+  } | null;
+  /** Why it was or was not made active when it was created, e.g. "AR@100 .31 vs .28: adopted". */
+  decision: string | null;
+}
+
+/** How one version's proposals fared with the annotator (from the saved annotations). */
+export interface VersionStats {
+  versionId: string;
+  /** Proposals still waiting for a decision. */
+  proposed: number;
+  acceptedAsIs: number;
+  edited: number;
+  /** Mean IoU between an edited proposal's final mask and its proposalRle; null when none was edited. */
+  meanEditIou: number | null;
+  rejected: number;
+}
+
+export interface LearningSettings {
+  /** Fine-tune automatically after every `correctionsPerFineTune` new corrections. */
+  autoFineTune: boolean;
+  correctionsPerFineTune: number;
+}
+
+/** Progress of a fine-tune, for the progress bar and the live loss plot. */
+export interface FineTuneProgress {
+  jobId: string;
+  phase: 'collecting' | 'features' | 'training' | 'evaluating' | 'finished' | 'cancelled' | 'failed';
+  step: number;
+  totalSteps: number;
+  /** Loss curve so far (the whole run, not only the last point). */
+  loss: LossPoint[];
+  samplesPerSecond: number | null;
+  etaSeconds: number | null;
+  /** The version made (once finished), and what happened to it. */
+  versionId?: string;
+  message?: string;
+}
+
+export interface LearningState {
+  settings: LearningSettings;
+  /** Accepts, edits, drawings and rejections saved since the last fine-tune started. */
+  correctionsSinceFineTune: number;
+  /** The fine-tune in progress, if any. */
+  running: FineTuneProgress | null;
+  activeVersionId: string | null;
 }

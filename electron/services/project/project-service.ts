@@ -139,6 +139,13 @@ export async function openProject(folder: string, options: OpenProjectOptions = 
     importCoco: (params) => guarded(() => coco.import(paramsOf('importCoco', params, ['json']))),
     proposeAll: (params) => guarded(() => model.proposeAll(paramsOf('proposeAll', params, ['maxProposals']))),
     cancelJob: (params) => guarded(() => jobs.cancel(requiredString(paramsOf('cancelJob', params, ['jobId']), 'jobId', 'jobId', 100))),
+    // The learning loop (#7) is being built: until then these refuse clearly.
+    listModelVersions: () => guarded(() => notYet('listModelVersions')),
+    activateModelVersion: () => guarded(() => notYet('activateModelVersion')),
+    fineTune: () => guarded(() => notYet('fineTune')),
+    getLearningState: () => guarded(() => notYet('getLearningState')),
+    saveLearningSettings: () => guarded(() => notYet('saveLearningSettings')),
+    getVersionStats: () => guarded(() => notYet('getVersionStats')),
     on: (event, listener) => events.on(event, listener),
     resolveImageFile: (imageId) => guarded(() => records.resolveFile(imageId)),
     close: async () => {
@@ -151,4 +158,8 @@ export async function openProject(folder: string, options: OpenProjectOptions = 
     },
   };
   return service;
+}
+
+function notYet(method: string): never {
+  throw new ApiError('MODEL_UNAVAILABLE', `${method} is not available yet`, {});
 }
