@@ -1,4 +1,5 @@
 import { describe, expect, test, vi } from 'vitest';
+import { ApiError } from '../../shared/api/errors';
 import type { Instance, ModelStatus } from '../../shared/api/types';
 import type { ModelProvider } from '../services/model-provider';
 import { ModelSupervisor } from './model-supervisor';
@@ -150,5 +151,65 @@ describe('ModelSupervisor', () => {
     await vi.waitFor(() => expect(statuses.at(-1)).toMatchObject({ ready: true }));
     expect(crashes).toHaveLength(1);
     await supervisor.dispose();
+  });
+});
+
+describe('ModelSupervisor.load (model versions)', () => {
+  function switchable() {
+    const loads: string[] = [];
+    const crashers: Array<(error: Error) => void> = [];
+    let created = 0;
+    const supervisor = new ModelSupervisor({
+      create: async (onCrash) => {
+        created += 1;
+        crashers.push(onCrash);
+        let version = `bundled${created}`;
+        const provider: ModelProvider = {
+          status: () => ({ backend: 'wasm', backendNotes: [], modelVersion: version, lastLatencyMs: null, ready: true }),
+          propose: async () => [],
+          segmentAt: async () => null,
+          load: async (dir) => {
+            if (dir.includes('broken')) throw new ApiError('MODEL_UNAVAILABLE', `cannot load ${dir}`);
+            loads.push(`${created}:${dir}`);
+            version = dir;
+            return provider.status();
+          },
+          dispose: async () => undefined,
+        };
+        return provider;
+      },
+      onCrash: () => undefined,
+      onStatus: () => undefined,
+      watchIntervalMs: 0,
+    });
+    return { supervisor, loads, crash: () => crashers.at(-1)?.(new Error('killed')) };
+  }
+
+  test('switches weights and a worker restarted after a crash comes back on them', async () => {
+    const { supervisor, loads, crash } = switchable();
+    await supervisor.start();
+    expect((await supervisor.load('/project/.maskpilot/models/ft-2')).modelVersion).toBe('/project/.maskpilot/models/ft-2');
+    crash();
+    await settle();
+    await supervisor.propose(image, { maxProposals: 1 });
+    expect(loads).toEqual(['1:/project/.maskpilot/models/ft-2', '2:/project/.maskpilot/models/ft-2']);
+    expect(supervisor.status().modelVersion).toBe('/project/.maskpilot/models/ft-2');
+  });
+
+  test('weights that fail to load leave the current ones and are not remembered', async () => {
+    const { supervisor, loads, crash } = switchable();
+    await supervisor.start();
+    await expect(supervisor.load('/broken')).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+    expect(supervisor.status().modelVersion).toBe('bundled1');
+    crash();
+    await settle();
+    await supervisor.propose(image, { maxProposals: 1 });
+    expect(loads).toEqual([]);
+  });
+
+  test('a provider that cannot switch refuses clearly', async () => {
+    const { supervisor } = setup();
+    await supervisor.start();
+    await expect(supervisor.load('/x')).rejects.toThrow(/cannot switch/);
   });
 });

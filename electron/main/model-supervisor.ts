@@ -51,6 +51,8 @@ export class ModelSupervisor implements ModelProvider {
   private watcher: NodeJS.Timeout | null = null;
   private seenStarts = 0;
   private seenStatus = '';
+  /** The weights last switched to with load(); a provider started after a crash loads them too. */
+  private loadedDir: string | null = null;
 
   constructor(private readonly options: SupervisorOptions) {}
 
@@ -79,6 +81,18 @@ export class ModelSupervisor implements ModelProvider {
 
   segmentAt(image: ProviderImage, point: { x: number; y: number }, options: SegmentAtOptions): Promise<Instance | null> {
     return this.call((provider) => provider.segmentAt(image, point, options));
+  }
+
+  /** Switches weights (a model version); remembered, so a restarted worker comes back on them. */
+  async load(modelDir: string): Promise<ModelStatus> {
+    const status = await this.call((provider) => {
+      if (!provider.load) throw new ApiError('MODEL_UNAVAILABLE', 'This build of the model cannot switch to other weights.');
+      return provider.load(modelDir);
+    });
+    this.loadedDir = modelDir;
+    this.seenStatus = JSON.stringify(status);
+    this.options.onStatus(status);
+    return status;
   }
 
   async dispose(): Promise<void> {
@@ -110,7 +124,17 @@ export class ModelSupervisor implements ModelProvider {
 
   private launch(): Promise<ModelProvider> {
     const generation = ++this.generation;
-    const pending = this.options.create((error) => this.handleCrash(generation, error));
+    const pending = this.options.create((error) => this.handleCrash(generation, error)).then(async (provider) => {
+      // After a crash, come back on the version the user chose, not on the default weights. If
+      // those no longer load, the provider keeps its defaults and its status says so.
+      const dir = this.loadedDir;
+      if (dir !== null && provider.load) {
+        await provider.load(dir).catch((error: unknown) => {
+          this.lastProblem = `The restarted model could not load ${dir}: ${messageOf(error)}`;
+        });
+      }
+      return provider;
+    });
     this.current = pending;
     pending.then(
       (provider) => {
