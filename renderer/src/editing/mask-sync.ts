@@ -13,7 +13,13 @@ export function polygonsFromRle(rle: CocoRle, tolerance: number): FlatPolygon[] 
   return maskToPolygons(decodeRle(fromCocoRle(rle)), { tolerance });
 }
 
-/** The instance after its polygons were edited by hand: mask recomputed, status 'edited'. */
+/**
+ * The instance after its polygons were edited by hand: mask recomputed, status 'edited'. A model
+ * proposal keeps the mask it was proposed with as `proposalRle` on its first edit (never replaced
+ * afterwards), so the per-version statistics can measure how far the annotator had to move it.
+ */
 export function withEditedPolygons(instance: Instance, polygons: FlatPolygon[], height: number, width: number): Instance {
-  return { ...instance, polygons, rle: rleFromPolygons(polygons, height, width), status: 'edited' };
+  const edited: Instance = { ...instance, polygons, rle: rleFromPolygons(polygons, height, width), status: 'edited' };
+  if (instance.source === 'model' && instance.proposalRle === undefined) edited.proposalRle = instance.rle;
+  return edited;
 }
