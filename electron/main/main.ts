@@ -8,6 +8,7 @@ import { app, BrowserWindow, dialog, Menu, session } from 'electron';
 import type { JobProgress } from '../../shared/api/types';
 import { appPageUrl } from '../ipc/app-request';
 import { openProject } from '../services/project';
+import { workingFolderFor } from '../services/sample-folder';
 import { chooseFolder, exportCocoFlow, importCocoFlow, showError } from './dialogs';
 import { handleApiCalls, sendCommand, sendEvent } from './ipc';
 import { createMainWindow } from './main-window';
@@ -66,8 +67,11 @@ function startApp(): void {
     },
   );
 
-  async function openFolder(folder: string): Promise<boolean> {
+  async function openFolder(requested: string): Promise<boolean> {
+    let folder = requested;
     try {
+      // The bundled samples are annotated in a working copy (shared with `npm run host`), never in place.
+      folder = await workingFolderFor(requested, paths.sampleFolder);
       await projects.open(folder);
     } catch (error) {
       await showError(window(), `Open ${basename(folder)}`, error);
