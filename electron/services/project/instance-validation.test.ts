@@ -40,3 +40,18 @@ describe('validateInstances', () => {
     expect(() => validateInstances([missing], 'instances', context)).toThrow(/instances\[0\]\.source: is required/);
   });
 });
+
+describe('proposalRle', () => {
+  const context = { width: 20, height: 10, categoryIds: null };
+
+  test('an edited proposal keeps the mask the model proposed', () => {
+    const proposalRle = rectangleRle(20, 10, 0, 0, 5, 5);
+    const instance = rectangleInstance('a', 20, 10, { status: 'edited', source: 'model', score: 0.7, modelVersion: 'v1', proposalRle });
+    expect(validateInstances([instance], 'instances', context)[0].proposalRle).toEqual(proposalRle);
+  });
+
+  test('a proposalRle of another size is refused with its field named', () => {
+    const instance = rectangleInstance('a', 20, 10, { proposalRle: rectangleRle(10, 10, 0, 0, 5, 5) });
+    expect(() => validateInstances([instance], 'instances', context)).toThrow(/instances\[0\]\.proposalRle\.size/);
+  });
+});

@@ -9,7 +9,7 @@ const INSTANCE_STATUSES: readonly InstanceStatus[] = ['proposed', 'accepted', 'r
 const INSTANCE_SOURCES: readonly InstanceSource[] = ['model', 'manual', 'click'];
 const INSTANCE_KEYS = ['id', 'polygons', 'rle', 'score', 'status', 'source', 'categoryId', 'modelVersion'] as const;
 /** Keys that may be absent. */
-const OPTIONAL_INSTANCE_KEYS = ['isCrowd'] as const;
+const OPTIONAL_INSTANCE_KEYS = ['isCrowd', 'proposalRle'] as const;
 
 /** Bounds that keep one image's sidecar a reasonable size (a few MB at most). */
 export const MAX_INSTANCES = 5000;
@@ -129,6 +129,8 @@ export function validateInstance(value: unknown, field: string, context: Instanc
     modelVersion: nullableString(fields.modelVersion, `${field}.modelVersion`),
   };
   if (fields.isCrowd === true) instance.isCrowd = true;
+  // The mask as the model proposed it (kept by the editor once a proposal is edited): same frame as rle.
+  if (fields.proposalRle !== undefined) instance.proposalRle = validateRle(fields.proposalRle, `${field}.proposalRle`, context);
   return instance;
 }
 
