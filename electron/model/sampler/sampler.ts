@@ -8,6 +8,14 @@
 // Negatives: a random window (centre inside the view) of a random view such that no object at all,
 // crowd regions included, is within 32 px of its centre at a scale within a factor 2 of canonical.
 // Windows in between (neither) are never drawn.
+//
+// Fine-tuning on an annotator's corrections adds, per image: hard negatives (boxes of rejected
+// proposals, drawn by hard-negatives.ts), regions nobody has judged yet (they only keep background
+// negatives away), and whether background negatives may be drawn at all (only where every object is
+// annotated). Score batches stay half positives, half negatives; when there are both kinds, each
+// negative is a hard one or a background one with equal chance. With none of these fields set (COCO
+// training) the sampler draws exactly as before.
+import { hardNegativeLevels, hardNegativeWindows } from './hard-negatives';
 import {
   boxInView,
   isNearFor,
@@ -34,6 +42,12 @@ export interface SamplerImage {
   width: number;
   height: number;
   objects: readonly SamplerObject[];
+  /** Boxes (original pixels) of rejected proposals: windows centred on them are hard negatives. */
+  hardNegatives?: readonly Bbox[];
+  /** Boxes of undecided regions (unjudged proposals): never positives, keep background negatives away. */
+  undecided?: readonly Bbox[];
+  /** Random background windows of this image may be negatives (all its objects are annotated). Default true. */
+  backgroundNegatives?: boolean;
 }
 
 export interface SamplerOptions {
@@ -55,6 +69,14 @@ export interface WindowSample {
   label: 1 | -1;
   /** Index into the image's objects for positives; -1 for negatives. */
   objectIndex: number;
+  /** For hard negatives: index into the image's hardNegatives. */
+  hardNegativeIndex?: number;
+}
+
+interface HardNegative {
+  imageIndex: number;
+  hardNegativeIndex: number;
+  levels: number[];
 }
 
 interface PositiveObject {
@@ -70,6 +92,9 @@ export class WindowSampler {
   private readonly random: SeededRandom;
   private readonly positives: PositiveObject[] = [];
   private readonly imageLevels: number[][] = [];
+  private readonly hardNegatives: HardNegative[] = [];
+  /** Images whose random windows may be negatives; all of them unless some opt out. */
+  private readonly backgroundImages: number[] = [];
 
   constructor(
     readonly images: readonly SamplerImage[],
@@ -84,6 +109,19 @@ export class WindowSampler {
     if (this.positives.length === 0) {
       throw new Error('WindowSampler: no object can be a positive (need non-crowd objects whose size fits a view of at most maxViewSide px)');
     }
+    if (this.hardNegatives.length === 0 && this.backgroundImages.length === 0) {
+      throw new Error('WindowSampler: no negatives can be drawn (need hard negatives, or an image whose background may be sampled)');
+    }
+  }
+
+  /** Number of hard-negative boxes that can be drawn (those with a window no object is near). */
+  get hardNegativeCount(): number {
+    return this.hardNegatives.length;
+  }
+
+  /** Number of images random background negatives are drawn from. */
+  get backgroundImageCount(): number {
+    return this.backgroundImages.length;
   }
 
   /** Number of objects that can be drawn as positives. */
@@ -111,11 +149,35 @@ export class WindowSampler {
     return { imageIndex, view, position: this.random.pick(windows), label: 1, objectIndex };
   }
 
+  /** A negative: hard or background (equal chance when both exist). */
   drawNegative(): WindowSample {
+    if (this.hardNegatives.length === 0) return this.drawBackgroundNegative();
+    if (this.backgroundImages.length === 0) return this.drawHardNegative();
+    return this.random.next() < 0.5 ? this.drawHardNegative() : this.drawBackgroundNegative();
+  }
+
+  /** A window centred on a rejected proposal (positive jitter) that no annotated object is near. */
+  drawHardNegative(): WindowSample {
+    if (this.hardNegatives.length === 0) throw new Error('WindowSampler: there are no hard negatives');
+    const { imageIndex, hardNegativeIndex, levels } = this.random.pick(this.hardNegatives);
+    const image = this.images[imageIndex];
+    const level = this.random.pick(levels);
+    const flipped = this.options.flip && this.random.next() < 0.5;
+    const view = makeView(image.width, image.height, level, flipped);
+    const windows = hardNegativeWindows((image.hardNegatives as readonly Bbox[])[hardNegativeIndex], image.objects.map((object) => object.bbox), view);
+    if (windows.length === 0) throw new Error(`WindowSampler: hard negative ${hardNegativeIndex} of image ${imageIndex} has no window at level ${level}`);
+    return { imageIndex, view, position: this.random.pick(windows), label: -1, objectIndex: -1, hardNegativeIndex };
+  }
+
+  /** A random window of an image open to background sampling that no object or undecided region is near. */
+  drawBackgroundNegative(): WindowSample {
+    if (this.backgroundImages.length === 0) throw new Error('WindowSampler: no image allows background negatives');
     const half = WINDOW_GEOMETRY.windowPixels / 2;
     const stride = WINDOW_GEOMETRY.stride;
+    const everyImage = this.backgroundImages.length === this.images.length;
     for (let attempt = 0; attempt < MAX_NEGATIVE_ATTEMPTS; attempt++) {
-      const imageIndex = this.random.int(0, this.images.length - 1);
+      // Every image allowed (COCO training): the same draw as always, so seeded runs do not change.
+      const imageIndex = everyImage ? this.random.int(0, this.images.length - 1) : this.random.pick(this.backgroundImages);
       const image = this.images[imageIndex];
       const level = this.random.pick(this.imageLevels[imageIndex]);
       const flipped = this.options.flip && this.random.next() < 0.5;
@@ -125,7 +187,9 @@ export class WindowSampler {
         cellX: this.random.int(Math.ceil(-half / stride), Math.floor((view.width - half) / stride)),
         cellY: this.random.int(Math.ceil(-half / stride), Math.floor((view.height - half) / stride)),
       };
-      const near = image.objects.some((object) => isNearFor(boxInView(object.bbox, view), position));
+      const near =
+        image.objects.some((object) => isNearFor(boxInView(object.bbox, view), position)) ||
+        (image.undecided ?? []).some((box) => isNearFor(boxInView(box, view), position));
       if (!near) return { imageIndex, view, position, label: -1, objectIndex: -1 };
     }
     throw new Error(`WindowSampler: found no negative window in ${MAX_NEGATIVE_ATTEMPTS} attempts`);
@@ -166,6 +230,18 @@ export class WindowSampler {
       objectLevels.forEach((level) => levels.add(level));
       this.positives.push({ imageIndex, objectIndex, levels: objectLevels });
     });
+    const blockers = image.objects.map((object) => object.bbox);
+    (image.hardNegatives ?? []).forEach((box, hardNegativeIndex) => {
+      const negativeLevels = hardNegativeLevels(box, blockers, image.width, image.height, this.options.maxViewSide);
+      if (negativeLevels.length === 0) return;
+      negativeLevels.forEach((level) => levels.add(level));
+      this.hardNegatives.push({ imageIndex, hardNegativeIndex, levels: negativeLevels });
+    });
+    if (!(image.backgroundNegatives ?? true)) {
+      this.imageLevels[imageIndex] = [...levels].sort((a, b) => a - b);
+      return;
+    }
+    this.backgroundImages.push(imageIndex);
     // Also the view nearest the original size (within the size cap), so negatives cover images
     // whose objects are all too small or absent.
     let nativeLevel = 0;
