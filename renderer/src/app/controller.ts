@@ -12,14 +12,18 @@ import { createEditorStore } from '../state/store';
 import type { EditorStore } from '../state/store';
 import { createToolbox } from '../tools/toolbox';
 import type { Toolbox } from '../tools/toolbox';
+import { listenToAppCommands } from './app-commands';
+import type { CommandSource } from './app-commands';
+import { createLearningController } from './learning';
+import type { LearningController } from './learning';
 
 export const IMAGE_PAGE_SIZE = 200;
 /** Images kept in memory (with their undo history) after leaving them; older saved ones are dropped. */
 export const RECENT_IMAGES_KEPT = 30;
 const LAST_IMAGE_KEY = 'maskpilot.lastImage.';
 
-/** What a transport may add to the contract's client: connection state (the WebSocket client has it). */
-interface ConnectionAware {
+/** What a transport may add to the contract's client: connection state (the WebSocket client has it), menu commands (the desktop shell). */
+interface ConnectionAware extends CommandSource {
   connectionState?(): ConnectionState;
   onConnectionChange?(listener: (state: ConnectionState) => void): () => void;
 }
@@ -29,6 +33,8 @@ export interface Controller {
   client: MaskPilotClient;
   autosave: Autosave;
   toolbox: Toolbox;
+  /** Model versions, fine-tuning, learning settings and per-version statistics. */
+  learning: LearningController;
   start(): Promise<void>;
   ensureImagePage(index: number): void;
   openImage(imageId: ImageId): Promise<void>;
@@ -70,7 +76,13 @@ export function createController(client: MaskPilotClient & ConnectionAware, stor
 
   const reportLatency = (latencyMs: number) => actions.setCatalog({ lastLatencyMs: latencyMs });
   const toolbox = createToolbox({ store, api: client, reportLatency });
-  const autosave = createAutosave(store, client, { onSaved: (imageId) => refreshRecord(imageId) });
+  const autosave = createAutosave(store, client, {
+    onSaved: (imageId) => {
+      refreshRecord(imageId);
+      learning.scheduleStatsRefresh();
+    },
+  });
+  const learning = createLearningController({ store, api: client, flushEdits: () => autosave.flushAll() });
 
   const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -127,6 +139,7 @@ export function createController(client: MaskPilotClient & ConnectionAware, stor
       await autosave.flushAll();
       const current = store.getState().session.currentImageId;
       if (current) await loadFromDisk(current, openToken);
+      await learning.refresh();
       actions.notify('info', 'Reconnected.');
     } catch (error) {
       actions.notify('error', `Reconnected, but refreshing failed: ${message(error)}`);
@@ -147,6 +160,7 @@ export function createController(client: MaskPilotClient & ConnectionAware, stor
     client,
     autosave,
     toolbox,
+    learning,
 
     async start() {
       const [project, categories, modelStatus] = await Promise.all([
@@ -159,6 +173,7 @@ export function createController(client: MaskPilotClient & ConnectionAware, stor
       document.title = `${project.name} — MaskPilot`;
       await loadPage(0);
       subscribeToEvents();
+      void learning.refresh();
       const remembered = readLastImage(project.name);
       const first = store.getState().catalog.recordsByIndex[0];
       const target = remembered ?? first?.id;
@@ -325,6 +340,7 @@ export function createController(client: MaskPilotClient & ConnectionAware, stor
     dispose() {
       for (const unsubscribe of unsubscribers) unsubscribe();
       autosave.dispose();
+      learning.dispose();
     },
   };
 
@@ -340,6 +356,8 @@ export function createController(client: MaskPilotClient & ConnectionAware, stor
       );
     }
     unsubscribers.push(
+      ...learning.subscribe(),
+      listenToAppCommands(client, { store, fitToView: () => controller.fitToView(), startFineTune: () => void learning.startFineTune() }),
       client.on('onDidChangeImage', ({ image }) => actions.updateImageRecord(image)),
       client.on('onDidChangeCategories', ({ categories }) => actions.setCategories(categories)),
       client.on('onDidChangeModel', (status) => actions.setCatalog({ modelStatus: status })),

@@ -4,7 +4,7 @@ import { isTyping } from '../canvas/CanvasView';
 import { actualSizeCamera } from '../state/session';
 import { acceptAllAboveThreshold, assignCategory, cycleSelection, decide } from './annotation-actions';
 import type { Controller } from './controller';
-import { resimplifySelected, sortedCategories } from './selectors';
+import { resimplifySelected, sortedCategories, validSelection } from './selectors';
 
 export const SHORTCUTS: [string, string][] = [
   ['A / R', 'accept / reject (selection or best proposal)'],
@@ -34,12 +34,12 @@ export function handleKeyDown(controller: Controller, event: KeyboardEvent): voi
   if (ctrl && (key === 'z' || key === 'Z')) {
     if (event.shiftKey) actions.redo();
     else actions.undo();
-    actions.setSession({ selection: validSelection(controller) });
+    actions.setSession({ selection: validSelection(store) });
     return done();
   }
   if (ctrl && (key === 'y' || key === 'Y')) {
     actions.redo();
-    actions.setSession({ selection: validSelection(controller) });
+    actions.setSession({ selection: validSelection(store) });
     return done();
   }
   if (ctrl && key === '1') {
@@ -117,16 +117,4 @@ export function handleKeyDown(controller: Controller, event: KeyboardEvent): voi
         return done();
       }
   }
-}
-
-/** After undo/redo the selected instance (or vertex) may no longer exist. */
-function validSelection(controller: Controller) {
-  const state = controller.store.getState();
-  const selection = state.session.selection;
-  const id = state.session.currentImageId;
-  const instance = selection && id ? state.document.images[id]?.instances[selection.instanceId] : undefined;
-  if (!selection || !instance) return null;
-  const ring = selection.vertex ? instance.polygons[selection.vertex.ring] : undefined;
-  const vertexOk = selection.vertex && ring && selection.vertex.index * 2 < ring.length;
-  return { instanceId: selection.instanceId, vertex: vertexOk ? selection.vertex : null };
 }

@@ -3,6 +3,7 @@ import type { Category } from '../../../shared/api/types';
 import { resimplify } from '../editing/instance-edits';
 import { currentDocument } from '../state/store';
 import type { EditorStore } from '../state/store';
+import type { Selection } from '../state/session';
 
 /** Categories in id order: the order of the 1-9 keys. */
 export function sortedCategories(categories: Record<number, Category>): Category[] {
@@ -23,4 +24,16 @@ export function resimplifySelected(store: EditorStore): boolean {
     state.actions.notify('error', `Re-simplify failed: ${error instanceof Error ? error.message : String(error)}`);
     return false;
   }
+}
+
+/** After undo/redo the selected instance (or vertex) may no longer exist: the selection that still does. */
+export function validSelection(store: EditorStore): Selection | null {
+  const state = store.getState();
+  const selection = state.session.selection;
+  const id = state.session.currentImageId;
+  const instance = selection && id ? state.document.images[id]?.instances[selection.instanceId] : undefined;
+  if (!selection || !instance) return null;
+  const ring = selection.vertex ? instance.polygons[selection.vertex.ring] : undefined;
+  const vertexOk = selection.vertex && ring && selection.vertex.index * 2 < ring.length;
+  return { instanceId: selection.instanceId, vertex: vertexOk ? selection.vertex : null };
 }

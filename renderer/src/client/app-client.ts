@@ -1,6 +1,7 @@
 // The client the renderer holds, whichever shell it runs in: the API contract's MaskPilotClient
 // plus what differs between shells (which transport, connection state, closing).
 import type { MaskPilotClient, Unsubscribe } from '../../../shared/api/contract';
+import type { AppCommand } from '../../../shared/api/bridge';
 import type { ConnectionState } from './reconnecting-socket';
 
 export interface AppClient extends MaskPilotClient {
@@ -11,4 +12,6 @@ export interface AppClient extends MaskPilotClient {
   /** Told of drops and reconnects, e.g. to show "reconnecting..." and to refetch after a reconnect. */
   onConnectionChange(listener: (state: ConnectionState) => void): Unsubscribe;
   close(): void;
+  /** Menu commands from the desktop shell; absent in the browser (no shell, no menus). */
+  onCommand?(listener: (command: AppCommand) => void): Unsubscribe;
 }

@@ -19,6 +19,7 @@ export function createBridgeClient(bridge: MaskPilotBridge): AppClient {
     ...(api as unknown as MaskPilotApi),
     transport: 'electron',
     on: (event, listener) => bridge.on(event, listener),
+    onCommand: (listener) => bridge.onCommand(listener),
     imageUrl: (imageId, options) => bridge.imageUrl(imageId, options),
     connectionState: () => 'open',
     onConnectionChange: () => () => {},

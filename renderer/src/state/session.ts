@@ -36,6 +36,8 @@ export interface SessionState {
   showRejected: boolean;
   /** Propose automatically when an image without instances is opened and the model is ready. */
   autoPropose: boolean;
+  /** The model panel (versions, fine-tuning, statistics) is shown beside the instances. */
+  modelPanelOpen: boolean;
 }
 
 export const initialSession: SessionState = {
@@ -48,6 +50,7 @@ export const initialSession: SessionState = {
   simplifyTolerance: 1.5,
   showRejected: false,
   autoPropose: true,
+  modelPanelOpen: false,
 };
 
 export const MIN_SCALE = 1 / 64;

@@ -1,5 +1,5 @@
 // The editor store: one vanilla zustand store composed of typed slices (document, history,
-// session, ephemeral, catalog, sync). Components read it through narrow selectors; every document
+// session, ephemeral, catalog, sync, learning). Components read it through narrow selectors; every document
 // change goes through `execute` (a command) or undo/redo, never through setState directly.
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
@@ -8,6 +8,8 @@ import { applyCommand } from './commands';
 import type { Command } from './commands';
 import type { DocumentState, ImageDocument } from './document';
 import { initialEphemeral } from './ephemeral';
+import { initialLearning } from './learning';
+import type { LearningSlice } from './learning';
 import type { EphemeralState } from './ephemeral';
 import { bailToMark, emptyHistory, pushCommand, setMark, squashToMark, takeRedo, takeUndo } from './history';
 import type { ImageHistory } from './history';
@@ -59,6 +61,7 @@ export interface EditorActions {
   setSession(patch: Partial<SessionState>): void;
   setEphemeral(patch: Partial<EphemeralState>): void;
   setCatalog(patch: Partial<CatalogState>): void;
+  setLearning(patch: Partial<LearningSlice>): void;
   putImageRecords(offset: number, records: readonly ImageRecord[]): void;
   updateImageRecord(record: ImageRecord): void;
   setSaveState(imageId: ImageId, state: SaveState, revision?: number): void;
@@ -74,6 +77,7 @@ export interface EditorState {
   ephemeral: EphemeralState;
   catalog: CatalogState;
   sync: SyncState;
+  learning: LearningSlice;
   actions: EditorActions;
 }
 
@@ -175,6 +179,9 @@ export function createEditorStore(): EditorStore {
       setCatalog(patch) {
         set((state) => ({ catalog: { ...state.catalog, ...patch } }));
       },
+      setLearning(patch) {
+        set((state) => ({ learning: { ...state.learning, ...patch } }));
+      },
       putImageRecords(offset, records) {
         set((state) => {
           const recordsByIndex = { ...state.catalog.recordsByIndex };
@@ -221,6 +228,7 @@ export function createEditorStore(): EditorStore {
       ephemeral: initialEphemeral,
       catalog: { projectName: '', imageTotal: 0, recordsByIndex: {}, indexById: {}, modelStatus: null, lastLatencyMs: null, job: null, proposingImageId: null, connection: 'open' },
       sync: { revisions: {}, syncedDocuments: {}, saveStates: {}, notice: null },
+      learning: initialLearning,
       actions,
     };
   });
