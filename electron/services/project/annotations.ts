@@ -30,6 +30,8 @@ export class AnnotationStore {
     private readonly lock: KeyedLock,
     /** Category ids instances may reference right now. */
     private readonly categoryIds: () => ReadonlySet<number>,
+    /** Told about every client save once it is on disk (the learning loop counts corrections); must not throw. */
+    private readonly onClientSave: (previous: ImageAnnotations | null, saved: ImageAnnotations) => void = () => undefined,
   ) {}
 
   /** Remembers a damaged sidecar so the next getAnnotations of that image reports it once. */
@@ -80,6 +82,11 @@ export class AnnotationStore {
         revision: currentRevision + 1,
       };
       await this.write(next);
+      try {
+        this.onClientSave(current, next);
+      } catch (error) {
+        console.error('maskpilot: after-save hook failed:', error);
+      }
       return { revision: next.revision };
     });
   }

@@ -8,12 +8,15 @@ import type { ApiEventHub } from './events';
 export interface JobControl {
   readonly id: string;
   readonly cancelled: boolean;
+  /** Aborted when the job is cancelled, for work that takes a signal (a fine-tune). */
+  readonly signal: AbortSignal;
   /** Reports progress (`done` of `total` steps) while running. */
   progress(done: number, total: number, message?: string): void;
 }
 
 interface JobState {
   control: JobControl & { cancelled: boolean };
+  abort: AbortController;
   last: JobProgress;
   finished: Promise<void>;
 }
@@ -35,9 +38,11 @@ export class Jobs {
       state.last = progress;
       events.emit('onDidProgress', progress);
     };
+    state.abort = new AbortController();
     state.control = {
       id,
       cancelled: false,
+      signal: state.abort.signal,
       progress(done, jobTotal, message) {
         emit({ jobId: id, kind, done, total: jobTotal, state: 'running', ...(message ? { message } : {}) });
       },
@@ -65,12 +70,16 @@ export class Jobs {
     if (!state) throw new ApiError('NOT_FOUND', `No job '${jobId}'.`, { jobId });
     if (state.last.state !== 'running' || state.control.cancelled) return { cancelled: false };
     state.control.cancelled = true;
+    state.abort.abort();
     return { cancelled: true };
   }
 
   /** Cancels every running job and waits for them to stop. */
   async stopAll(): Promise<void> {
-    for (const state of this.jobs.values()) state.control.cancelled = true;
+    for (const state of this.jobs.values()) {
+      state.control.cancelled = true;
+      state.abort.abort();
+    }
     await Promise.all([...this.jobs.values()].map((state) => state.finished));
   }
 

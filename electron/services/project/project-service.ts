@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import type { ApiEventName, ApiEvents, MaskPilotApi, Unsubscribe } from '../../../shared/api/contract';
 import { ApiError } from '../../../shared/api/errors';
 import type { ImageId } from '../../../shared/api/types';
+import type { Learner } from '../learner';
 import type { ModelProvider } from '../model-provider';
 import { AnnotationStore, saveRequestOf } from './annotations';
 import { Categories } from './categories';
@@ -16,6 +17,9 @@ import { ImageIndex } from './image-index';
 import { ImageRecords } from './image-records';
 import { KeyedLock } from './keyed-lock';
 import { Jobs } from './jobs';
+import type { BundledModel } from './learning/bundled-models';
+import { LearningLoop } from './learning/learning-loop';
+import type { SavedImage } from './learning/training-set';
 import { ModelMethods } from './model-methods';
 import { SidecarStore } from './sidecar-store';
 import { paramsOf, requiredInteger, requiredString } from './validate';
@@ -33,6 +37,12 @@ export interface ProjectService extends MaskPilotApi {
 
 export interface OpenProjectOptions {
   model?: ModelProvider;
+  /** Fine-tunes and evaluates weights; without one, fineTune refuses (MODEL_UNAVAILABLE). */
+  learner?: Learner;
+  /** The networks shipped with the app: model versions every project can use (listed first). */
+  bundledModels?: readonly BundledModel[];
+  /** The version made active when the project has none stored yet (default: the provider's current one). */
+  defaultModelId?: string;
 }
 
 /** Largest page listImages returns at once. */
@@ -73,10 +83,47 @@ export async function openProject(folder: string, options: OpenProjectOptions = 
   const categories: Categories = new Categories(project, store, events, lock, (categoryId: number): Promise<number> =>
     annotations.unassignCategory(categoryId, imagesWithSidecars()),
   );
-  const annotations: AnnotationStore = new AnnotationStore(store, records, events, lock, () => categories.usableIds());
+  const annotations: AnnotationStore = new AnnotationStore(
+    store,
+    records,
+    events,
+    lock,
+    () => categories.usableIds(),
+    (previous, saved) => learning.noteSaved(previous, saved),
+  );
   const jobs = new Jobs(events);
   const model = new ModelMethods(options.model, records, index, annotations, jobs);
   const coco = new CocoMethods(records, index, annotations, categories);
+  /** Every image's saved annotations in natural order; damaged sidecars are kept aside, reported, skipped. */
+  const readSaved = async (): Promise<SavedImage[]> => {
+    const saved: SavedImage[] = [];
+    for (const imageId of imagesWithSidecars()) {
+      try {
+        const stored = await store.readAnnotations(imageId);
+        if (stored) saved.push({ annotations: stored, path: await records.resolveFile(imageId) });
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        if (error.code === 'CORRUPT_FILE' && error.details?.keptAs) annotations.noteCorrupt(imageId, error);
+        else if (error.code !== 'NOT_FOUND' && error.code !== 'FORBIDDEN' && error.code !== 'CORRUPT_FILE') throw error;
+      }
+    }
+    return saved;
+  };
+  const opened = await LearningLoop.open({
+    sidecarDir: store.directory,
+    bundled: options.bundledModels ?? [],
+    provider: options.model,
+    learner: options.learner,
+    defaultModelId: options.defaultModelId,
+    events,
+    jobs,
+    readSaved,
+  });
+  const learning: LearningLoop = opened.loop;
+  for (const problem of opened.warnings) {
+    console.warn(`maskpilot: ${problem.message}`);
+    openWarnings.push(problem);
+  }
 
   let closed = false;
   let flushTimer: NodeJS.Timeout | null = null;
@@ -139,27 +186,36 @@ export async function openProject(folder: string, options: OpenProjectOptions = 
     importCoco: (params) => guarded(() => coco.import(paramsOf('importCoco', params, ['json']))),
     proposeAll: (params) => guarded(() => model.proposeAll(paramsOf('proposeAll', params, ['maxProposals']))),
     cancelJob: (params) => guarded(() => jobs.cancel(requiredString(paramsOf('cancelJob', params, ['jobId']), 'jobId', 'jobId', 100))),
-    // The learning loop (#7) is being built: until then these refuse clearly.
-    listModelVersions: () => guarded(() => notYet('listModelVersions')),
-    activateModelVersion: () => guarded(() => notYet('activateModelVersion')),
-    fineTune: () => guarded(() => notYet('fineTune')),
-    getLearningState: () => guarded(() => notYet('getLearningState')),
-    saveLearningSettings: () => guarded(() => notYet('saveLearningSettings')),
-    getVersionStats: () => guarded(() => notYet('getVersionStats')),
+    listModelVersions: (params) =>
+      guarded(() => {
+        paramsOf('listModelVersions', params, []);
+        return learning.listModelVersions();
+      }),
+    activateModelVersion: (params) => guarded(() => learning.activateModelVersion(paramsOf('activateModelVersion', params, ['id']))),
+    fineTune: (params) => guarded(() => learning.fineTune(paramsOf('fineTune', params, ['steps']))),
+    getLearningState: (params) =>
+      guarded(() => {
+        paramsOf('getLearningState', params, []);
+        return learning.getLearningState();
+      }),
+    saveLearningSettings: (params) =>
+      guarded(() => learning.saveLearningSettings(paramsOf('saveLearningSettings', params, ['autoFineTune', 'correctionsPerFineTune']))),
+    getVersionStats: (params) =>
+      guarded(() => {
+        paramsOf('getVersionStats', params, []);
+        return learning.getVersionStats();
+      }),
     on: (event, listener) => events.on(event, listener),
     resolveImageFile: (imageId) => guarded(() => records.resolveFile(imageId)),
     close: async () => {
       if (closed) return;
       closed = true;
       await jobs.stopAll();
+      await learning.close();
       await lock.idle();
       await flushIndex();
       events.clear();
     },
   };
   return service;
-}
-
-function notYet(method: string): never {
-  throw new ApiError('MODEL_UNAVAILABLE', `${method} is not available yet`, {});
 }

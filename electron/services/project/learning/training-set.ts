@@ -1,0 +1,50 @@
+// Which saved images a fine-tune learns from and which it is checked on. An image takes part once it
+// has at least one decided instance (accepted, edited or rejected). Among the images with positives
+// (accepted or edited instances), in the project's natural image order, every 5th is held out: never
+// trained on, used only to compare the new version with the active one. The split is deterministic,
+// so an image once held out stays held out as long as the images before it keep their positives.
+import type { ImageAnnotations, Instance } from '../../../../shared/api/types';
+import type { LearningImage } from '../../learner';
+
+/** Every HELD_OUT_EVERY-th image with positives is held out. */
+export const HELD_OUT_EVERY = 5;
+
+export const isPositive = (instance: Instance) => instance.status === 'accepted' || instance.status === 'edited';
+const isDecided = (instance: Instance) => isPositive(instance) || instance.status === 'rejected';
+
+export interface SavedImage {
+  annotations: ImageAnnotations;
+  /** Absolute path of the image file. */
+  path: string;
+}
+
+export interface TrainingSet {
+  training: LearningImage[];
+  heldOut: LearningImage[];
+  /** Positive instances in the training images. */
+  trainingPositives: number;
+  /** Positive instances in the held-out images (evaluation ground truth). */
+  heldOutInstances: number;
+}
+
+/** Splits saved images (in natural order) into training and held-out LearningImages. */
+export function splitTrainingSet(images: readonly SavedImage[]): TrainingSet {
+  const set: TrainingSet = { training: [], heldOut: [], trainingPositives: 0, heldOutInstances: 0 };
+  let withPositives = 0;
+  for (const { annotations, path } of images) {
+    if (!annotations.instances.some(isDecided)) continue;
+    const learning: LearningImage = { path, width: annotations.width, height: annotations.height, annotations, complete: annotations.status === 'done' };
+    const positives = annotations.instances.filter(isPositive).length;
+    if (positives > 0) {
+      withPositives += 1;
+      if (withPositives % HELD_OUT_EVERY === 0) {
+        set.heldOut.push(learning);
+        set.heldOutInstances += positives;
+        continue;
+      }
+    }
+    set.training.push(learning);
+    set.trainingPositives += positives;
+  }
+  return set;
+}
