@@ -74,8 +74,8 @@ const fixed = (value: number | null | undefined, digits: number): string => (val
 
 export function formatTable(rows: BlockRow[]): string {
   return [
-    '| block | images walked | corrected so far | clicks/instance (block) | accepted / rejected / drawn (block) | fine-tune s (train / wall) | triplets | steps | adopted | AR@10 remaining | AR@100 remaining |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| block | images walked | corrected so far | clicks/instance (block) | accepted / rejected / drawn (block) | fine-tune s (train / wall) | triplets | steps | adopted | AR@10 remaining | AR@100 remaining | recall@10, IoU .85 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((row) =>
       [
         row.block,
@@ -89,6 +89,7 @@ export function formatTable(rows: BlockRow[]): string {
         row.fineTune ? (row.fineTune.adopted ? 'yes' : 'no') : '–',
         fixed(row.remaining.ar10, 3),
         fixed(row.remaining.ar100, 3),
+        fixed(row.remaining.recall10At85, 3),
       ].join(' | ').replace(/^/, '| ').concat(' |'),
     ),
   ].join('\n');

@@ -110,11 +110,11 @@ describe('block bookkeeping', () => {
       clicksPerInstance: null,
       fineTune: null,
       activeVersion: 'deepmask',
-      remaining: { images: 3, instances: 5, ar10: 0.25, ar100: 0.4 },
+      remaining: { images: 3, instances: 5, ar10: 0.25, ar100: 0.4, recall10At85: 0.2 },
     };
     const lines = formatTable([row, { ...row, block: 1, imagesWalked: 10, fineTune: { versionId: 'f1', wallSeconds: 50, seconds: 40.04, triplets: 512, steps: 16, adopted: true, decision: 'ok', heldOutAr10: null, baselineHeldOutAr10: null } }]).split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[2]).toBe('| 0 | 0 | 0 | – | – | – | – | – | – | 0.250 | 0.400 |');
+    expect(lines[2]).toBe('| 0 | 0 | 0 | – | – | – | – | – | – | 0.250 | 0.400 | 0.200 |');
     expect(lines[3]).toContain('| 40.0 / 50.0 | 512 | 16 | yes | 0.250 |');
   });
 });
@@ -124,9 +124,15 @@ describe('arOnRemaining', () => {
   const truth = image([truthRect(10, 10, 30, 70), truthRect(60, 10, 90, 50)]);
 
   test('perfect proposals give AR 1, none give 0, one of two objects gives 0.5', () => {
-    expect(arOnRemaining([{ truth, proposals: [proposal('a', 0.9, 10, 10, 30, 70), proposal('b', 0.8, 60, 10, 90, 50)] }])).toEqual({ images: 1, instances: 2, ar10: 1, ar100: 1 });
+    expect(arOnRemaining([{ truth, proposals: [proposal('a', 0.9, 10, 10, 30, 70), proposal('b', 0.8, 60, 10, 90, 50)] }])).toEqual({ images: 1, instances: 2, ar10: 1, ar100: 1, recall10At85: 1 });
     expect(arOnRemaining([{ truth, proposals: [] }])).toMatchObject({ ar10: 0, ar100: 0 });
     expect(arOnRemaining([{ truth, proposals: [proposal('a', 0.9, 10, 10, 30, 70)] }]).ar10).toBe(0.5);
+  });
+
+  test('recall at IoU .85 counts a proposal at IoU 0.85 and not one at 0.8', () => {
+    const single = image([truthRect(10, 10, 30, 70)]);
+    expect(arOnRemaining([{ truth: single, proposals: [proposal('n', 0.5, 10, 10, 30, 61)] }]).recall10At85).toBe(1);
+    expect(arOnRemaining([{ truth: single, proposals: [proposal('n', 0.5, 10, 10, 30, 58)] }]).recall10At85).toBe(0);
   });
 
   test('AR@10 only counts the ten best-scored proposals', () => {

@@ -1,0 +1,209 @@
+// The simulated-annotator benchmark of the learning loop (issue #7), run through the API contract on
+// a real project: a temp copy of pennfudan images opened with openProject, the real model provider
+// (DeepMask in its worker) and the real learner. A simulated annotator walks the first --images
+// images in the project's order: per image it proposes (top --shown), accepts proposals at IoU >= .85
+// with a still-unmatched ground-truth person, rejects the others, draws the missed people (their
+// simplified polygon, vertices counted as clicks), and saves the image as done. After every --block
+// images it calls fineTune and waits for onDidFineTune to finish (the service evaluates on held-out
+// images and adopts the new version or not). The AR@10/AR@100 of the active version is measured on
+// the last --eval-images images, which are never walked (block 0: before any fine-tune).
+// Prints a table per block and writes bench/results/learning-loop.json. Run niced:
+//   nice -n 10 npx tsx bench/learning-loop.ts [--images 100] [--eval-images 45] [--block 10]
+//     [--shown 10] [--steps N] [--no-fine-tune] [--learner worker|in-process] [--out file]
+import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openProject } from '../electron/services/project';
+import { createModelProvider } from '../electron/model/provider';
+import { readCocoFile } from '../electron/services/coco-file';
+import { datasetsAvailable, datasetsDir, datasetsSkipReason, repoRoot } from '../test/support/shared-data';
+import { DEFAULT_ANNOTATOR } from './lib/annotator';
+import { addDecisions, clicksPerInstance, correctedInstances, emptyTally, formatTable, type BlockRow, type BlockTally, type FineTuneOutcome } from './lib/block-report';
+import { fineTuneAndWait, proposeRemaining, walkImage, type LoopApi, type WalkOptions } from './lib/loop-driver';
+import { copyImagesToTempProject } from './lib/project-copy';
+import { truthByFileName } from './lib/pennfudan-truth';
+import { arOnRemaining, type RemainingAr } from './lib/remaining-ar';
+import { summarize } from './lib/loop-summary';
+
+const { values } = parseArgs({
+  options: {
+    images: { type: 'string', default: '100' },
+    'eval-images': { type: 'string', default: '45' },
+    block: { type: 'string', default: '10' },
+    shown: { type: 'string', default: '10' },
+    steps: { type: 'string' },
+    iou: { type: 'string', default: String(DEFAULT_ANNOTATOR.iouThreshold) },
+    'reject-clicks': { type: 'string', default: String(DEFAULT_ANNOTATOR.rejectClicks) },
+    'no-fine-tune': { type: 'boolean', default: false },
+    learner: { type: 'string', default: 'worker' },
+    'fine-tune-timeout': { type: 'string', default: '900' },
+    dataset: { type: 'string', default: 'pennfudan' },
+    keep: { type: 'boolean', default: false },
+    out: { type: 'string', default: join(repoRoot, 'bench/results/learning-loop.json') },
+  },
+});
+if (!datasetsAvailable) {
+  process.stderr.write(`learning-loop: ${datasetsSkipReason}\n`);
+  process.exit(0);
+}
+const positive = (name: string, text: string): number => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number >= 0, got ${text}`);
+  return value;
+};
+const walkCount = positive('images', values.images);
+const evalCount = positive('eval-images', values['eval-images']);
+const blockSize = Math.max(1, positive('block', values.block));
+const steps = values.steps === undefined ? undefined : positive('steps', values.steps);
+const walkOptions: WalkOptions = { shown: Math.max(1, positive('shown', values.shown)), iouThreshold: Number(values.iou), rejectClicks: Number(values['reject-clicks']) };
+const fineTuning = !values['no-fine-tune'];
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const datasetDir = join(datasetsDir, values.dataset);
+const truth = truthByFileName(await readCocoFile(join(datasetDir, 'annotations.json')));
+const names = [...truth.keys()].sort();
+if (walkCount + evalCount > names.length) throw new Error(`--images ${walkCount} + --eval-images ${evalCount} exceed the ${names.length} images of ${values.dataset}`);
+const walkNames = names.slice(0, walkCount);
+const evalNames = names.slice(names.length - evalCount);
+const { folder, cleanup } = await copyImagesToTempProject(join(datasetDir, 'images'), [...walkNames, ...evalNames], 'maskpilot-learning-loop-');
+log(`project copy: ${folder} (${walkNames.length} to walk, ${evalNames.length} held for AR)`);
+
+/** The learner module (electron/model/learner.ts), loaded by path so this bench runs without it. */
+async function loadLearner(kind: string): Promise<unknown> {
+  const modulePath = '../electron/model/learner';
+  const module = (await import(modulePath)) as Record<string, unknown>;
+  const factory = kind === 'in-process' ? module.createInProcessLearner : module.createWorkerLearner;
+  if (typeof factory !== 'function') throw new Error(`electron/model/learner has no ${kind === 'in-process' ? 'createInProcessLearner' : 'createWorkerLearner'}`);
+  return await (factory as () => unknown)();
+}
+
+const loadAtStart = loadavg();
+const notes: string[] = [];
+const model = await createModelProvider();
+let learner: unknown = null;
+if (fineTuning) {
+  try {
+    learner = await loadLearner(values.learner);
+  } catch (error) {
+    const message = `no learner: ${(error as Error).message.split('\n')[0]}`;
+    log(message);
+    notes.push(message);
+  }
+}
+const options = { model, ...(learner ? { learner } : {}) } as Parameters<typeof openProject>[1];
+const project = await openProject(folder, options);
+const api: LoopApi = project;
+const listed = (await api.listImages({ offset: 0, limit: 1000 })).images.map((image) => image.id);
+const walkIds = listed.slice(0, walkCount);
+const evalIds = listed.slice(listed.length - evalCount);
+if (walkIds.join() !== walkNames.join() || evalIds.join() !== evalNames.join()) throw new Error('the project lists the images in another order than the bench chose them');
+
+const activeVersion = async (): Promise<string | null> => (await api.getModelStatus({})).modelVersion;
+let lastMeasured: { version: string | null; ar: RemainingAr; seconds: number } | null = null;
+/** AR on the held images of the version proposing now; measured again only when the version changed. */
+async function measureRemaining(): Promise<RemainingAr> {
+  const version = await activeVersion();
+  if (lastMeasured && lastMeasured.version === version) return lastMeasured.ar;
+  const started = performance.now();
+  const proposals = await proposeRemaining(api, evalIds, 100);
+  const ar = arOnRemaining(proposals.map(({ imageId, proposals: found }) => ({ truth: truth.get(imageId)!, proposals: found })));
+  lastMeasured = { version, ar, seconds: (performance.now() - started) / 1000 };
+  log(`AR on ${ar.images} remaining images (${ar.instances} people), version ${version}: AR@10 ${ar.ar10.toFixed(3)}, AR@100 ${ar.ar100.toFixed(3)} (${lastMeasured.seconds.toFixed(0)} s)`);
+  return ar;
+}
+
+const started = performance.now();
+const rows: BlockRow[] = [];
+let fineTuneBlocked: string | null = null;
+try {
+  await waitForModel();
+  rows.push({ block: 0, imagesWalked: 0, correctedSoFar: 0, walk: null, clicksPerInstance: null, fineTune: null, activeVersion: await activeVersion(), remaining: await measureRemaining() });
+  log(formatTable(rows));
+  let corrected = 0;
+  const proposeMs: number[] = [];
+  for (let block = 1; (block - 1) * blockSize < walkIds.length; block++) {
+    let tally: BlockTally = emptyTally();
+    for (const imageId of walkIds.slice((block - 1) * blockSize, block * blockSize)) {
+      const decisions = await walkImage(api, imageId, truth.get(imageId)!, walkOptions);
+      proposeMs.push(decisions.proposeMs);
+      tally = addDecisions(tally, decisions);
+    }
+    corrected += correctedInstances(tally);
+    let fineTune: FineTuneOutcome | null = null;
+    if (fineTuning && !fineTuneBlocked) {
+      try {
+        fineTune = await fineTuneAndWait(api, steps === undefined ? {} : { steps }, Number(values['fine-tune-timeout']) * 1000);
+        log(`block ${block}: fine-tune ${fineTune.versionId ?? '(none)'}: ${fineTune.decision}`);
+      } catch (error) {
+        fineTuneBlocked = (error as Error).message.split('\n')[0];
+        log(`block ${block}: fine-tune refused: ${fineTuneBlocked}`);
+        notes.push(`fineTune refused at block ${block} (no further attempts): ${fineTuneBlocked}`);
+      }
+    }
+    rows.push({
+      block,
+      imagesWalked: Math.min(block * blockSize, walkIds.length),
+      correctedSoFar: corrected,
+      walk: tally,
+      clicksPerInstance: clicksPerInstance(tally),
+      fineTune,
+      activeVersion: await activeVersion(),
+      remaining: await measureRemaining(),
+    });
+    log(formatTable(rows));
+  }
+  const table = formatTable(rows);
+  const results = {
+    measuredAt: new Date().toISOString(),
+    dataset: values.dataset,
+    settings: {
+      walkedImages: walkIds.length,
+      firstWalked: walkIds[0] ?? null,
+      lastWalked: walkIds.at(-1) ?? null,
+      remainingImages: evalIds.length,
+      firstRemaining: evalIds[0] ?? null,
+      blockSize,
+      ...walkOptions,
+      fineTune: fineTuning && !fineTuneBlocked ? { steps: steps ?? 'learner default', learner: values.learner } : null,
+    },
+    machine: { loadAtStart, loadAtEnd: loadavg(), totalSeconds: (performance.now() - started) / 1000, medianProposeMsWalk: median(proposeMs) },
+    summary: summarize(rows),
+    rows,
+    table,
+    notes: [
+      ...notes,
+      'Clicks: an accepted proposal 1, a rejected proposal --reject-clicks (1), a drawn object the vertex count of its outline simplified as the editor does (maskToPolygons, 1.5 px).',
+      `AR on the ${evalIds.length} last images (never walked); re-measured only when the active version changed.`,
+      'Corrected instances = accepted proposals + drawn objects (rejections are counted in the block columns).',
+    ],
+  };
+  await mkdir(join(repoRoot, 'bench/results'), { recursive: true });
+  await writeFile(values.out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${table}\n${JSON.stringify(results.summary, null, 2)}\n`);
+} finally {
+  await project.close();
+  if (learner && typeof (learner as { dispose?: unknown }).dispose === 'function') await (learner as { dispose: () => Promise<void> }).dispose();
+  await model.dispose();
+  if (values.keep) log(`kept ${folder}`);
+  else await cleanup();
+}
+
+async function waitForModel(): Promise<void> {
+  for (let waited = 0; waited < 300; waited++) {
+    const status = await api.getModelStatus({});
+    if (status.ready) {
+      log(`model ${status.modelVersion} on ${status.backend}`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error('the model did not become ready within 300 s');
+}
+
+function median(numbers: number[]): number | null {
+  if (numbers.length === 0) return null;
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}

@@ -1,0 +1,71 @@
+// The verdict of the learning-loop bench, computed from its block rows: did AR@10 on the remaining
+// images rise, and did clicks per instance fall, once the first 50 corrected instances were in; and
+// how long fine-tunes took per 500 triplets. "Clear" is defined here, once: at least 10% relative
+// (and, for AR@10, at least 0.01 absolute) in the right direction.
+import type { BlockRow } from './block-report';
+
+export const CORRECTED_THRESHOLD = 50;
+
+export interface LoopSummary {
+  /** First block after which at least 50 corrected instances were saved; null if never reached. */
+  thresholdBlock: number | null;
+  ar10Start: number;
+  /** After the last block (the last fine-tune's outcome). */
+  ar10End: number;
+  ar100Start: number;
+  ar100End: number;
+  /** Clicks per object over blocks walked before 50 corrected instances existed, and after. */
+  clicksPerInstanceBefore: number | null;
+  clicksPerInstanceAfter: number | null;
+  clearArRise: boolean;
+  clearClickFall: boolean | null;
+  fineTunes: number;
+  adopted: number;
+  /** Median over fine-tunes that made a version: training seconds scaled to 500 triplets. */
+  medianSecondsPer500Triplets: number | null;
+  maxSecondsPer500Triplets: number | null;
+  medianTriplets: number | null;
+}
+
+export function summarize(rows: BlockRow[]): LoopSummary {
+  const start = rows[0];
+  const end = rows.at(-1) ?? start;
+  const thresholdRow = rows.find((row) => row.correctedSoFar >= CORRECTED_THRESHOLD);
+  const pooled = (keep: (previousCorrected: number) => boolean): number | null => {
+    let clicks = 0;
+    let objects = 0;
+    rows.forEach((row, index) => {
+      if (!row.walk || index === 0 || !keep(rows[index - 1].correctedSoFar)) return;
+      clicks += row.walk.clicks;
+      objects += row.walk.objects;
+    });
+    return objects > 0 ? clicks / objects : null;
+  };
+  const before = pooled((previous) => previous < CORRECTED_THRESHOLD);
+  const after = pooled((previous) => previous >= CORRECTED_THRESHOLD);
+  const made = rows.flatMap((row) => (row.fineTune && row.fineTune.seconds !== null && row.fineTune.triplets ? [row.fineTune] : []));
+  const per500 = made.map((fineTune) => ((fineTune.seconds as number) * 500) / (fineTune.triplets as number));
+  return {
+    thresholdBlock: thresholdRow?.block ?? null,
+    ar10Start: start.remaining.ar10,
+    ar10End: end.remaining.ar10,
+    ar100Start: start.remaining.ar100,
+    ar100End: end.remaining.ar100,
+    clicksPerInstanceBefore: before,
+    clicksPerInstanceAfter: after,
+    clearArRise: end.remaining.ar10 >= start.remaining.ar10 * 1.1 && end.remaining.ar10 - start.remaining.ar10 >= 0.01,
+    clearClickFall: before === null || after === null ? null : after <= before * 0.9,
+    fineTunes: rows.filter((row) => row.fineTune).length,
+    adopted: rows.filter((row) => row.fineTune?.adopted).length,
+    medianSecondsPer500Triplets: median(per500),
+    maxSecondsPer500Triplets: per500.length > 0 ? Math.max(...per500) : null,
+    medianTriplets: median(made.map((fineTune) => fineTune.triplets as number)),
+  };
+}
+
+function median(numbers: number[]): number | null {
+  if (numbers.length === 0) return null;
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
