@@ -1,18 +1,20 @@
-// The window: toolbar on top, image list left, canvas centre, instances and categories right,
-// status bar at the bottom.
+// The window: toolbar on top, image list left, canvas centre, instances and categories right (and
+// the model panel beside them when open), status bar at the bottom.
 import { useEffect } from 'react';
 import { CanvasView } from '../canvas/CanvasView';
-import { useController } from '../app/context';
+import { useController, useEditor } from '../app/context';
 import { handleKeyDown, SHORTCUTS } from '../app/keyboard';
 import { CategoryPanel } from './CategoryPanel';
 import { ImageList } from './ImageList';
 import { InstancePanel } from './InstancePanel';
+import { ModelPanel } from './model/ModelPanel';
 import { SelectionPanel } from './SelectionPanel';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 
 export function App() {
   const controller = useController();
+  const modelPanelOpen = useEditor((state) => state.session.modelPanelOpen);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => handleKeyDown(controller, event);
     const beforeUnload = (event: BeforeUnloadEvent) => {
@@ -32,7 +34,7 @@ export function App() {
   return (
     <div className="app">
       <Toolbar />
-      <div className="main">
+      <div className={`main${modelPanelOpen ? ' with-model' : ''}`}>
         <ImageList />
         <CanvasView />
         <div className="side-panel">
@@ -48,6 +50,7 @@ export function App() {
             ))}
           </details>
         </div>
+        {modelPanelOpen && <ModelPanel />}
       </div>
       <StatusBar />
     </div>

@@ -1,7 +1,8 @@
-// The toolbar: tools, model actions, threshold and tolerance sliders, view, history, COCO.
+// The toolbar: tools, model actions, threshold and tolerance sliders, view, history, model panel, COCO.
 import { useRef } from 'react';
 import { acceptAllAboveThreshold } from '../app/annotation-actions';
 import { useController, useEditor } from '../app/context';
+import { fineTuneEnded } from '../state/learning';
 import { actualSizeCamera } from '../state/session';
 import type { ToolName } from '../state/session';
 
@@ -21,6 +22,8 @@ export function Toolbar() {
   const proposing = useEditor((state) => state.catalog.proposingImageId !== null);
   const canUndo = useEditor((state) => (state.history[state.session.currentImageId ?? '']?.undo.length ?? 0) > 0);
   const canRedo = useEditor((state) => (state.history[state.session.currentImageId ?? '']?.redo.length ?? 0) > 0);
+  const modelPanelOpen = useEditor((state) => state.session.modelPanelOpen);
+  const fineTuning = useEditor((state) => state.learning.fineTune !== null && !fineTuneEnded(state.learning.fineTune));
   const fileInput = useRef<HTMLInputElement>(null);
   const { actions } = store.getState();
 
@@ -64,6 +67,16 @@ export function Toolbar() {
           }}
         >
           100%
+        </button>
+      </div>
+      <div className="group">
+        <button
+          data-testid="model-panel-toggle"
+          className={modelPanelOpen ? 'active' : ''}
+          title="Model versions, fine-tuning and per-version statistics"
+          onClick={() => actions.setSession({ modelPanelOpen: !store.getState().session.modelPanelOpen })}
+        >
+          Model{fineTuning ? ' · training…' : ''}
         </button>
       </div>
       <div className="group right">
