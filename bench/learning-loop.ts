@@ -69,13 +69,33 @@ const evalNames = names.slice(names.length - evalCount);
 const { folder, cleanup } = await copyImagesToTempProject(join(datasetDir, 'images'), [...walkNames, ...evalNames], 'maskpilot-learning-loop-');
 log(`project copy: ${folder} (${walkNames.length} to walk, ${evalNames.length} held for AR)`);
 
-/** The learner module (electron/model/learner.ts), loaded by path so this bench runs without it. */
-async function loadLearner(kind: string): Promise<unknown> {
-  const modulePath = '../electron/model/learner';
-  const module = (await import(modulePath)) as Record<string, unknown>;
-  const factory = kind === 'in-process' ? module.createInProcessLearner : module.createWorkerLearner;
-  if (typeof factory !== 'function') throw new Error(`electron/model/learner has no ${kind === 'in-process' ? 'createInProcessLearner' : 'createWorkerLearner'}`);
-  return await (factory as () => unknown)();
+/**
+ * The real learner, loaded by path so this bench runs (without fine-tunes) while it is missing:
+ * electron/model/learner.ts (createWorkerLearner / createInProcessLearner) if present, else the
+ * training-worker learner of electron/model/finetune/worker-learner.ts (startWorkerLearner).
+ */
+async function loadLearner(kind: string): Promise<{ learner: unknown; source: string }> {
+  const problems: string[] = [];
+  const candidates: [string, string][] = [
+    ['../electron/model/learner', kind === 'in-process' ? 'createInProcessLearner' : 'createWorkerLearner'],
+    ['../electron/model/finetune/worker-learner', 'startWorkerLearner'],
+  ];
+  for (const [modulePath, factoryName] of candidates) {
+    let module: Record<string, unknown>;
+    try {
+      module = (await import(modulePath)) as Record<string, unknown>;
+    } catch (error) {
+      problems.push(`${modulePath}: ${(error as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    const factory = module[factoryName];
+    if (typeof factory !== 'function') {
+      problems.push(`${modulePath} has no ${factoryName}`);
+      continue;
+    }
+    return { learner: await (factory as () => unknown)(), source: `${modulePath.replace('../', '')}.${factoryName}` };
+  }
+  throw new Error(problems.join('; '));
 }
 
 const loadAtStart = loadavg();
@@ -84,7 +104,10 @@ const model = await createModelProvider();
 let learner: unknown = null;
 if (fineTuning) {
   try {
-    learner = await loadLearner(values.learner);
+    const loaded = await loadLearner(values.learner);
+    learner = loaded.learner;
+    log(`learner: ${loaded.source}`);
+    notes.push(`learner: ${loaded.source}`);
   } catch (error) {
     const message = `no learner: ${(error as Error).message.split('\n')[0]}`;
     log(message);
@@ -98,6 +121,16 @@ const listed = (await api.listImages({ offset: 0, limit: 1000 })).images.map((im
 const walkIds = listed.slice(0, walkCount);
 const evalIds = listed.slice(listed.length - evalCount);
 if (walkIds.join() !== walkNames.join() || evalIds.join() !== evalNames.join()) throw new Error('the project lists the images in another order than the bench chose them');
+
+// Fine-tunes happen only where the bench asks for them (end of each block), never automatically.
+try {
+  const settings = await api.saveLearningSettings({ autoFineTune: false });
+  log(`learning settings: ${JSON.stringify(settings)}`);
+} catch (error) {
+  const message = `saveLearningSettings refused: ${(error as Error).message.split('\n')[0]}`;
+  log(message);
+  notes.push(message);
+}
 
 const activeVersion = async (): Promise<string | null> => (await api.getModelStatus({})).modelVersion;
 let lastMeasured: { version: string | null; ar: RemainingAr; seconds: number } | null = null;
