@@ -26,6 +26,11 @@ export const commands: CliCommandEntry[] = [
     load: async () => (await import('./train-command')).trainCommand,
   },
   {
+    name: 'finetune',
+    summary: "fine-tune a project's active model on its saved corrections (held-out check before adopting)",
+    load: async () => (await import('./finetune-command')).finetuneCommand,
+  },
+  {
     name: 'propose',
     summary: 'DeepMask segment proposals for a folder of images, as COCO with scores',
     load: async () => (await import('./propose-command')).proposeCommand,
