@@ -91,3 +91,48 @@ describe('worker-backed model provider', () => {
     expect(model.status().ready).toBe(true);
   }, 120_000);
 });
+
+describe('switching weights with load()', () => {
+  let second: string;
+  beforeAll(async () => {
+    second = join(dir, 'weights-2');
+    const heads = createHeads(NARROW, 9);
+    await heads.save(second, { modelVersion: 'provider-test-2' });
+    heads.dispose();
+  });
+
+  test('calls in flight finish with the old weights, later calls use the new ones, the status follows', async () => {
+    const model = await provider({ modelDir: weights, bundledModelDir: weights, settings: { maxCandidates: 20 } });
+    const inFlight = model.propose(image, { maxProposals: 2 });
+    const loaded = model.load?.(second);
+    expect((await inFlight)[0].modelVersion).toBe('provider-test-1');
+    expect(await loaded).toMatchObject({ ready: true, modelVersion: 'provider-test-2' });
+    expect(model.status().modelVersion).toBe('provider-test-2');
+    expect((await model.propose(image, { maxProposals: 2 }))[0].modelVersion).toBe('provider-test-2');
+  }, 120_000);
+
+  test('weights that cannot be loaded are refused clearly and the current ones stay in use', async () => {
+    const model = await provider({ modelDir: second, bundledModelDir: weights, settings: { maxCandidates: 20 } });
+    const corrupt = join(dir, 'corrupt-load');
+    const heads = createHeads(NARROW, 6);
+    await heads.save(corrupt, { modelVersion: 'never' });
+    heads.dispose();
+    await writeFile(join(corrupt, 'heads.bin'), Buffer.from('garbage'));
+    for (const bad of [corrupt, join(dir, 'missing-weights')]) {
+      const failure = await model.load?.(bad).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ApiError);
+      expect((failure as ApiError).code).toBe('MODEL_UNAVAILABLE');
+      expect((failure as ApiError).message).toMatch(/cannot load the weights in .*; still using provider-test-2/);
+      expect(model.status()).toMatchObject({ ready: true, modelVersion: 'provider-test-2' });
+    }
+    expect((await model.propose(image, { maxProposals: 2 }))[0].modelVersion).toBe('provider-test-2');
+  }, 120_000);
+
+  test('a worker restarted after a crash uses the weights loaded last', async () => {
+    const model = await provider({ modelDir: weights, bundledModelDir: weights, settings: { maxCandidates: 20 } });
+    await model.load?.(second);
+    await model.simulateCrash();
+    expect((await model.propose(image, { maxProposals: 2 }))[0].modelVersion).toBe('provider-test-2');
+    expect(model.status()).toMatchObject({ ready: true, modelVersion: 'provider-test-2' });
+  }, 120_000);
+});

@@ -2,7 +2,9 @@
 // blocks the caller's event loop. The worker runs TypeScript through tsx (worker-entry.mjs registers it).
 // If the chosen weights are missing or corrupt the worker falls back to the bundled ones and the status
 // says so; with no usable weights at all the status explains why and calls fail with MODEL_UNAVAILABLE.
-// A worker that dies is reported in the status, its pending calls fail, and a fresh one is started.
+// A worker that dies is reported in the status, its pending calls fail, and a fresh one is started
+// (with the weights loaded last: load() switches weights once the calls sent before it are done, and
+// keeps the current ones when the new cannot be loaded).
 import { Worker } from 'node:worker_threads';
 import type { Instance, ModelStatus } from '../../shared/api/types';
 import { ApiError, deserializeError } from '../../shared/api/errors';
@@ -42,7 +44,8 @@ interface Pending {
 
 export async function createModelProvider(options: ModelProviderOptions = {}): Promise<WorkerModelProvider> {
   const bundledModelDir = options.bundledModelDir ?? defaultModelDir();
-  const init: WorkerInit = { modelDir: options.modelDir ?? (options.model ? bundledWeightsOf(options.model) : bundledModelDir), bundledModelDir, backend: options.backend, settings: options.settings };
+  // Mutable: after a successful load() a restarted worker starts from the weights loaded last.
+  let init: WorkerInit = { modelDir: options.modelDir ?? (options.model ? bundledWeightsOf(options.model) : bundledModelDir), bundledModelDir, backend: options.backend, settings: options.settings };
   let status: ModelStatus = { backend: 'none', backendNotes: [], modelVersion: null, lastLatencyMs: null, ready: false, message: 'loading the model' };
   let worker: Worker | null = null;
   let workerReady: Promise<void> = Promise.resolve();
@@ -118,6 +121,21 @@ export async function createModelProvider(options: ModelProviderOptions = {}): P
     return reply;
   };
 
+  /** The loads run one after another, each after the calls sent before it (the worker serves in order). */
+  let loading: Promise<unknown> = Promise.resolve();
+  const load = async (modelDir: string): Promise<ModelStatus> => {
+    if (disposed) throw new ApiError('MODEL_UNAVAILABLE', 'the model provider is disposed');
+    if (typeof modelDir !== 'string' || modelDir.length === 0) throw new ApiError('INVALID_ARGUMENT', 'load: modelDir must be a non-empty path');
+    await workerReady;
+    const current = worker;
+    if (!current) throw new ApiError('MODEL_UNAVAILABLE', status.message ?? 'the model worker is not running');
+    const report = (await send(current, { method: 'load', modelDir })).result as WorkerLoadReport;
+    init = { ...init, modelDir };
+    crashNote = undefined;
+    status = { backend: report.backend, backendNotes: report.backendNotes, modelVersion: report.modelVersion, lastLatencyMs: status.lastLatencyMs, ready: true };
+    return { ...status, backendNotes: [...status.backendNotes] };
+  };
+
   start();
   await workerReady.catch(() => undefined);
 
@@ -133,6 +151,14 @@ export async function createModelProvider(options: ModelProviderOptions = {}): P
     },
     async segmentAt(image: ProviderImage, point: { x: number; y: number }, segmentOptions: SegmentAtOptions): Promise<Instance | null> {
       return (await call({ method: 'segmentAt', image, point, scaleIndex: segmentOptions.scaleIndex })).result as Instance | null;
+    },
+    load(modelDir: string): Promise<ModelStatus> {
+      const next = loading.then(
+        () => load(modelDir),
+        () => load(modelDir),
+      );
+      loading = next.catch(() => undefined);
+      return next;
     },
     async simulateCrash() {
       const current = worker;

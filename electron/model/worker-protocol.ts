@@ -14,7 +14,7 @@ export interface WorkerInit {
   settings?: Partial<DeepMaskSettings>;
 }
 
-/** What the worker reports after loading (sent once, as the reply to 'init'). */
+/** What the worker reports after loading (the reply to 'init' and to 'load'). */
 export interface WorkerLoadReport {
   ready: boolean;
   backend: string;
@@ -28,6 +28,8 @@ export interface WorkerLoadReport {
 
 export type WorkerRequest =
   | { id: number; method: 'init'; init: WorkerInit }
+  /** Switches to the weights in modelDir; the old ones stay when the new cannot be loaded. */
+  | { id: number; method: 'load'; modelDir: string }
   | { id: number; method: 'propose'; image: ProviderImage; maxProposals: number }
   | { id: number; method: 'segmentAt'; image: ProviderImage; point: { x: number; y: number }; scaleIndex?: number };
 

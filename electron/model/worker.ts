@@ -13,6 +13,7 @@ const port = parentPort;
 
 let model: DeepMask | null = null;
 let unavailable = 'the model worker has not been initialised';
+let initOptions: WorkerInit | null = null;
 let queue: Promise<void> = Promise.resolve();
 
 port.on('message', (request: WorkerRequest) => {
@@ -35,6 +36,8 @@ async function handle(request: WorkerRequest): Promise<WorkerLoadReport | Instan
   switch (request.method) {
     case 'init':
       return init(request.init);
+    case 'load':
+      return load(request.modelDir);
     case 'propose':
       return requireModel().propose(request.image, { maxProposals: request.maxProposals });
     case 'segmentAt':
@@ -47,8 +50,29 @@ function requireModel(): DeepMask {
   return model;
 }
 
+/**
+ * Switches to the weights in modelDir. Requests are served in order, so calls that arrived earlier
+ * finish with the old weights. If the new ones cannot be loaded the old ones stay and the call fails.
+ */
+async function load(modelDir: string): Promise<WorkerLoadReport> {
+  if (!initOptions) throw new ApiError('MODEL_UNAVAILABLE', unavailable);
+  const candidate = await createModelForDir({ ...initOptions.settings, modelDir, backend: initOptions.backend });
+  try {
+    await candidate.load();
+  } catch (error) {
+    candidate.dispose();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ApiError('MODEL_UNAVAILABLE', `cannot load the weights in ${modelDir}: ${reason}; ${model ? `still using ${model.modelVersion ?? 'the previous weights'}` : 'no model is loaded'}`);
+  }
+  model?.dispose();
+  model = candidate;
+  const selection = candidate.backend;
+  return { ready: true, backend: selection?.backend ?? 'none', backendNotes: selection?.notes ?? [], modelVersion: candidate.modelVersion, modelDir };
+}
+
 /** Loads the chosen weights, falling back to the bundled ones; never throws (the report says what failed). */
 async function init(options: WorkerInit): Promise<WorkerLoadReport> {
+  initOptions = options;
   const problems: string[] = [];
   const directories = options.modelDir === options.bundledModelDir ? [options.modelDir] : [options.modelDir, options.bundledModelDir];
   for (const modelDir of directories) {
