@@ -13,11 +13,12 @@ describe('maskpilot host arguments', () => {
       token: undefined,
       noModel: false,
       open: false,
+      model: 'deepmask',
     });
   });
 
   test('every option is read', () => {
-    const parsed = parseHostArguments(['resources', '--port', '8080', '--bind', '0.0.0.0', '--allow-remote', '--token', 'abcdefghijklmnop', '--no-model', '--open']);
+    const parsed = parseHostArguments(['resources', '--port', '8080', '--bind', '0.0.0.0', '--allow-remote', '--token', 'abcdefghijklmnop', '--no-model', '--open', '--model', 'instancefcn']);
     expect(parsed).toEqual({
       folder: resolve('resources'),
       port: 8080,
@@ -26,6 +27,7 @@ describe('maskpilot host arguments', () => {
       token: 'abcdefghijklmnop',
       noModel: true,
       open: true,
+      model: 'instancefcn',
     });
   });
 
@@ -36,6 +38,7 @@ describe('maskpilot host arguments', () => {
     [['a', 'b'], /expected one folder, got 2/],
     [['/definitely/not/here'], /folder not found/],
     [['--colour'], /Unknown option/],
+    [['--model', 'maskrcnn'], /--model must be deepmask or instancefcn, got 'maskrcnn'/],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseHostArguments(argv)).toThrow(message);
   });

@@ -7,9 +7,11 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ModelStatus } from '../../shared/api/types';
+import type { Learner } from '../services/learner';
 import type { ModelProvider } from '../services/model-provider';
 import { openProject, SIDECAR_DIR_NAME } from '../services/project';
 import { isLoopbackAddress, startHost } from '../host';
+import { BUNDLED_ARCHITECTURES, bundledModels, type BundledArchitecture } from './bundled-models';
 import type { CliCommand } from './command';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -26,7 +28,9 @@ random token printed in the URL. Runs until Ctrl+C (SIGINT) or SIGTERM.
   --bind ADDR         address to bind (default 127.0.0.1)
   --allow-remote      allow a non-loopback --bind (other machines can then reach it)
   --token T           fixed token, 16+ characters of A-Z a-z 0-9 _ - (default: random)
-  --no-model          do not load the proposal network
+  --model NET         deepmask or instancefcn: the network a project starts with when it has
+                      no model version chosen yet (default deepmask; a chosen one is kept)
+  --no-model          do not load the proposal network (no proposals, no fine-tuning)
   --open              also open the URL in the default browser`;
 
 export const hostCommand: CliCommand = {
@@ -41,7 +45,7 @@ export const hostCommand: CliCommand = {
       process.stderr.write(`maskpilot host: ${(error as Error).message}\n\n${USAGE}\n`);
       return 2;
     }
-    const { folder, port, bind, allowRemote, token, noModel, open } = parsed;
+    const { folder, port, bind, allowRemote, token, noModel, open, model: architecture } = parsed;
     if (!isLoopbackAddress(bind) && !allowRemote) {
       // Checked again by startHost; failing here spares loading the model first.
       process.stderr.write(`maskpilot host: refusing to bind to ${bind}: it is not a loopback address, so other machines could reach the host. Pass --allow-remote if you mean it.\n`);
@@ -51,14 +55,28 @@ export const hostCommand: CliCommand = {
     const served = await workingFolderFor(folder);
     if (served !== folder) process.stdout.write(`The bundled sample photos are never annotated in place; using the copy in ${served}\n`);
 
-    const model = noModel ? null : await loadModelProvider();
-    const service = await openProject(served, model ? { model } : {});
+    const model = noModel ? null : await loadModelProvider(architecture);
+    const learner = model ? await loadLearner() : null;
+    const bundled = await bundledModels();
+    let service: Awaited<ReturnType<typeof openProject>>;
+    try {
+      service = await openProject(served, {
+        ...(model ? { model } : {}),
+        ...(learner ? { learner } : {}),
+        bundledModels: bundled,
+        defaultModelId: bundled.find((entry) => entry.architecture === architecture)?.id,
+      });
+    } catch (error) {
+      await Promise.all([model?.dispose(), learner?.dispose()]);
+      throw error;
+    }
+    for (const warning of service.openWarnings) process.stdout.write(`Warning: ${warning.message}\n`);
     let host: Awaited<ReturnType<typeof startHost>>;
     try {
       host = await startHost({ folder: served, port, host: bind, allowRemote, token, service, log: (line) => process.stderr.write(`${line}\n`) });
     } catch (error) {
       await service.close();
-      await model?.dispose();
+      await Promise.all([model?.dispose(), learner?.dispose()]);
       throw error;
     }
 
@@ -71,7 +89,7 @@ export const hostCommand: CliCommand = {
     process.stdout.write('MaskPilot host: shutting down...\n');
     await host.close();
     await service.close();
-    await model?.dispose();
+    await Promise.all([model?.dispose(), learner?.dispose()]);
     return 0;
   },
 };
@@ -84,6 +102,8 @@ export interface HostArguments {
   token: string | undefined;
   noModel: boolean;
   open: boolean;
+  /** The network of a project with no model version chosen yet. */
+  model: BundledArchitecture;
 }
 
 /** Parses `host` arguments; throws a one-line message for the usage error. */
@@ -97,9 +117,12 @@ export function parseHostArguments(argv: string[]): HostArguments {
       'allow-remote': { type: 'boolean', default: false },
       token: { type: 'string' },
       'no-model': { type: 'boolean', default: false },
+      model: { type: 'string', default: 'deepmask' },
       open: { type: 'boolean', default: false },
     },
   });
+  const model = values.model as BundledArchitecture;
+  if (!BUNDLED_ARCHITECTURES.includes(model)) throw new Error(`--model must be ${BUNDLED_ARCHITECTURES.join(' or ')}, got '${values.model}'`);
   if (positionals.length > 1) throw new Error(`expected one folder, got ${positionals.length}`);
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got '${values.port}'`);
@@ -113,6 +136,7 @@ export function parseHostArguments(argv: string[]): HostArguments {
     token: values.token,
     noModel: values['no-model'],
     open: values.open,
+    model,
   };
 }
 
@@ -121,13 +145,24 @@ export function parseHostArguments(argv: string[]): HostArguments {
  * tfjs. A provider whose weights fail to load still comes back, with a status saying why; only a
  * failure to start it at all leaves the host running without a model.
  */
-async function loadModelProvider(): Promise<ModelProvider | null> {
+async function loadModelProvider(architecture: BundledArchitecture): Promise<ModelProvider | null> {
   process.stdout.write('Loading the proposal model...\n');
   try {
     const { createModelProvider } = await import('../model/provider');
-    return await createModelProvider();
+    return await createModelProvider({ model: architecture });
   } catch (error) {
     process.stdout.write(`Model: could not be started (${(error as Error).message}); running without proposals.\n`);
+    return null;
+  }
+}
+
+/** The fine-tuning worker (its own thread, so training never stalls proposals); null if it cannot start. */
+async function loadLearner(): Promise<Learner | null> {
+  try {
+    const { createWorkerLearner } = await import('../model/learner');
+    return await createWorkerLearner();
+  } catch (error) {
+    process.stdout.write(`Fine-tuning: unavailable (${(error as Error).message}).\n`);
     return null;
   }
 }

@@ -245,6 +245,16 @@ describe('fine-tune', () => {
     expect(versions.find((version) => version.id === 'ft-1')?.decision).toMatch(/not adopted, its weights could not be loaded \(heads\.bin of ft-1 is damaged\)/);
   });
 
+  test('a session whose model cannot switch keeps the candidate inactive instead of claiming it is active', async () => {
+    const fixed = new FakeSwitchingProvider('deepmask-test-v1');
+    await open({ model: { status: () => fixed.status(), propose: (image) => fixed.propose(image), segmentAt: () => fixed.segmentAt(), dispose: () => fixed.dispose() } });
+    await annotate(2);
+    await fineTuneToEnd(2);
+    const { versions, activeId } = await project.listModelVersions({});
+    expect(activeId).toBe('deepmask-test-v1');
+    expect(versions.find((version) => version.id === 'ft-1')?.decision).toMatch(/cannot switch versions/);
+  });
+
   test('cancelJob stops it: the partial folder goes, the active version and annotations stay', async () => {
     await open();
     await annotate(3);

@@ -128,8 +128,10 @@ export class ModelVersions {
       const provider = this.options.provider;
       let status: ModelStatus | null = null;
       let listed = version;
-      if (adopt && provider?.load) {
+      // Without a provider (the CLI) the choice is only recorded; the next session loads it.
+      if (adopt && provider) {
         try {
+          if (!provider.load) throw new Error('the model in this session cannot switch versions');
           status = await provider.load(this.options.store.versionDir(version.id));
         } catch (error) {
           listed = { ...version, decision: notLoaded(error instanceof Error ? error.message : String(error)) };
