@@ -9,13 +9,16 @@
 // the last --eval-images images, which are never walked (block 0: before any fine-tune).
 // Prints a table per block and writes bench/results/learning-loop.json. Run niced:
 //   nice -n 10 npx tsx bench/learning-loop.ts [--images 100] [--eval-images 45] [--block 10]
-//     [--shown 10] [--steps N] [--no-fine-tune] [--learner worker|in-process] [--out file]
+//     [--shown 10] [--steps 64] [--no-fine-tune] [--learner worker|in-process] [--out file]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openProject } from '../electron/services/project';
+import { bundledModels } from '../electron/cli/bundled-models';
+import { createInProcessLearner, createWorkerLearner } from '../electron/model/learner';
 import { createModelProvider } from '../electron/model/provider';
+import type { Learner } from '../electron/services/learner';
 import { readCocoFile } from '../electron/services/coco-file';
 import { datasetsAvailable, datasetsDir, datasetsSkipReason, repoRoot } from '../test/support/shared-data';
 import { DEFAULT_ANNOTATOR } from './lib/annotator';
@@ -32,7 +35,9 @@ const { values } = parseArgs({
     'eval-images': { type: 'string', default: '45' },
     block: { type: 'string', default: '10' },
     shown: { type: 'string', default: '10' },
-    steps: { type: 'string' },
+    // The learner's own default (2 steps per example, 40..400) reaches 400 steps (~5 min) after two
+    // blocks; 64 steps (2048 triplets) keeps ten fine-tunes within the bench's half hour. 0 = learner default.
+    steps: { type: 'string', default: '64' },
     iou: { type: 'string', default: String(DEFAULT_ANNOTATOR.iouThreshold) },
     'reject-clicks': { type: 'string', default: String(DEFAULT_ANNOTATOR.rejectClicks) },
     'no-fine-tune': { type: 'boolean', default: false },
@@ -55,7 +60,8 @@ const positive = (name: string, text: string): number => {
 const walkCount = positive('images', values.images);
 const evalCount = positive('eval-images', values['eval-images']);
 const blockSize = Math.max(1, positive('block', values.block));
-const steps = values.steps === undefined ? undefined : positive('steps', values.steps);
+const stepsFlag = positive('steps', values.steps);
+const steps = stepsFlag === 0 ? undefined : stepsFlag;
 const walkOptions: WalkOptions = { shown: Math.max(1, positive('shown', values.shown)), iouThreshold: Number(values.iou), rejectClicks: Number(values['reject-clicks']) };
 const fineTuning = !values['no-fine-tune'];
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -69,53 +75,18 @@ const evalNames = names.slice(names.length - evalCount);
 const { folder, cleanup } = await copyImagesToTempProject(join(datasetDir, 'images'), [...walkNames, ...evalNames], 'maskpilot-learning-loop-');
 log(`project copy: ${folder} (${walkNames.length} to walk, ${evalNames.length} held for AR)`);
 
-/**
- * The real learner, loaded by path so this bench runs (without fine-tunes) while it is missing:
- * electron/model/learner.ts (createWorkerLearner / createInProcessLearner) if present, else the
- * training-worker learner of electron/model/finetune/worker-learner.ts (startWorkerLearner).
- */
-async function loadLearner(kind: string): Promise<{ learner: unknown; source: string }> {
-  const problems: string[] = [];
-  const candidates: [string, string][] = [
-    ['../electron/model/learner', kind === 'in-process' ? 'createInProcessLearner' : 'createWorkerLearner'],
-    ['../electron/model/finetune/worker-learner', 'startWorkerLearner'],
-  ];
-  for (const [modulePath, factoryName] of candidates) {
-    let module: Record<string, unknown>;
-    try {
-      module = (await import(modulePath)) as Record<string, unknown>;
-    } catch (error) {
-      problems.push(`${modulePath}: ${(error as Error).message.split('\n')[0]}`);
-      continue;
-    }
-    const factory = module[factoryName];
-    if (typeof factory !== 'function') {
-      problems.push(`${modulePath} has no ${factoryName}`);
-      continue;
-    }
-    return { learner: await (factory as () => unknown)(), source: `${modulePath.replace('../', '')}.${factoryName}` };
-  }
-  throw new Error(problems.join('; '));
-}
-
 const loadAtStart = loadavg();
 const notes: string[] = [];
 const model = await createModelProvider();
-let learner: unknown = null;
-if (fineTuning) {
-  try {
-    const loaded = await loadLearner(values.learner);
-    learner = loaded.learner;
-    log(`learner: ${loaded.source}`);
-    notes.push(`learner: ${loaded.source}`);
-  } catch (error) {
-    const message = `no learner: ${(error as Error).message.split('\n')[0]}`;
-    log(message);
-    notes.push(message);
-  }
-}
-const options = { model, ...(learner ? { learner } : {}) } as Parameters<typeof openProject>[1];
-const project = await openProject(folder, options);
+const learner: Learner | null = fineTuning ? (values.learner === 'in-process' ? createInProcessLearner() : await createWorkerLearner()) : null;
+// As the host opens a project: the bundled networks are the project's first versions, DeepMask active.
+const bundled = await bundledModels();
+const project = await openProject(folder, {
+  model,
+  ...(learner ? { learner } : {}),
+  bundledModels: bundled,
+  defaultModelId: bundled.find((entry) => entry.architecture === 'deepmask')?.id,
+});
 const api: LoopApi = project;
 const listed = (await api.listImages({ offset: 0, limit: 1000 })).images.map((image) => image.id);
 const walkIds = listed.slice(0, walkCount);
@@ -198,7 +169,7 @@ try {
       firstRemaining: evalIds[0] ?? null,
       blockSize,
       ...walkOptions,
-      fineTune: fineTuning && !fineTuneBlocked ? { steps: steps ?? 'learner default', learner: values.learner } : null,
+      fineTune: fineTuning && !fineTuneBlocked ? { steps: steps ?? 'learner default', learner: values.learner === 'in-process' ? 'createInProcessLearner' : 'createWorkerLearner' } : null,
     },
     machine: { loadAtStart, loadAtEnd: loadavg(), totalSeconds: (performance.now() - started) / 1000, medianProposeMsWalk: median(proposeMs) },
     summary: summarize(rows),
@@ -216,7 +187,7 @@ try {
   process.stdout.write(`${table}\n${JSON.stringify(results.summary, null, 2)}\n`);
 } finally {
   await project.close();
-  if (learner && typeof (learner as { dispose?: unknown }).dispose === 'function') await (learner as { dispose: () => Promise<void> }).dispose();
+  await learner?.dispose();
   await model.dispose();
   if (values.keep) log(`kept ${folder}`);
   else await cleanup();

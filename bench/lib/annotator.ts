@@ -37,6 +37,8 @@ export interface ImageDecisions {
   drawnVertices: number;
   /** accepted + rejected * rejectClicks + drawnVertices. */
   clicks: number;
+  /** Per object: its best IoU with any proposal shown (0 without proposals), how close the model came. */
+  bestIous: number[];
 }
 
 /** Vertex count of a polygon list (flat [x0, y0, ...] rings). */
@@ -110,5 +112,6 @@ export function annotateImage(
     drawn,
     drawnVertices,
     clicks: accepted + rejected * options.rejectClicks + drawnVertices,
+    bestIous: truth.map((_, g) => proposals.reduce((best, _p, p) => Math.max(best, ious[p][g]), 0)),
   };
 }

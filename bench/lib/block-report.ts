@@ -13,9 +13,11 @@ export interface BlockTally {
   drawn: number;
   drawnVertices: number;
   clicks: number;
+  /** Every object's best IoU with a shown proposal. */
+  bestIous: number[];
 }
 
-export const emptyTally = (): BlockTally => ({ images: 0, objects: 0, accepted: 0, rejected: 0, drawn: 0, drawnVertices: 0, clicks: 0 });
+export const emptyTally = (): BlockTally => ({ images: 0, objects: 0, accepted: 0, rejected: 0, drawn: 0, drawnVertices: 0, clicks: 0, bestIous: [] });
 
 export function addDecisions(tally: BlockTally, decisions: ImageDecisions): BlockTally {
   return {
@@ -26,12 +28,21 @@ export function addDecisions(tally: BlockTally, decisions: ImageDecisions): Bloc
     drawn: tally.drawn + decisions.drawn,
     drawnVertices: tally.drawnVertices + decisions.drawnVertices,
     clicks: tally.clicks + decisions.clicks,
+    bestIous: [...tally.bestIous, ...decisions.bestIous],
   };
 }
 
 /** Clicks per ground-truth object of the block; null for a block without objects. */
 export function clicksPerInstance(tally: BlockTally): number | null {
   return tally.objects > 0 ? tally.clicks / tally.objects : null;
+}
+
+/** Median over the block's objects of their best IoU with a shown proposal; null without objects. */
+export function medianBestIou(tally: BlockTally): number | null {
+  if (tally.bestIous.length === 0) return null;
+  const sorted = [...tally.bestIous].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Instances that became training signal: accepted proposals plus drawn objects (rejections are counted apart). */
@@ -74,8 +85,8 @@ const fixed = (value: number | null | undefined, digits: number): string => (val
 
 export function formatTable(rows: BlockRow[]): string {
   return [
-    '| block | images walked | corrected so far | clicks/instance (block) | accepted / rejected / drawn (block) | fine-tune s (train / wall) | triplets | steps | adopted | AR@10 remaining | AR@100 remaining | recall@10, IoU .85 |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| block | images walked | corrected so far | clicks/instance (block) | accepted / rejected / drawn (block) | median best IoU (block) | fine-tune s (train / wall) | triplets | steps | adopted | AR@10 remaining | AR@100 remaining | recall@10, IoU .85 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((row) =>
       [
         row.block,
@@ -83,6 +94,7 @@ export function formatTable(rows: BlockRow[]): string {
         row.correctedSoFar,
         fixed(row.clicksPerInstance, 1),
         row.walk ? `${row.walk.accepted} / ${row.walk.rejected} / ${row.walk.drawn}` : '–',
+        fixed(row.walk ? medianBestIou(row.walk) : null, 2),
         row.fineTune ? `${fixed(row.fineTune.seconds, 1)} / ${fixed(row.fineTune.wallSeconds, 1)}` : '–',
         row.fineTune?.triplets ?? '–',
         row.fineTune?.steps ?? '–',

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import type { Instance } from '../../shared/api/types';
 import { polygonToRle, rleArea, fromCocoRle, toCocoRle } from '../../shared/geometry';
 import { annotateImage, vertexCount, type TruthObject } from '../../bench/lib/annotator';
-import { addDecisions, clicksPerInstance, correctedInstances, emptyTally, formatTable, type BlockRow } from '../../bench/lib/block-report';
+import { addDecisions, clicksPerInstance, medianBestIou, correctedInstances, emptyTally, formatTable, type BlockRow } from '../../bench/lib/block-report';
 import { arOnRemaining } from '../../bench/lib/remaining-ar';
 import type { TruthImage } from '../../bench/lib/pennfudan-truth';
 
@@ -41,6 +41,7 @@ describe('annotateImage', () => {
     expect(drawn.score).toBeNull();
     expect(drawn.modelVersion).toBeNull();
     expect(rleArea(fromCocoRle(drawn.rle))).toBe(30 * 40);
+    expect(result.bestIous).toEqual([1, 0.75]);
   });
 
   test('the threshold is inclusive and configurable', () => {
@@ -75,7 +76,7 @@ describe('annotateImage', () => {
     expect(annotateImage(junk, [person], { width: W, height: H }, { iouThreshold: 0.85, rejectClicks: 0 }).clicks).toBe(4);
     expect(annotateImage(junk, [person], { width: W, height: H }).clicks).toBe(2 + 4);
     const none = annotateImage([], [person, other], { width: W, height: H });
-    expect(none).toMatchObject({ accepted: 0, rejected: 0, drawn: 2, clicks: 8 });
+    expect(none).toMatchObject({ accepted: 0, rejected: 0, drawn: 2, clicks: 8, bestIous: [0, 0] });
   });
 
   test('drawn ids never collide with proposal ids', () => {
@@ -99,6 +100,9 @@ describe('block bookkeeping', () => {
     expect(correctedInstances(tally)).toBe(4);
     expect(clicksPerInstance(tally)).toBe((1 + 4 + 1 + 8) / 4);
     expect(clicksPerInstance(emptyTally())).toBeNull();
+    expect(tally.bestIous).toEqual([1, 0, 0, 0]);
+    expect(medianBestIou(tally)).toBe(0);
+    expect(medianBestIou(emptyTally())).toBeNull();
   });
 
   test('the table has one line per block and shows missing values as dashes', () => {
@@ -114,7 +118,7 @@ describe('block bookkeeping', () => {
     };
     const lines = formatTable([row, { ...row, block: 1, imagesWalked: 10, fineTune: { versionId: 'f1', wallSeconds: 50, seconds: 40.04, triplets: 512, steps: 16, adopted: true, decision: 'ok', heldOutAr10: null, baselineHeldOutAr10: null } }]).split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[2]).toBe('| 0 | 0 | 0 | – | – | – | – | – | – | 0.250 | 0.400 | 0.200 |');
+    expect(lines[2]).toBe('| 0 | 0 | 0 | – | – | – | – | – | – | – | 0.250 | 0.400 | 0.200 |');
     expect(lines[3]).toContain('| 40.0 / 50.0 | 512 | 16 | yes | 0.250 |');
   });
 });
