@@ -16,7 +16,7 @@ Fine-tunes the project's active model version on the corrections saved in <folde
 (accepted, edited, drawn and rejected instances). Every 5th annotated image is held out; the new
 version becomes active only if its AR@100 there is at least the active version's.
 
-  --steps N     optimisation steps (default: chosen from the amount of data)
+  --steps N     optimisation steps, rounded up to even (default: chosen from the amount of data)
   --json        print the outcome as JSON (the new version's record) instead of text
   --backend B   tfjs backend: tensorflow, wasm or cpu (default: the fastest that loads)`;
 

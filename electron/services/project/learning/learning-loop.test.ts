@@ -211,6 +211,7 @@ describe('fine-tune', () => {
     learner.ar = { 'deepmask-test-v1': 0.28 };
     learner.candidateAr = 0.2;
     const { end } = await fineTuneToEnd(3);
+    expect(learner.requests[0].steps).toBe(4); // steps come in mask/score pairs
     expect(end.state).toBe('finished');
     expect(end.message).toBe('ft-1: AR@100 .200 vs .280 (deepmask-test-v1) on 1 held-out images: not adopted, deepmask-test-v1 stays active');
     const { versions, activeId } = await project.listModelVersions({});
@@ -301,6 +302,10 @@ describe('fine-tune', () => {
     const error = await expectApiError(project.fineTune({}), 'INVALID_ARGUMENT');
     expect(error.message).toMatch(/Nothing to learn from yet/);
     await expectApiError(project.fineTune({ steps: 0 }), 'INVALID_ARGUMENT');
+    // Positives but nothing to draw negatives from (no rejections, image not done).
+    await project.saveAnnotations({ imageId: 'img1.jpg', instances: [proposal('p1', 'accepted')], status: 'inProgress' });
+    expect((await expectApiError(project.fineTune({}), 'INVALID_ARGUMENT')).message).toMatch(/reject some wrong proposals, or mark an image as done/);
+    expect(learner.requests).toHaveLength(0);
     await project.close();
     await open({ learner: undefined });
     await expectApiError(project.fineTune({}), 'MODEL_UNAVAILABLE');
@@ -327,7 +332,7 @@ describe('corrections and automatic fine-tune', () => {
     await open();
     expect(await project.saveLearningSettings({ correctionsPerFineTune: 3 })).toEqual({ autoFineTune: true, correctionsPerFineTune: 3 });
     const progress = collect('onDidFineTune');
-    await project.saveAnnotations({ imageId: 'img1.jpg', instances: [proposal('p1', 'accepted'), proposal('p2', 'accepted')] });
+    await project.saveAnnotations({ imageId: 'img1.jpg', instances: [proposal('p1', 'accepted'), proposal('p2', 'accepted')], status: 'done' });
     expect(learner.requests).toHaveLength(0);
     const finished = new Promise<FineTuneProgress>((resolve) => project.on('onDidFineTune', (item) => item.phase === 'finished' && resolve(item)));
     const saved = await project.saveAnnotations({ imageId: 'img2.jpg', instances: [proposal('p1', 'accepted')] });

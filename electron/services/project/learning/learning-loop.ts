@@ -107,7 +107,8 @@ export class LearningLoop {
   /** Validates and starts a fine-tune of the active version; the job id comes back at once. */
   async fineTune(fields: Fields): Promise<{ jobId: string }> {
     const steps = optionalInteger(fields, 'steps', 'steps', 1, MAX_FINETUNE_STEPS);
-    return this.start(steps);
+    // DeepMask trains its mask and score heads on alternate batches, so steps come in pairs.
+    return this.start(steps === undefined ? undefined : steps + (steps % 2));
   }
 
   /** Called after every successful save of an image, with what was saved before (never throws). */
@@ -156,6 +157,13 @@ export class LearningLoop {
         throw new ApiError('INVALID_ARGUMENT', `Nothing to learn from yet: accept, edit or draw at least one instance and save the image first${heldOut}.`, {
           reason: 'NO_CORRECTIONS',
         });
+      }
+      if (!set.training.some((image) => image.complete || image.annotations.instances.some((instance) => instance.status === 'rejected'))) {
+        throw new ApiError(
+          'INVALID_ARGUMENT',
+          'Nothing to learn "no object" from yet: reject some wrong proposals, or mark an image as done so its background can be used.',
+          { reason: 'NO_NEGATIVES' },
+        );
       }
       const candidateId = await this.versions.nextFineTuneId();
       const plan = {
