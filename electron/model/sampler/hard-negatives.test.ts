@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { Bbox } from './geometry';
+import { positiveLevels, type Bbox } from './geometry';
 import { WindowSampler, type SamplerImage, type WindowSample } from './sampler';
 
 // Constraints of the fine-tuning additions to the sampler (hard negatives, undecided regions,
@@ -74,6 +74,17 @@ describe('WindowSampler hard negatives', () => {
       { width: 640, height: 480, objects: [{ bbox: [40, 60, 90, 200], iscrowd: false }, { bbox: [398, 198, 124, 154], iscrowd: true }], hardNegatives: [[400, 200, 120, 150]] },
     ]);
     expect(crowded.hardNegativeCount).toBe(0);
+  });
+
+  test('a hard negative uses the views the image already needs when it can, else one view of its own', () => {
+    // Same size as the object: its scale band meets the object's levels, so no view is added.
+    const sameSize: SamplerImage = { width: 640, height: 480, objects: [{ bbox: [40, 60, 90, 200], iscrowd: false }], hardNegatives: [[400, 200, 90, 200]], backgroundNegatives: false };
+    const objectLevels = positiveLevels([40, 60, 90, 200], 640, 480, 1024);
+    const levelsOf = (image: SamplerImage): number[] => new WindowSampler([image], { flip: false }).views(0).map((view) => view.level);
+    expect(levelsOf(sameSize)).toEqual(objectLevels);
+    // A box of a quite different size adds exactly one level.
+    const otherSize: SamplerImage = { ...sameSize, hardNegatives: [[300, 40, 320, 400]] };
+    expect(levelsOf(otherSize)).toHaveLength(objectLevels.length + 1);
   });
 
   test('views() lists the hard negatives\' views', () => {

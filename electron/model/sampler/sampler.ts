@@ -230,24 +230,33 @@ export class WindowSampler {
       objectLevels.forEach((level) => levels.add(level));
       this.positives.push({ imageIndex, objectIndex, levels: objectLevels });
     });
+    if (image.backgroundNegatives ?? true) {
+      this.backgroundImages.push(imageIndex);
+      // Also the view nearest the original size (within the size cap), so negatives cover images
+      // whose objects are all too small or absent.
+      let nativeLevel = 0;
+      const longSide = (level: number): number => Math.max(makeView(image.width, image.height, level, false).width, makeView(image.width, image.height, level, false).height);
+      while (nativeLevel > -40 && longSide(nativeLevel) > this.options.maxViewSide) nativeLevel--;
+      levels.add(nativeLevel);
+    }
+    // Every view costs a trunk pass, and rejected proposals come in all sizes: a hard negative uses
+    // the views the image needs anyway when its scale band meets them, else one view of its own
+    // (the lattice level nearest its canonical scale), so it adds at most one level.
     const blockers = image.objects.map((object) => object.bbox);
     (image.hardNegatives ?? []).forEach((box, hardNegativeIndex) => {
-      const negativeLevels = hardNegativeLevels(box, blockers, image.width, image.height, this.options.maxViewSide);
-      if (negativeLevels.length === 0) return;
+      const candidates = hardNegativeLevels(box, blockers, image.width, image.height, this.options.maxViewSide);
+      if (candidates.length === 0) return;
+      const shared = candidates.filter((level) => levels.has(level));
+      const negativeLevels = shared.length > 0 ? shared : [nearestLevel(candidates, box)];
       negativeLevels.forEach((level) => levels.add(level));
       this.hardNegatives.push({ imageIndex, hardNegativeIndex, levels: negativeLevels });
     });
-    if (!(image.backgroundNegatives ?? true)) {
-      this.imageLevels[imageIndex] = [...levels].sort((a, b) => a - b);
-      return;
-    }
-    this.backgroundImages.push(imageIndex);
-    // Also the view nearest the original size (within the size cap), so negatives cover images
-    // whose objects are all too small or absent.
-    let nativeLevel = 0;
-    const longSide = (level: number): number => Math.max(makeView(image.width, image.height, level, false).width, makeView(image.width, image.height, level, false).height);
-    while (nativeLevel > -40 && longSide(nativeLevel) > this.options.maxViewSide) nativeLevel--;
-    levels.add(nativeLevel);
     this.imageLevels[imageIndex] = [...levels].sort((a, b) => a - b);
   }
+}
+
+/** The level among `levels` whose nominal scale puts the box's larger side closest to canonical. */
+function nearestLevel(levels: readonly number[], box: Bbox): number {
+  const nominal = Math.log2(WINDOW_GEOMETRY.canonicalObjectPixels / Math.max(box[2], box[3])) * WINDOW_GEOMETRY.levelsPerOctave;
+  return levels.reduce((best, level) => (Math.abs(level - nominal) < Math.abs(best - nominal) ? level : best));
 }
