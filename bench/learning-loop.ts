@@ -10,7 +10,7 @@
 // Prints a table per block and writes bench/results/learning-loop.json. Run niced:
 //   nice -n 10 npx tsx bench/learning-loop.ts [--images 100] [--eval-images 45] [--block 10]
 //     [--shown 10] [--steps 64] [--no-fine-tune] [--learner worker|in-process] [--out file]
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -46,8 +46,24 @@ const { values } = parseArgs({
     dataset: { type: 'string', default: 'pennfudan' },
     keep: { type: 'boolean', default: false },
     out: { type: 'string', default: join(repoRoot, 'bench/results/learning-loop.json') },
+    // A finished run's JSON (--no-fine-tune over the same images): compared with, and kept in, the results.
+    baseline: { type: 'string' },
+    // Recompute the summary of a finished run's JSON (with --baseline) into --out, without running anything.
+    resummarize: { type: 'string' },
   },
 });
+const baselineRun = values.baseline ? (JSON.parse(await readFile(values.baseline, 'utf8')) as { rows: BlockRow[]; settings: unknown; measuredAt: string }) : null;
+if (values.resummarize) {
+  const run = JSON.parse(await readFile(values.resummarize, 'utf8')) as { rows: BlockRow[]; [key: string]: unknown };
+  const updated = {
+    ...run,
+    summary: summarize(run.rows, baselineRun?.rows),
+    ...(baselineRun ? { baseline: { measuredAt: baselineRun.measuredAt, settings: baselineRun.settings, table: formatTable(baselineRun.rows), rows: baselineRun.rows } } : {}),
+  };
+  await writeFile(values.out, `${JSON.stringify(updated, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(updated.summary, null, 2)}\n`);
+  process.exit(0);
+}
 if (!datasetsAvailable) {
   process.stderr.write(`learning-loop: ${datasetsSkipReason}\n`);
   process.exit(0);
@@ -172,7 +188,8 @@ try {
       fineTune: fineTuning && !fineTuneBlocked ? { steps: steps ?? 'learner default', learner: values.learner === 'in-process' ? 'createInProcessLearner' : 'createWorkerLearner' } : null,
     },
     machine: { loadAtStart, loadAtEnd: loadavg(), totalSeconds: (performance.now() - started) / 1000, medianProposeMsWalk: median(proposeMs) },
-    summary: summarize(rows),
+    summary: summarize(rows, baselineRun?.rows),
+    ...(baselineRun ? { baseline: { measuredAt: baselineRun.measuredAt, settings: baselineRun.settings, table: formatTable(baselineRun.rows), rows: baselineRun.rows } } : {}),
     rows,
     table,
     notes: [

@@ -25,19 +25,27 @@ export interface LoopSummary {
   medianSecondsPer500Triplets: number | null;
   maxSecondsPer500Triplets: number | null;
   medianTriplets: number | null;
+  /**
+   * With a no-fine-tune run over the same images (--baseline): its clicks per object over the same
+   * blocks as clicksPerInstanceAfter, so image difficulty cancels out of the comparison.
+   */
+  baselineClicksPerInstanceAfter?: number | null;
+  baselineClicksPerInstanceBefore?: number | null;
 }
 
-export function summarize(rows: BlockRow[]): LoopSummary {
+export function summarize(rows: BlockRow[], baseline?: BlockRow[]): LoopSummary {
   const start = rows[0];
   const end = rows.at(-1) ?? start;
   const thresholdRow = rows.find((row) => row.correctedSoFar >= CORRECTED_THRESHOLD);
-  const pooled = (keep: (previousCorrected: number) => boolean): number | null => {
+  /** Clicks per object over the blocks whose walk started with keep(corrected so far) true; counted in `from`'s rows. */
+  const pooled = (keep: (previousCorrected: number) => boolean, from: BlockRow[] = rows): number | null => {
     let clicks = 0;
     let objects = 0;
     rows.forEach((row, index) => {
-      if (!row.walk || index === 0 || !keep(rows[index - 1].correctedSoFar)) return;
-      clicks += row.walk.clicks;
-      objects += row.walk.objects;
+      const counted = from.find((other) => other.block === row.block);
+      if (!counted?.walk || index === 0 || !keep(rows[index - 1].correctedSoFar)) return;
+      clicks += counted.walk.clicks;
+      objects += counted.walk.objects;
     });
     return objects > 0 ? clicks / objects : null;
   };
@@ -60,6 +68,12 @@ export function summarize(rows: BlockRow[]): LoopSummary {
     medianSecondsPer500Triplets: median(per500),
     maxSecondsPer500Triplets: per500.length > 0 ? Math.max(...per500) : null,
     medianTriplets: median(made.map((fineTune) => fineTune.triplets as number)),
+    ...(baseline
+      ? {
+          baselineClicksPerInstanceBefore: pooled((previous) => previous < CORRECTED_THRESHOLD, baseline),
+          baselineClicksPerInstanceAfter: pooled((previous) => previous >= CORRECTED_THRESHOLD, baseline),
+        }
+      : {}),
   };
 }
 

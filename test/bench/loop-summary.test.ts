@@ -41,6 +41,14 @@ describe('summarize', () => {
     expect(summarize(rows.map((r, i) => (i === 4 ? { ...r, remaining: remaining(0.205) } : r))).clearArRise).toBe(false);
   });
 
+  test('a no-fine-tune baseline over the same blocks is pooled with the same split', () => {
+    const baseline = rows.map((r) => ({ ...r, fineTune: null, walk: r.walk && { ...r.walk, clicks: r.walk.clicks * 2 } }));
+    const summary = summarize(rows, baseline);
+    expect(summary.baselineClicksPerInstanceBefore).toBeCloseTo((2 * (600 + 500)) / 55);
+    expect(summary.baselineClicksPerInstanceAfter).toBeCloseTo((2 * (250 + 300)) / 55);
+    expect(summarize(rows)).not.toHaveProperty('baselineClicksPerInstanceAfter');
+  });
+
   test('without blocks after the threshold there is no click verdict', () => {
     const summary = summarize(rows.slice(0, 2));
     expect(summary).toMatchObject({ thresholdBlock: null, clicksPerInstanceAfter: null, clearClickFall: null, medianSecondsPer500Triplets: 25 });
