@@ -95,9 +95,11 @@ export async function openProject(folder: string, options: OpenProjectOptions = 
   const model = new ModelMethods(options.model, records, index, annotations, jobs);
   const coco = new CocoMethods(records, index, annotations, categories);
   /** Every image's saved annotations in natural order; damaged sidecars are kept aside, reported, skipped. */
-  const readSaved = async (): Promise<SavedImage[]> => {
+  const readSaved = async (only?: readonly ImageId[]): Promise<SavedImage[]> => {
     const saved: SavedImage[] = [];
+    const wanted = only && new Set(only);
     for (const imageId of imagesWithSidecars()) {
+      if (wanted && !wanted.has(imageId)) continue;
       try {
         const stored = await store.readAnnotations(imageId);
         if (stored) saved.push({ annotations: stored, path: await records.resolveFile(imageId) });

@@ -393,5 +393,11 @@ describe('version stats', () => {
       { versionId: 'instancefcn-test-v1', proposed: 0, acceptedAsIs: 0, edited: 0, meanEditIou: null, rejected: 0 },
       { versionId: 'old-model-v0', proposed: 0, acceptedAsIs: 0, edited: 1, meanEditIou: 1, rejected: 0 },
     ]);
+    // Later saves are reflected (the tallies of saved images are recounted, not kept stale).
+    await project.saveAnnotations({ imageId: 'img1.jpg', instances: [proposal('a', 'rejected'), proposal('b', 'rejected')] });
+    await project.saveAnnotations({ imageId: 'img3.jpg', instances: [proposal('x', 'accepted', 'instancefcn-test-v1')] });
+    const [deepmask, instancefcn] = await project.getVersionStats({});
+    expect(deepmask).toEqual({ versionId: 'deepmask-test-v1', proposed: 0, acceptedAsIs: 0, edited: 0, meanEditIou: null, rejected: 2 });
+    expect(instancefcn.acceptedAsIs).toBe(1);
   });
 });

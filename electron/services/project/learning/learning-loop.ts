@@ -4,7 +4,7 @@
 // fails the save that crossed the line (it runs on a later tick and only logs its own problems).
 import { join } from 'node:path';
 import { ApiError } from '../../../../shared/api/errors';
-import type { FineTuneProgress, ImageAnnotations, LearningSettings, LearningState, ModelStatus, ModelVersion, VersionStats } from '../../../../shared/api/types';
+import type { FineTuneProgress, ImageAnnotations, ImageId, LearningSettings, LearningState, ModelStatus, ModelVersion, VersionStats } from '../../../../shared/api/types';
 import type { Learner } from '../../learner';
 import type { ModelProvider } from '../../model-provider';
 import type { ApiEventHub } from '../events';
@@ -17,7 +17,7 @@ import { runFineTune } from './fine-tune-job';
 import { LearningFile, MAX_CORRECTIONS_PER_FINETUNE, type LearningFileState } from './learning-file';
 import { ModelVersions } from './model-versions';
 import { splitTrainingSet, type SavedImage } from './training-set';
-import { versionStats } from './version-stats';
+import { combineTallies, tallyImage, type VersionTally } from './version-stats';
 import { VersionStore } from './version-store';
 
 export const MAX_FINETUNE_STEPS = 100_000;
@@ -32,8 +32,11 @@ export interface LearningLoopOptions {
   defaultModelId?: string;
   events: ApiEventHub;
   jobs: Jobs;
-  /** Every image's saved annotations with its file path, in natural image order (damaged files skipped). */
-  readSaved(): Promise<SavedImage[]>;
+  /**
+   * Saved annotations with file paths, in natural image order (damaged files skipped): of every
+   * image, or of the images listed (those with nothing saved are left out).
+   */
+  readSaved(imageIds?: readonly ImageId[]): Promise<SavedImage[]>;
 }
 
 export class LearningLoop {
@@ -43,6 +46,9 @@ export class LearningLoop {
   /** After an automatic start found nothing to learn, wait for this many corrections before trying again. */
   private autoRetryAt = 0;
   private closed = false;
+  /** Per-image stats tallies, filled on the first getVersionStats; images saved since are recounted. */
+  private tallies: Map<ImageId, VersionTally[]> | null = null;
+  private readonly changedImages = new Set<ImageId>();
 
   private constructor(
     private readonly options: LearningLoopOptions,
@@ -59,7 +65,9 @@ export class LearningLoop {
       file.read(),
     ]);
     if (learning.warning) warnings.push(learning.warning);
-    return { loop: new LearningLoop(options, versions, file, learning.state), warnings };
+    const loop = new LearningLoop(options, versions, file, learning.state);
+    options.events.on('onDidChangeAnnotations', ({ imageId }) => loop.changedImages.add(imageId));
+    return { loop, warnings };
   }
 
   listModelVersions(): { versions: ModelVersion[]; activeId: string | null } {
@@ -97,11 +105,18 @@ export class LearningLoop {
   }
 
   async getVersionStats(): Promise<VersionStats[]> {
-    const saved = await this.options.readSaved();
-    return versionStats(
-      saved.map((image) => image.annotations),
-      this.versions.list().versions.map((version) => version.id),
-    );
+    if (this.tallies === null) {
+      this.changedImages.clear();
+      const tallies = new Map<ImageId, VersionTally[]>();
+      for (const image of await this.options.readSaved()) tallies.set(image.annotations.imageId, tallyImage(image.annotations));
+      this.tallies = tallies;
+    } else if (this.changedImages.size > 0) {
+      const changed = [...this.changedImages];
+      this.changedImages.clear();
+      for (const imageId of changed) this.tallies.delete(imageId);
+      for (const image of await this.options.readSaved(changed)) this.tallies.set(image.annotations.imageId, tallyImage(image.annotations));
+    }
+    return combineTallies(this.tallies.values(), this.versions.list().versions.map((version) => version.id));
   }
 
   /** Validates and starts a fine-tune of the active version; the job id comes back at once. */
