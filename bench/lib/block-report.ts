@@ -39,7 +39,8 @@ export function clicksPerInstance(tally: BlockTally): number | null {
 
 /** Median over the block's objects of their best IoU with a shown proposal; null without objects. */
 export function medianBestIou(tally: BlockTally): number | null {
-  if (tally.bestIous.length === 0) return null;
+  // Results written before bestIous was recorded have none: shown as unknown.
+  if (!tally.bestIous || tally.bestIous.length === 0) return null;
   const sorted = [...tally.bestIous].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;

@@ -1,7 +1,9 @@
 // The verdict of the learning-loop bench, computed from its block rows: did AR@10 on the remaining
 // images rise, and did clicks per instance fall, once the first 50 corrected instances were in; and
 // how long fine-tunes took per 500 triplets. "Clear" is defined here, once: at least 10% relative
-// (and, for AR@10, at least 0.01 absolute) in the right direction.
+// (and, for AR@10, at least 0.01 absolute) in the right direction. Clicks depend on the images
+// (crowded or small people cost more), so with a no-fine-tune baseline over the same blocks the
+// click verdict compares with that baseline's same blocks instead of the earlier blocks.
 import type { BlockRow } from './block-report';
 
 export const CORRECTED_THRESHOLD = 50;
@@ -18,6 +20,7 @@ export interface LoopSummary {
   clicksPerInstanceBefore: number | null;
   clicksPerInstanceAfter: number | null;
   clearArRise: boolean;
+  /** After vs the baseline's same blocks when a baseline is given, else after vs before. */
   clearClickFall: boolean | null;
   fineTunes: number;
   adopted: number;
@@ -51,6 +54,9 @@ export function summarize(rows: BlockRow[], baseline?: BlockRow[]): LoopSummary 
   };
   const before = pooled((previous) => previous < CORRECTED_THRESHOLD);
   const after = pooled((previous) => previous >= CORRECTED_THRESHOLD);
+  const baselineBefore = baseline ? pooled((previous) => previous < CORRECTED_THRESHOLD, baseline) : null;
+  const baselineAfter = baseline ? pooled((previous) => previous >= CORRECTED_THRESHOLD, baseline) : null;
+  const reference = baseline ? baselineAfter : before;
   const made = rows.flatMap((row) => (row.fineTune && row.fineTune.seconds !== null && row.fineTune.triplets ? [row.fineTune] : []));
   const per500 = made.map((fineTune) => ((fineTune.seconds as number) * 500) / (fineTune.triplets as number));
   return {
@@ -62,18 +68,13 @@ export function summarize(rows: BlockRow[], baseline?: BlockRow[]): LoopSummary 
     clicksPerInstanceBefore: before,
     clicksPerInstanceAfter: after,
     clearArRise: end.remaining.ar10 >= start.remaining.ar10 * 1.1 && end.remaining.ar10 - start.remaining.ar10 >= 0.01,
-    clearClickFall: before === null || after === null ? null : after <= before * 0.9,
+    clearClickFall: reference === null || after === null ? null : after <= reference * 0.9,
     fineTunes: rows.filter((row) => row.fineTune).length,
     adopted: rows.filter((row) => row.fineTune?.adopted).length,
     medianSecondsPer500Triplets: median(per500),
     maxSecondsPer500Triplets: per500.length > 0 ? Math.max(...per500) : null,
     medianTriplets: median(made.map((fineTune) => fineTune.triplets as number)),
-    ...(baseline
-      ? {
-          baselineClicksPerInstanceBefore: pooled((previous) => previous < CORRECTED_THRESHOLD, baseline),
-          baselineClicksPerInstanceAfter: pooled((previous) => previous >= CORRECTED_THRESHOLD, baseline),
-        }
-      : {}),
+    ...(baseline ? { baselineClicksPerInstanceBefore: baselineBefore, baselineClicksPerInstanceAfter: baselineAfter } : {}),
   };
 }
 

@@ -46,7 +46,11 @@ describe('summarize', () => {
     const summary = summarize(rows, baseline);
     expect(summary.baselineClicksPerInstanceBefore).toBeCloseTo((2 * (600 + 500)) / 55);
     expect(summary.baselineClicksPerInstanceAfter).toBeCloseTo((2 * (250 + 300)) / 55);
+    expect(summary.clearClickFall).toBe(true);
     expect(summarize(rows)).not.toHaveProperty('baselineClicksPerInstanceAfter');
+    // The same fall from earlier blocks is no fall when the baseline's later blocks were as cheap.
+    const cheapLater = rows.map((r) => ({ ...r, fineTune: null }));
+    expect(summarize(rows, cheapLater).clearClickFall).toBe(false);
   });
 
   test('without blocks after the threshold there is no click verdict', () => {
