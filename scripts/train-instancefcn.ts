@@ -3,7 +3,8 @@
 // 128 images, batch 32, Adam 1e-3, views up to 1024 px, at most 4000 steps or 32 minutes), and writes
 // resources/models/instancefcn/ (heads.bin + heads.json + training.json). Run niced, e.g.
 //   nohup nice -n 10 npx tsx scripts/train-instancefcn.ts --max-minutes 32 > /tmp/train-ifcn.log 2>&1 &
-// Options: --steps N, --max-minutes M, --batch B, --lr X, --seed S, --first-images N, --version NAME,
+// Options: --steps N, --max-minutes M, --batch B, --lr X, --objectness-weight W, --heads JSON (config
+// overrides), --snapshot-every N (weights so far into <out>/snapshots/step-N), --seed S, --first-images N, --version NAME,
 // --out DIR, --work-dir DIR (trunk feature cache; the default is train-default's, so features computed
 // for DeepMask are reused).
 import { stat, writeFile } from 'node:fs/promises';
@@ -12,7 +13,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../electron/model/backend';
 import { createInstanceFcnHeads } from '../electron/model/instancefcn/heads';
-import { trainInstanceFcn } from '../electron/model/instancefcn/trainer';
+import { OBJECTNESS_LOSS_WEIGHT } from '../electron/model/instancefcn/loss';
+import { INSTANCEFCN_LEARNING_RATE, trainInstanceFcn } from '../electron/model/instancefcn/trainer';
 import { WindowSampler } from '../electron/model/sampler/sampler';
 import { openTrainingSession } from '../electron/model/training/session';
 import { TRUNK_FEATURE_NODE, loadTrunk } from '../electron/model/trunk';
@@ -23,11 +25,14 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '4000' },
     'max-minutes': { type: 'string', default: '32' },
     batch: { type: 'string', default: '32' },
-    lr: { type: 'string', default: '0.001' },
+    lr: { type: 'string', default: String(INSTANCEFCN_LEARNING_RATE) },
+    'objectness-weight': { type: 'string', default: String(OBJECTNESS_LOSS_WEIGHT) },
+    heads: { type: 'string', default: '{}' },
+    'snapshot-every': { type: 'string', default: '200' },
     seed: { type: 'string', default: '1' },
     'max-view-side': { type: 'string', default: '1024' },
     'first-images': { type: 'string' },
-    version: { type: 'string', default: 'instancefcn-coco128-v1' },
+    version: { type: 'string', default: 'instancefcn-coco128-v2' },
     out: { type: 'string', default: join(repoRoot, 'resources/models/instancefcn') },
     'work-dir': { type: 'string', default: join(tmpdir(), 'maskpilot-train-default') },
   },
@@ -35,9 +40,11 @@ const { values } = parseArgs({
 const steps = Number(values.steps);
 const batchSize = Number(values.batch);
 const learningRate = Number(values.lr);
+const objectnessWeight = Number(values['objectness-weight']);
 const seed = Number(values.seed);
 const maxViewSide = Number(values['max-view-side']);
 const maxMinutes = Number(values['max-minutes']);
+if (!(Number.isFinite(objectnessWeight) && objectnessWeight >= 0)) throw new Error(`--objectness-weight must be a non-negative number, got ${values["objectness-weight"]}`);
 for (const [name, value] of Object.entries({ steps, batchSize, learningRate, seed, maxViewSide, maxMinutes })) {
   if (!(Number.isFinite(value) && value > 0)) throw new Error(`--${name} must be a positive number, got ${String(value)}`);
 }
@@ -67,7 +74,7 @@ process.on('SIGINT', () => controller.abort());
 process.on('SIGTERM', () => controller.abort());
 setTimeout(() => controller.abort(), maxMinutes * 60_000).unref();
 
-const heads = createInstanceFcnHeads({ channels: trunk.channels }, seed);
+const heads = createInstanceFcnHeads({ ...(JSON.parse(values.heads) as Record<string, number>), channels: trunk.channels }, seed);
 const started = performance.now();
 const result = await trainInstanceFcn(
   heads,
@@ -76,7 +83,14 @@ const result = await trainInstanceFcn(
     steps,
     batchSize,
     learningRate,
+    objectnessWeight,
     signal: controller.signal,
+    snapshotEvery: Number(values['snapshot-every']),
+    // The weights so far, so a run cut short still leaves a usable (and honestly labelled) model.
+    onSnapshot: async (step) => {
+      await heads.save(join(outDir, 'snapshots', `step-${step}`), { modelVersion: `${values.version}-step${step}`, steps: step, trunkNode: TRUNK_FEATURE_NODE, createdAt: new Date().toISOString() });
+      log(`snapshot at step ${step}`);
+    },
     onProgress: (event) =>
       log(`step ${event.step}/${event.totalSteps}  objectness ${event.objectnessLoss.toFixed(4)}  mask ${event.maskLoss.toFixed(4)}  ${event.samplesPerSecond.toFixed(0)} samples/s`),
   },
@@ -101,7 +115,7 @@ const facts = {
   dataset: { name: 'coco128', images: imageCount, objects, positiveObjects: sampler.positiveObjectCount },
   trunk: { source: '@vladmandic/human models/centernet (MB3-CenterNet, COCO)', node: TRUNK_FEATURE_NODE, channels: trunk.channels },
   heads: { ...heads.config },
-  hyperParameters: { batchSize, learningRate, optimizer: 'Adam(0.9, 0.999, 1e-8)', maxViewSide, flip: true, seed, budget: `${steps} steps or ${maxMinutes} min` },
+  hyperParameters: { batchSize, learningRate, objectnessWeight, optimizer: 'Adam(0.9, 0.999, 1e-8)', maxViewSide, flip: true, seed, budget: `${steps} steps or ${maxMinutes} min` },
   steps: result.steps,
   stoppedByTimeLimit: result.cancelled,
   trainingSeconds: result.trainingSeconds,

@@ -7,6 +7,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { stableSoftplus } from '../training/loss';
 
+/** lambda: DeepMask's 1/32 (see the header). */
+export const OBJECTNESS_LOSS_WEIGHT = 1 / 32;
+
 export interface InstanceFcnLossInputs {
   /** Assembled mask logits [B, h_o, w_o]. */
   maskLogits: tf.Tensor3D;
@@ -16,16 +19,18 @@ export interface InstanceFcnLossInputs {
   objectness: tf.Tensor1D;
   /** Window labels in {-1, +1} [B]. */
   labels: tf.Tensor1D;
+  /** Weight of the objectness term (lambda). Default OBJECTNESS_LOSS_WEIGHT. */
+  objectnessWeight?: number;
 }
 
 /** Sums over the batch (not averaged): objectness term, mask term and their total. */
-export function instanceFcnLoss({ maskLogits, maskTargets, objectness, labels }: InstanceFcnLossInputs): { objectness: tf.Scalar; mask: tf.Scalar; total: tf.Scalar } {
+export function instanceFcnLoss({ maskLogits, maskTargets, objectness, labels, objectnessWeight = OBJECTNESS_LOSS_WEIGHT }: InstanceFcnLossInputs): { objectness: tf.Scalar; mask: tf.Scalar; total: tf.Scalar } {
   if (maskLogits.shape.join() !== maskTargets.shape.join()) throw new Error(`instanceFcnLoss: mask logits [${maskLogits.shape}] and targets [${maskTargets.shape}] differ`);
   const batch = maskLogits.shape[0];
   if (objectness.shape[0] !== batch || labels.shape[0] !== batch) throw new Error(`instanceFcnLoss: batch sizes differ (masks ${batch}, objectness ${objectness.shape[0]}, labels ${labels.shape[0]})`);
   return tf.tidy(() => {
     const [, height, width] = maskLogits.shape;
-    const objectnessTerm = tf.sum(stableSoftplus(tf.neg(tf.mul(labels, objectness)))) as tf.Scalar;
+    const objectnessTerm = tf.mul(objectnessWeight, tf.sum(stableSoftplus(tf.neg(tf.mul(labels, objectness))))) as tf.Scalar;
     const perWindow = tf.div(tf.sum(stableSoftplus(tf.neg(tf.mul(maskTargets, maskLogits))), [1, 2]), height * width);
     const positive = tf.div(tf.add(labels, 1), 2);
     const maskTerm = tf.sum(tf.mul(positive, perWindow)) as tf.Scalar;

@@ -82,6 +82,24 @@ describe('InstanceFCN trainer', () => {
     heads.dispose();
   }, 120_000);
 
+  test('snapshots: awaited every snapshotEvery steps with the weights of that step, not at the end', async () => {
+    const heads = createInstanceFcnHeads(NARROW, 4);
+    const seen: Array<{ step: number; bias: number[] }> = [];
+    const result = await trainInstanceFcn(heads, source(), {
+      steps: 10,
+      batchSize: 4,
+      snapshotEvery: 4,
+      onSnapshot: async (step) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        seen.push({ step, bias: Array.from(await heads.variables['maps/bias'].data()) });
+      },
+    });
+    expect(result.steps).toBe(10);
+    expect(seen.map((entry) => entry.step)).toEqual([4, 8]);
+    expect(seen[0].bias).not.toEqual(seen[1].bias);
+    heads.dispose();
+  }, 60_000);
+
   test('stops between steps when aborted; rejects bad batch sizes', async () => {
     const heads = createInstanceFcnHeads(NARROW, 3);
     const controller = new AbortController();

@@ -21,10 +21,16 @@ export interface InstanceFcnTrainerOptions {
    * stay in the tens of MB, far below the wasm heap ceiling. Default 32. */
   batchSize?: number;
   learningRate?: number;
+  /** Weight of the objectness term (loss.ts). */
+  objectnessWeight?: number;
   signal?: AbortSignal;
   /** Steps between progress events. Default 25. */
   progressEvery?: number;
   onProgress?: (progress: InstanceFcnProgress) => void;
+  /** Awaited after every snapshotEvery-th step (e.g. to save the weights so far). */
+  onSnapshot?: (step: number) => Promise<void>;
+  /** Steps between onSnapshot calls. Default 200. */
+  snapshotEvery?: number;
 }
 
 export interface InstanceFcnProgress {
@@ -46,6 +52,9 @@ export interface InstanceFcnTrainingResult {
 
 export const MAX_INSTANCEFCN_BATCH = 128;
 
+/** Adam step size: 3e-3 (1e-3, DeepMask's, left the maps at 0.30 mean IoU after 747 steps; see MODEL_CARD.md). */
+export const INSTANCEFCN_LEARNING_RATE = 3e-3;
+
 export async function trainInstanceFcn(heads: InstanceFcnHeads, source: TrainingSource, options: InstanceFcnTrainerOptions): Promise<InstanceFcnTrainingResult> {
   const batchSize = options.batchSize ?? 32;
   const progressEvery = options.progressEvery ?? 25;
@@ -58,7 +67,7 @@ export async function trainInstanceFcn(heads: InstanceFcnHeads, source: Training
   }
   await registerGradients();
   registerFastMatMulGradient();
-  const adam = new Adam({ learningRate: options.learningRate ?? 1e-3 });
+  const adam = new Adam({ learningRate: options.learningRate ?? INSTANCEFCN_LEARNING_RATE });
   const losses: number[] = [];
   let trainingSeconds = 0;
   const interval = { started: performance.now(), samples: 0, objectness: 0, mask: 0, positives: 0 };
@@ -69,7 +78,7 @@ export async function trainInstanceFcn(heads: InstanceFcnHeads, source: Training
       if (options.signal?.aborted) return { steps: step, cancelled: true, trainingSeconds, losses };
       const started = performance.now();
       const batch = source.sampler.scoreBatch(batchSize);
-      const terms = await trainStep(heads, source, batch, adam);
+      const terms = await trainStep(heads, source, batch, adam, options.objectnessWeight);
       trainingSeconds += (performance.now() - started) / 1000;
       losses.push((terms.objectness + terms.mask) / batchSize);
       interval.samples += batchSize;
@@ -87,6 +96,7 @@ export async function trainInstanceFcn(heads: InstanceFcnHeads, source: Training
         });
         Object.assign(interval, { started: performance.now(), samples: 0, objectness: 0, mask: 0, positives: 0 });
       }
+      if (options.onSnapshot && (step + 1) % (options.snapshotEvery ?? 200) === 0 && step + 1 < options.steps) await options.onSnapshot(step + 1);
     }
     return { steps: options.steps, cancelled: false, trainingSeconds, losses };
   } finally {
@@ -95,7 +105,7 @@ export async function trainInstanceFcn(heads: InstanceFcnHeads, source: Training
 }
 
 /** One joint step; returns the batch's summed objectness and mask terms (before dividing). */
-async function trainStep(heads: InstanceFcnHeads, source: TrainingSource, batch: WindowSample[], adam: Adam): Promise<{ objectness: number; mask: number }> {
+async function trainStep(heads: InstanceFcnHeads, source: TrainingSource, batch: WindowSample[], adam: Adam, objectnessWeight?: number): Promise<{ objectness: number; mask: number }> {
   const { config } = heads;
   const cells = paddedWindowCells(config);
   const maps = await Promise.all(batch.map((sample) => source.features.get(sample.imageIndex, sample.view)));
@@ -119,7 +129,7 @@ async function trainStep(heads: InstanceFcnHeads, source: TrainingSource, batch:
     let termValues: tf.Tensor1D | null = null;
     const result = tf.variableGrads(() => {
       const { maskLogits, objectness } = heads.windowPredictions(windows);
-      const terms = instanceFcnLoss({ maskLogits, maskTargets: targets, objectness, labels });
+      const terms = instanceFcnLoss({ maskLogits, maskTargets: targets, objectness, labels, objectnessWeight });
       termValues = tf.keep(tf.stack([terms.objectness, terms.mask]) as tf.Tensor1D);
       return tf.div(terms.total, batch.length) as tf.Scalar;
     }, Object.values(heads.variables));
