@@ -34,7 +34,16 @@ const firstExisting = (...candidates) => candidates.find((candidate) => existsSy
 const modelEntry = firstExisting('electron/model/provider.ts', 'electron/model/index.ts');
 // The worker entry sets tfjs's wasm paths for this build, then runs electron/model/worker.ts.
 const workerEntry = existsSync(`${root}electron/model/worker.ts`) ? 'electron/main/model-worker-entry.ts' : undefined;
-const workerEntries = modelEntry ? [{ in: modelEntry, out: 'model-provider' }] : [];
+/**
+ * The learner (fine-tuning and evaluating weights), loaded by main the same way: learner.js exports
+ * createWorkerLearner, whose worker is './learner-worker-entry.mjs' beside it.
+ */
+const learnerEntry = firstExisting('electron/model/learner.ts');
+const learnerWorkerEntry = existsSync(`${root}electron/model/finetune/learner-worker.ts`) ? 'electron/main/learner-worker-entry.ts' : undefined;
+const workerEntries = [
+  ...(modelEntry ? [{ in: modelEntry, out: 'model-provider' }] : []),
+  ...(learnerEntry ? [{ in: learnerEntry, out: 'learner' }] : []),
+];
 
 const common = {
   absWorkingDir: root,
@@ -71,7 +80,11 @@ const modelWorkerOptions =
   modelEntry && workerEntry
     ? { ...mainOptions, entryPoints: [{ in: workerEntry, out: 'worker-entry' }], outExtension: { '.js': '.mjs' } }
     : null;
-const builds = [mainOptions, preloadOptions, ...(modelWorkerOptions ? [modelWorkerOptions] : [])];
+const learnerWorkerOptions =
+  learnerEntry && learnerWorkerEntry
+    ? { ...mainOptions, entryPoints: [{ in: learnerWorkerEntry, out: 'learner-worker-entry' }], outExtension: { '.js': '.mjs' } }
+    : null;
+const builds = [mainOptions, preloadOptions, ...[modelWorkerOptions, learnerWorkerOptions].filter(Boolean)];
 
 if (watch) {
   for (const options of builds) await (await context(options)).watch();
@@ -79,6 +92,13 @@ if (watch) {
 } else {
   rmSync(outdir, { recursive: true, force: true }); // no stale bundles of entries that are gone
   await Promise.all(builds.map((options) => build(options)));
-  const written = ['main.js', 'preload.cjs', ...(modelEntry ? ['model-provider.js'] : []), ...(modelWorkerOptions ? ['worker-entry.mjs'] : [])];
+  const written = [
+    'main.js',
+    'preload.cjs',
+    ...(modelEntry ? ['model-provider.js'] : []),
+    ...(modelWorkerOptions ? ['worker-entry.mjs'] : []),
+    ...(learnerEntry ? ['learner.js'] : []),
+    ...(learnerWorkerOptions ? ['learner-worker-entry.mjs'] : []),
+  ];
   console.log(`build-electron: wrote ${outdir}/{${written.join(',')}}`);
 }

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { copyFolderToTemp, removeTempFolder } from '../../test/support/host';
 import { repoRoot } from '../../test/support/shared-data';
+import { polygonsToRle, toCocoRle } from '../../shared/geometry';
 
 let folder: string;
 let userData: string;
@@ -78,7 +79,38 @@ describe('bundled main process and preload', () => {
     expect(['tensorflow', 'wasm', 'cpu']).toContain(report.calls.modelStatus.result.backend);
     expect(report.calls.propose).toMatchObject({ ok: true, first: { status: 'proposed' } });
     expect(report.calls.propose.count).toBeGreaterThan(0);
+    // Model versions and the learner work in the bundle too.
+    const versions = report.calls.versions.result;
+    expect(versions.versions.map((version: { architecture: string; kind: string }) => `${version.architecture}/${version.kind}`)).toEqual(['deepmask/bundled', 'instancefcn/bundled']);
+    expect(versions.activeId).toBe(versions.versions[0].id);
+    expect(report.calls.activate).toMatchObject({ ok: true, result: { ready: true, modelVersion: versions.versions[1].id } });
+    expect(report.calls.fineTune).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(report.calls.fineTune.error.message).toMatch(/Nothing to learn from yet/);
   }, 180_000);
+
+  test.skipIf(!modelAvailable)('the bundled training worker evaluates weights on an annotated photo', async () => {
+    const weights = resolve(repoRoot, 'resources/models/deepmask');
+    const box = { x: 100, y: 60, w: 200, h: 250 };
+    const polygon = [box.x, box.y, box.x + box.w, box.y, box.x + box.w, box.y + box.h, box.x, box.y + box.h];
+    const rle = toCocoRle(polygonsToRle([polygon], 512, 512));
+    const annotations = {
+      imageId: 'astronaut.jpg', width: 512, height: 512, status: 'done', revision: 1,
+      instances: [{ id: 'a', polygons: [polygon], rle, score: null, status: 'accepted', source: 'manual', categoryId: null, modelVersion: null }],
+    };
+    const images = [{ path: join(folder, 'astronaut.jpg'), width: 512, height: 512, annotations, complete: true }];
+    const reply = await new Promise<{ kind: string; result?: { images: number; instances: number; ar100: number } }>((resolveReply, reject) => {
+      const worker = new Worker(join(outdir, 'learner-worker-entry.mjs'), { env: { ...process.env, MASKPILOT_TFJS_WASM_DIR: resolve(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist/') } });
+      worker.on('message', (message: { kind: string }) => {
+        if (message.kind === 'progress') return;
+        void worker.terminate();
+        resolveReply(message);
+      });
+      worker.once('error', reject);
+      worker.postMessage({ id: 1, method: 'evaluate', modelDir: weights, images });
+    });
+    expect(reply).toMatchObject({ kind: 'done', result: { images: 1, instances: 1 } });
+    expect(reply.result!.ar100).toBeGreaterThanOrEqual(0);
+  }, 120_000);
 
   test.skipIf(!modelAvailable)('the bundled model worker loads tfjs wasm from the folder main gives it', async () => {
     // A folder without the .wasm files must make the wasm backend fail (and the model fall back),

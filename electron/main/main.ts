@@ -14,7 +14,7 @@ import { handleApiCalls, sendCommand, sendEvent } from './ipc';
 import { createMainWindow } from './main-window';
 import type { MainWindow } from './main-window';
 import { buildMenuTemplate } from './menu';
-import { modelProviderFactory } from './model-host';
+import { bundledModelsIn, loadLearner, modelProviderFactory } from './model-host';
 import { ModelSupervisor } from './model-supervisor';
 import { resolveAppPaths } from './paths';
 import { ProjectSession } from './project-session';
@@ -59,8 +59,20 @@ function startApp(): void {
     },
   });
 
+  // One learner (training worker) and one list of bundled networks for the whole session; every
+  // project opened gets both, so its model versions and fine-tunes work like in the headless host.
+  const learner = loadLearner(bundleDir);
+  const bundledModels = bundledModelsIn(paths.modelsDir);
   const projects = new ProjectSession(
-    (folder) => openProject(folder, { model: supervisor }),
+    async (folder) => {
+      const [learnerOrNull, bundled] = await Promise.all([learner, bundledModels]);
+      return openProject(folder, {
+        model: supervisor,
+        ...(learnerOrNull ? { learner: learnerOrNull } : {}),
+        bundledModels: bundled,
+        defaultModelId: bundled.find((entry) => entry.architecture === 'deepmask')?.id,
+      });
+    },
     (event, payload) => {
       sendEvent(window(), event, payload);
       if (event === 'onDidProgress') showProgress(window(), payload as JobProgress);
@@ -167,7 +179,7 @@ function startApp(): void {
     if (shutDown) return;
     event.preventDefault();
     shutDown = true;
-    const work = Promise.allSettled([main?.saveState(), projects.close(), supervisor.dispose()]);
+    const work = Promise.allSettled([main?.saveState(), projects.close(), supervisor.dispose(), learner.then((running) => running?.dispose())]);
     const timeout = new Promise((resolve) => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS).unref());
     void Promise.race([work, timeout]).finally(() => app.quit());
   });

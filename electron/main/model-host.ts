@@ -6,7 +6,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { Learner } from '../services/learner';
 import type { ModelProvider } from '../services/model-provider';
+import { describeBundledModel, type BundledModel } from '../services/project';
 import { WASM_DIR_ENV } from './model-host-env';
 import type { ProviderFactory } from './model-supervisor';
 
@@ -39,4 +41,37 @@ export function modelProviderFactory(bundleDir: string, paths: { wasmDir: string
     const weights = join(paths.modelsDir, 'deepmask');
     return module.createModelProvider({ modelDir: weights, bundledModelDir: weights, wasmDir: paths.wasmDir, onCrash });
   };
+}
+
+type CreateWorkerLearner = (options?: Record<string, never>) => Promise<Learner>;
+
+/**
+ * Starts the learner (fine-tuning in a training worker of its own) from dist/electron/learner.js.
+ * Null, with the reason logged, in a build without it: annotating and proposing still work, and
+ * the project service then refuses fine-tunes with a clear message.
+ */
+export async function loadLearner(bundleDir: string): Promise<Learner | null> {
+  const entry = join(bundleDir, 'learner.js');
+  try {
+    if (!existsSync(entry)) throw new Error('dist/electron/learner.js is missing from this build');
+    const module = (await import(pathToFileURL(entry).href)) as { createWorkerLearner?: CreateWorkerLearner };
+    if (typeof module.createWorkerLearner !== 'function') throw new Error('the learner module does not export createWorkerLearner');
+    return await module.createWorkerLearner();
+  } catch (error) {
+    console.warn(`maskpilot: fine-tuning is unavailable: ${(error as Error).message}`);
+    return null;
+  }
+}
+
+/** The networks shipped in resources/models, as model versions; unusable ones are left out (logged). */
+export async function bundledModelsIn(modelsDir: string): Promise<BundledModel[]> {
+  const found: BundledModel[] = [];
+  for (const architecture of ['deepmask', 'instancefcn']) {
+    try {
+      found.push(await describeBundledModel(join(modelsDir, architecture)));
+    } catch (error) {
+      console.warn(`maskpilot: the bundled ${architecture} weights are unusable: ${(error as Error).message}`);
+    }
+  }
+  return found;
 }

@@ -95,6 +95,13 @@ async function exercise(window) {
     report.calls.propose = proposed.ok
       ? { ok: true, count: proposed.result.instances.length, latencyMs: proposed.result.latencyMs, first: proposed.result.instances[0] && { status: proposed.result.instances[0].status, score: proposed.result.instances[0].score } }
       : proposed;
+    // The learning loop in the bundled app: bundled networks listed as versions, switching to
+    // InstanceFCN through the bundled worker, and the learner present (it refuses only for lack of
+    // corrections, not for lack of a learner).
+    report.calls.versions = await invoke(event, 'listModelVersions', {});
+    const other = report.calls.versions.result?.versions.find((version) => version.architecture === 'instancefcn');
+    if (other) report.calls.activate = await invoke(event, 'activateModelVersion', { id: other.id });
+    report.calls.fineTune = await invoke(event, 'fineTune', {});
   }
   const app_ = await protocolHandlers.get('app')({ url: 'app://maskpilot/index.html', method: 'GET' });
   report.calls.appIndex = { status: app_.status, csp: app_.headers.get('content-security-policy') };
