@@ -5,7 +5,9 @@
 import { useEffect, useRef } from 'react';
 import type { PointerEvent as ReactPointerEvent } from 'react';
 import { Stage } from 'react-konva';
-import { screenToImage, zoomAround } from '../state/session';
+import { fitCamera, screenToImage, zoomAround } from '../state/session';
+import type { Camera } from '../state/session';
+import { currentDocument } from '../state/store';
 import type { PointerInfo } from '../tools/tool';
 import { useController, useEditor } from '../app/context';
 import { EditLayer } from './EditLayer';
@@ -35,9 +37,21 @@ export function CanvasView() {
     const observer = new ResizeObserver(([entry]) => {
       const { width, height } = entry.contentRect;
       rectCache.current = null;
-      const first = store.getState().ephemeral.viewport.width === 800 && store.getState().ephemeral.viewport.height === 600;
-      store.getState().actions.setEphemeral({ viewport: { width: Math.floor(width), height: Math.floor(height) } });
-      if (first) controller.fitToView();
+      const state = store.getState();
+      const before = state.ephemeral.viewport;
+      const after = { width: Math.floor(width), height: Math.floor(height) };
+      if (after.width === before.width && after.height === before.height) return;
+      const first = before.width === 800 && before.height === 600;
+      // A fitted image stays fitted when the canvas changes size (window resized, model panel
+      // opened); otherwise what was at the centre stays at the centre.
+      const doc = currentDocument(state);
+      const fitted = doc !== undefined && sameCamera(state.session.camera, fitCamera(doc.width, doc.height, before.width, before.height));
+      state.actions.setEphemeral({ viewport: after });
+      if (first || fitted) controller.fitToView();
+      else {
+        const camera = state.session.camera;
+        state.actions.setSession({ camera: { ...camera, x: camera.x + (after.width - before.width) / 2, y: camera.y + (after.height - before.height) / 2 } });
+      }
     });
     observer.observe(element);
     const onWheel = (event: WheelEvent) => {
@@ -141,4 +155,8 @@ export function CanvasView() {
 export function isTyping(event: KeyboardEvent): boolean {
   const target = event.target as HTMLElement | null;
   return !!target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
+}
+
+function sameCamera(a: Camera, b: Camera): boolean {
+  return Math.abs(a.scale - b.scale) < 1e-9 && Math.abs(a.x - b.x) < 0.5 && Math.abs(a.y - b.y) < 0.5;
 }

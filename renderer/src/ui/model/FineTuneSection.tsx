@@ -38,12 +38,15 @@ export function FineTuneSection() {
       <LearningSettingsForm />
       {fineTune && (
         <div className="fine-tune-progress" data-testid="fine-tune-progress" data-phase={fineTune.phase}>
+          <div data-testid="fine-tune-status">{progressLine(fineTune)}</div>
           <div className="progress-line">
-            <span data-testid="fine-tune-status">{progressLine(fineTune)}</span>
+            <progress max={Math.max(1, fineTune.totalSteps)} value={fineTune.phase === 'finished' ? Math.max(1, fineTune.totalSteps) : fineTune.step} />
             {running && <button data-testid="cancel-fine-tune" onClick={() => void learning.cancelFineTune()}>Cancel</button>}
           </div>
-          <progress max={Math.max(1, fineTune.totalSteps)} value={fineTune.phase === 'finished' ? Math.max(1, fineTune.totalSteps) : fineTune.step} />
-          {fineTune.message && <div className={`muted${fineTune.phase === 'failed' ? ' error' : ''}`}>{fineTune.message}</div>}
+          {/* While training the server's message only repeats the step count shown above. */}
+          {fineTune.message && fineTune.phase !== 'training' && (
+            <div className={`fine-tune-message ${fineTune.phase === 'failed' ? 'error' : 'muted'}`} data-testid="fine-tune-message">{fineTune.message}</div>
+          )}
           <LossPlot loss={fineTune.loss} totalSteps={fineTune.totalSteps} />
         </div>
       )}
@@ -66,7 +69,7 @@ function LearningSettingsForm() {
     <div className="learning-settings">
       <label className="check">
         <input data-testid="auto-fine-tune" type="checkbox" checked={settings.autoFineTune} onChange={(event) => void learning.saveSettings({ autoFineTune: event.target.checked })} />
-        Fine-tune automatically every
+        Auto fine-tune every
       </label>
       <input
         data-testid="corrections-per-fine-tune"

@@ -23,7 +23,7 @@ export function VersionList() {
         return (
           <div key={version.id} className={`version-row${active ? ' active' : ''}`} data-testid="version-row" data-version-id={version.id} data-active={active}>
             <div className="version-head">
-              <span className="version-label">{version.label}</span>
+              <span className="version-label" title={version.label}>{version.label}</span>
               <span className={`badge ${version.kind}`}>{version.kind === 'bundled' ? 'bundled' : 'fine-tune'}</span>
               {active ? (
                 <span className="active-marker" data-testid="active-version">● active</span>

@@ -4,7 +4,7 @@ import type { ModelVersion, VersionStats } from '../../../../shared/api/types';
 import { linearScale } from './plot-scale';
 
 const WIDTH = 300;
-const ROW = 34;
+const ROW = 48;
 const MARGIN = { left: 8, right: 8, top: 4, bottom: 22 };
 const PARTS = [
   { key: 'acceptedAsIs', label: 'accepted as-is', className: 'accepted' },
@@ -31,7 +31,12 @@ export function VersionStatsPlot({ stats, versions }: { stats: readonly VersionS
           <g key={entry.versionId} data-testid="version-stats-row" data-version-id={entry.versionId}>
             <text className="bar-label" x={MARGIN.left} y={top + 10}>
               {labelOf(entry.versionId)}
-              <tspan className="muted"> · edit IoU {entry.meanEditIou === null ? '—' : entry.meanEditIou.toFixed(2)} · {entry.proposed} undecided</tspan>
+            </text>
+            <text className="bar-caption" x={WIDTH - MARGIN.right} y={top + 10} textAnchor="end">
+              {entry.proposed} undecided
+            </text>
+            <text className="bar-caption" x={MARGIN.left} y={top + 38}>
+              {entry.acceptedAsIs} accepted · {entry.edited} edited (mean IoU {entry.meanEditIou === null ? '—' : entry.meanEditIou.toFixed(2)}) · {entry.rejected} rejected
             </text>
             <rect className="bar-track" x={x(0)} y={top + 14} width={x(1) - x(0)} height={12} />
             {decided > 0 &&
