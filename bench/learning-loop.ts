@@ -135,13 +135,13 @@ async function measureRemaining(): Promise<RemainingAr> {
 
 const started = performance.now();
 const rows: BlockRow[] = [];
+const proposeMs: number[] = [];
 let fineTuneBlocked: string | null = null;
 try {
   await waitForModel();
   rows.push({ block: 0, imagesWalked: 0, correctedSoFar: 0, walk: null, clicksPerInstance: null, fineTune: null, activeVersion: await activeVersion(), remaining: await measureRemaining() });
   log(formatTable(rows));
   let corrected = 0;
-  const proposeMs: number[] = [];
   for (let block = 1; (block - 1) * blockSize < walkIds.length; block++) {
     let tally: BlockTally = emptyTally();
     for (const imageId of walkIds.slice((block - 1) * blockSize, block * blockSize)) {
@@ -172,10 +172,26 @@ try {
       remaining: await measureRemaining(),
     });
     log(formatTable(rows));
+    await writeFile(values.out, `${JSON.stringify(resultsOf(false), null, 2)}\n`);
   }
+  const results = resultsOf(true);
+  await mkdir(join(repoRoot, 'bench/results'), { recursive: true });
+  await writeFile(values.out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${results.table}\n${JSON.stringify(results.summary, null, 2)}\n`);
+} finally {
+  await project.close();
+  await learner?.dispose();
+  await model.dispose();
+  if (values.keep) log(`kept ${folder}`);
+  else await cleanup();
+}
+
+/** Everything measured so far; written after every block (partial) and at the end. */
+function resultsOf(complete: boolean) {
   const table = formatTable(rows);
-  const results = {
+  return {
     measuredAt: new Date().toISOString(),
+    complete,
     dataset: values.dataset,
     settings: {
       walkedImages: walkIds.length,
@@ -199,15 +215,6 @@ try {
       'Corrected instances = accepted proposals + drawn objects (rejections are counted in the block columns).',
     ],
   };
-  await mkdir(join(repoRoot, 'bench/results'), { recursive: true });
-  await writeFile(values.out, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`${table}\n${JSON.stringify(results.summary, null, 2)}\n`);
-} finally {
-  await project.close();
-  await learner?.dispose();
-  await model.dispose();
-  if (values.keep) log(`kept ${folder}`);
-  else await cleanup();
 }
 
 async function waitForModel(): Promise<void> {
