@@ -73,14 +73,45 @@ describe('runFinetune (fake learner)', () => {
     learner.ar = { 'deepmask-test-v1': 0.25 };
     learner.candidateAr = 0.4;
     let text = '';
-    const outcome = await runFinetune({ folder, steps: 3, json: false, backend: undefined }, { learner, bundled, write: (line) => (text += line) });
+    const outcome = await runFinetune({ folder, steps: 4, json: false, backend: undefined }, { learner, bundled, write: (line) => (text += line) });
     expect(outcome).toMatchObject({ state: 'finished', adopted: true, version: { id: 'ft-1', evaluation: { ar100: 0.4, baselineAr100: 0.25, heldOutImages: 1 } } });
     expect(text).toMatch(/^Fine-tuning deepmask-test-v1 on the corrections in /);
     expect(text).toMatch(/collecting: 5 training images, 1 held out/);
-    expect(text).toMatch(/step 1\/3 {2}mask loss 1\.0000 {2}score loss 0\.5000 {2}100 samples\/s {2}ETA 2 s/);
-    expect(text).toMatch(/step 3\/3/);
+    expect(text).toMatch(/step 1\/4 {2}mask loss 1\.0000 {2}score loss 0\.5000 {2}100 samples\/s {2}ETA 3 s/);
+    expect(text).toMatch(/step 4\/4/);
     const versions = JSON.parse(await readFile(join(folder, '.maskpilot/models/versions.json'), 'utf8'));
     expect(versions.activeId).toBe('ft-1');
+  });
+});
+
+describe('runFinetune cancelled (Ctrl+C)', () => {
+  test('the signal cancels the job: no version is made and the bundled one stays active', async () => {
+    const bundled = await fakeBundledModels(join(dir, 'bundled'));
+    const folder = join(dir, 'photos');
+    await writeImage(join(folder, 'img1.jpg'), 40, 30);
+    const project = await openProject(folder, { bundledModels: bundled });
+    await project.saveAnnotations({ imageId: 'img1.jpg', instances: [rectangleInstance('m1', 40, 30)], status: 'done' });
+    await project.close();
+    const learner = new FakeLearner();
+    learner.hang = true;
+    const abort = new AbortController();
+    let text = '';
+    const running = runFinetune({ folder, steps: 10, json: false, backend: undefined }, {
+      learner,
+      bundled,
+      signal: abort.signal,
+      write: (line) => {
+        text += line;
+        if (line.startsWith('step 1/')) abort.abort();
+      },
+    });
+    const outcome = await running;
+    expect(outcome).toMatchObject({ state: 'cancelled', version: null, adopted: false });
+    expect(text).toMatch(/step 1\/10/);
+    const reopened = await openProject(folder, { bundledModels: bundled });
+    expect(await reopened.listModelVersions({})).toMatchObject({ activeId: 'deepmask-test-v1' });
+    expect((await reopened.listModelVersions({})).versions).toHaveLength(2);
+    await reopened.close();
   });
 });
 

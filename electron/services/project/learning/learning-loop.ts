@@ -180,7 +180,7 @@ export class LearningLoop {
           { reason: 'NO_NEGATIVES' },
         );
       }
-      const candidateId = await this.versions.nextFineTuneId();
+      const candidateId = await this.versions.claimFineTuneId();
       const plan = {
         base: { id: base.id, dir: this.versions.dirOf(base.id), architecture: base.architecture },
         candidateId,
@@ -204,6 +204,7 @@ export class LearningLoop {
             },
           });
         } finally {
+          await this.versions.releaseFineTuneId(candidateId).catch(() => undefined);
           this.running = null;
           this.busy = false;
         }

@@ -88,8 +88,13 @@ export class ModelVersions {
     await this.options.store.removeFolder(id);
   }
 
-  nextFineTuneId(): Promise<string> {
-    return this.options.store.nextId(this.fineTunes);
+  /** Claims a fresh fine-tune id (no other process on this project can take it); release it when done. */
+  claimFineTuneId(): Promise<string> {
+    return this.options.store.claimNextId(this.fineTunes);
+  }
+
+  releaseFineTuneId(id: string): Promise<void> {
+    return this.options.store.releaseClaim(id);
   }
 
   /** Loads a version into the provider, then records it as active. */

@@ -91,6 +91,18 @@ describe('VersionStore', () => {
     expect((await readdir(join(folder, 'models'))).sort()).toEqual(['ft-1', 'ft-2', 'versions.json']);
   });
 
+  test('claims: two fine-tunes never get one id, and a live claim protects its unfinished folder', async () => {
+    expect(await store.claimNextId([])).toBe('ft-1');
+    expect(await store.claimNextId([])).toBe('ft-2'); // ft-1 is claimed though its folder does not exist yet
+    await writeFakeWeights(store.versionDir('ft-1'), 'ft-1'); // in progress in this (live) process
+    await writeFakeWeights(store.versionDir('ft-2'), 'ft-2');
+    await writeFile(join(folder, 'models', 'ft-2.claim'), '999999999\n'); // its process is gone
+    expect(await store.removeIncomplete([])).toEqual(['ft-2']);
+    expect((await readdir(join(folder, 'models'))).sort()).toEqual(['ft-1', 'ft-1.claim']);
+    await store.releaseClaim('ft-1');
+    expect(await store.removeIncomplete([])).toEqual(['ft-1']);
+  });
+
   test('refuses ids that are not fine-tune ids as folder names (no path tricks)', () => {
     expect(() => store.versionDir('../../etc')).toThrow(/not a fine-tune id/);
     expect(() => store.versionDir('deepmask-coco128-v1')).toThrow(/not a fine-tune id/);

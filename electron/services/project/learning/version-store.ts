@@ -5,7 +5,10 @@
 // versions.json is written atomically after the version's folder is complete. A damaged versions.json
 // is renamed aside and the list rebuilt from the folders' version.json files (the active choice is
 // then lost and reported); a folder whose record never got into the list is picked up again.
-import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+// A fine-tune in progress holds .maskpilot/models/<id>.claim (its process id), created exclusively:
+// two processes on one project (the app and `maskpilot finetune`) never pick the same id, and an
+// unfinished folder is only cleaned up once the process that claimed it is gone.
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../../../../shared/api/errors';
 import type { ModelVersion } from '../../../../shared/api/types';
@@ -15,6 +18,8 @@ import { isPlainObject } from '../validate';
 
 export const VERSIONS_FORMAT_VERSION = 1;
 const FINETUNE_ID = /^ft-(\d{1,9})$/;
+const FINETUNE_NAME = /^ft-(\d{1,9})(?:\.claim)?$/;
+const CLAIM_SUFFIX = '.claim';
 const VERSION_RECORD_FILE = 'version.json';
 
 export interface VersionsFile {
@@ -92,14 +97,33 @@ export class VersionStore {
     await writeFileAtomic(join(this.versionDir(version.id), VERSION_RECORD_FILE), `${JSON.stringify(version, null, 2)}\n`);
   }
 
-  /** The next unused fine-tune id: above every id listed and every ft-N folder present. */
+  /** The next unused fine-tune id: above every id listed, every ft-N folder and every claim present. */
   async nextId(listed: readonly ModelVersion[]): Promise<string> {
     let highest = 0;
-    for (const name of [...(await this.folderNames()), ...listed.map((version) => version.id)]) {
-      const match = FINETUNE_ID.exec(name);
+    for (const name of [...(await this.entryNames()), ...listed.map((version) => version.id)]) {
+      const match = FINETUNE_NAME.exec(name);
       if (match) highest = Math.max(highest, Number(match[1]));
     }
     return `ft-${highest + 1}`;
+  }
+
+  /** Claims the next unused id for a fine-tune of this process (exclusive create of <id>.claim). */
+  async claimNextId(listed: readonly ModelVersion[]): Promise<string> {
+    await mkdir(this.directory, { recursive: true });
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const id = await this.nextId(listed);
+      try {
+        await writeFile(join(this.directory, `${id}${CLAIM_SUFFIX}`), `${process.pid}\n`, { flag: 'wx' });
+        return id;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+    throw new ApiError('IO_ERROR', `Could not claim a fine-tune id in ${this.directory}.`, {});
+  }
+
+  async releaseClaim(id: string): Promise<void> {
+    await rm(join(this.directory, `${id}${CLAIM_SUFFIX}`), { force: true });
   }
 
   /** Removes a version's folder (a cancelled or failed fine-tune's partial weights). */
@@ -107,12 +131,20 @@ export class VersionStore {
     await rm(this.versionDir(id), { recursive: true, force: true });
   }
 
-  /** Removes ft-N folders that have no record and are not listed: fine-tunes cut off by a crash. */
+  /**
+   * Removes ft-N folders that have no record and are not listed (fine-tunes cut off by a crash),
+   * unless a live process still claims them; stale claims go too.
+   */
   async removeIncomplete(listed: readonly ModelVersion[]): Promise<string[]> {
     const known = new Set(listed.map((version) => version.id));
+    const names = await this.entryNames();
     const removed: string[] = [];
+    for (const name of names) {
+      if (!name.endsWith(CLAIM_SUFFIX) || !isFineTuneId(name.slice(0, -CLAIM_SUFFIX.length))) continue;
+      if (!(await this.claimIsLive(name))) await rm(join(this.directory, name), { force: true });
+    }
     for (const name of await this.folderNames()) {
-      if (!isFineTuneId(name) || known.has(name)) continue;
+      if (!isFineTuneId(name) || known.has(name) || (await this.claimIsLive(`${name}${CLAIM_SUFFIX}`))) continue;
       const hasRecord = await readFile(join(this.directory, name, VERSION_RECORD_FILE)).then(
         () => true,
         () => false,
@@ -122,6 +154,32 @@ export class VersionStore {
       removed.push(name);
     }
     return removed;
+  }
+
+  /** A claim file whose process is still running (another process fine-tuning this project). */
+  private async claimIsLive(name: string): Promise<boolean> {
+    let pid: number;
+    try {
+      pid = Number((await readFile(join(this.directory, name), 'utf8')).trim());
+    } catch {
+      return false;
+    }
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+
+  private async entryNames(): Promise<string[]> {
+    try {
+      return await readdir(this.directory);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
   }
 
   private async folderNames(): Promise<string[]> {
