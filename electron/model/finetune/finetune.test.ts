@@ -11,6 +11,7 @@ import type { LearnerProgress, LearningImage } from '../../services/learner';
 import { datasetsAvailable, datasetsDir, datasetsSkipReason } from '../../../test/support/shared-data';
 import { learningImagesFromCoco } from './coco-learning-images';
 import { defaultFineTuneSteps, fineTuneDeepMask, lossPoints } from './finetune';
+import { evaluateModelDir } from './evaluate';
 
 const reason = datasetsAvailable ? '' : ` (${datasetsSkipReason})`;
 
@@ -111,6 +112,8 @@ describe.skipIf(!datasetsAvailable)('fine-tuning DeepMask on pennfudan correctio
     const request = { baseModelDir: defaultModelDir(), outputDir: join(work, 'x'), modelVersion: 'x', steps: 2 };
     const rejectedOnly = images.slice(0, 1).map((image) => ({ ...image, annotations: { ...image.annotations, instances: image.annotations.instances.map((instance) => ({ ...instance, status: 'rejected' as const })) } }));
     await expect(fineTuneDeepMask({ ...request, images: rejectedOnly }, { trunk })).rejects.toThrow(/nothing to learn from: no accepted or edited/);
+    await expect(fineTuneDeepMask({ ...request, images, steps: 0 }, { trunk })).rejects.toThrow(/steps must be a positive integer/);
+    await expect(evaluateModelDir(defaultModelDir(), rejectedOnly, { trunk })).rejects.toThrow(/nothing to evaluate on/);
 
     const fcnDir = join(work, 'fcn');
     await mkdir(fcnDir);
