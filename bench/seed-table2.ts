@@ -5,7 +5,8 @@
 // resources/models/instancefcn/MODEL_CARD.md and docs/seed-table2.md.
 //
 // Run niced: nice -n 10 npx tsx bench/seed-table2.ts [--limit N] [--max-candidates N] [--datasets a,b]
-// [--instancefcn-dir DIR] (weights other than the bundled ones)
+// [--instancefcn-dir DIR] (weights other than the bundled ones) [--methods DeepMask,InstanceFCN] (one only:
+// re-measure one network and --merge its rows with the other's from an earlier run)
 // Slow machines: measure datasets in separate processes with --out, then combine them with
 //   npx tsx bench/seed-table2.ts --merge a.json,b.json
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: join(repoRoot, 'bench/results/seed-table2.json') },
     merge: { type: 'string' },
     'instancefcn-dir': { type: 'string' },
+    methods: { type: 'string', default: 'DeepMask,InstanceFCN' },
   },
 });
 const finalOut = join(repoRoot, 'bench/results/seed-table2.json');
@@ -82,9 +84,11 @@ const maxCandidates = Number(values['max-candidates']);
 const maxProposals = 1000;
 const backend = await selectBackend();
 const trunk = await loadTrunk();
+const methods = values.methods.split(',');
+for (const method of methods) if (method !== 'DeepMask' && method !== 'InstanceFCN') throw new Error(`--methods takes DeepMask and/or InstanceFCN, got ${method}`);
 const models: Array<{ method: SeedTableRow['method']; model: DeepMask }> = [
-  { method: 'DeepMask', model: createDeepMask({ trunk, maxCandidates }) },
-  { method: 'InstanceFCN', model: createInstanceFcn({ trunk, maxCandidates, modelDir: values['instancefcn-dir'] }) },
+  ...(methods.includes('DeepMask') ? [{ method: 'DeepMask' as const, model: createDeepMask({ trunk, maxCandidates }) }] : []),
+  ...(methods.includes('InstanceFCN') ? [{ method: 'InstanceFCN' as const, model: createInstanceFcn({ trunk, maxCandidates, modelDir: values['instancefcn-dir'] }) }] : []),
 ];
 for (const { model } of models) await model.load();
 process.stderr.write(`backend ${backend.backend}; ${models.map(({ method, model }) => `${method} ${model.modelVersion} ${JSON.stringify(model.settings)}`).join('; ')}\n`);
@@ -130,8 +134,10 @@ await publish(
     measuredAt: new Date().toISOString(),
     rows,
     notes: [
-      `tfjs ${backend.backend}; up to ${maxProposals} proposals per image from the best ${maxCandidates} windows; NMS on mask IoU at ${models[0].model.settings.nmsIou} (DeepMask default) and ${models[1].model.settings.nmsIou} (InstanceFCN, as in its paper).`,
-      'Seconds per image: decode, pyramid trunk passes, heads, mask pasting, NMS (no polygons), on a shared 2-core CPU under heavy load from other jobs; the two models alternate per image so both see the same load.',
+      `tfjs ${backend.backend}; up to ${maxProposals} proposals per image from the best ${maxCandidates} windows; NMS on mask IoU at ${models.map(({ method, model }) => `${model.settings.nmsIou} (${method})`).join(' and ')}.`,
+      models.length > 1
+        ? 'Seconds per image: decode, pyramid trunk passes, heads, mask pasting, NMS (no polygons), on a shared 2-core CPU under heavy load from other jobs; the two models alternate per image so both see the same load.'
+        : `Seconds per image: decode, pyramid trunk passes, heads, mask pasting, NMS (no polygons), on a shared 2-core CPU under heavy load from other jobs; only ${models[0].method} was run (${new Date().toISOString().slice(0, 16)}Z), so its seconds are not comparable with rows measured in another run.`,
       'coco128 is the training set of both models (and the trunk saw COCO): its AR is a training-set figure; pennfudan is held out.',
       ...(Number.isFinite(limit) || offset > 0 ? [`Images ${offset + 1} to ${Number.isFinite(limit) ? offset + limit : 'the last'} of each dataset (by id).`] : []),
     ],

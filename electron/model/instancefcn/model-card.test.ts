@@ -42,4 +42,10 @@ describe('merging parts of a dataset measured separately', () => {
     expect(mergeRows([part(1, 1, 0.1, 1), row('coco128', 'InstanceFCN', 0.3)])).toHaveLength(2);
     expect(() => mergeRows([part(1, 1, 0.1, 1), row('pennfudan', 'InstanceFCN', 0.3)])).toThrow(/countedGroundTruth/);
   });
+
+  test('parts of two different models of one method are refused, not averaged into one row', () => {
+    const part = (modelVersion: string): SeedTableRow => ({ ...row('pennfudan', 'InstanceFCN', 0.1), modelVersion, images: 10, countedGroundTruth: 20, secondsPerImage: 1 });
+    expect(() => mergeRows([part('instancefcn-coco128-v1'), part('instancefcn-coco128-v2')])).toThrow(/different models.*v1.*v2/);
+    expect(mergeRows([part('instancefcn-coco128-v2'), part('instancefcn-coco128-v2')])[0].images).toBe(20);
+  });
 });

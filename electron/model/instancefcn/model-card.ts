@@ -36,6 +36,8 @@ export function mergeRows(rows: SeedTableRow[]): SeedTableRow[] {
   for (const row of rows) groups.set(`${row.dataset}\u0000${row.method}`, [...(groups.get(`${row.dataset}\u0000${row.method}`) ?? []), row]);
   return [...groups.values()].map((group) => {
     if (group.length === 1) return group[0];
+    const versions = new Set(group.map((row) => row.modelVersion));
+    if (versions.size > 1) throw new Error(`cannot merge ${group[0].dataset}/${group[0].method}: parts measure different models (${[...versions].join(', ')})`);
     if (group.some((row) => row.countedGroundTruth === undefined)) throw new Error(`cannot merge ${group[0].dataset}/${group[0].method}: a part lacks countedGroundTruth`);
     const counted = group.reduce((sum, row) => sum + (row.countedGroundTruth ?? 0), 0);
     const images = group.reduce((sum, row) => sum + row.images, 0);
