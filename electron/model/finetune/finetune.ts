@@ -3,7 +3,8 @@
 //
 //   data       corrections.ts (accepted/edited positives, rejected hard negatives, background
 //              negatives on complete images)
-//   features   the frozen trunk on every view the sampler can draw, cached in memory and, with
+//   features   the frozen trunk on every view the sampler can draw (background windows come from the
+//              views the objects need, not from an extra full-size view: nativeView false), cached in memory and, with
 //              request.cacheDir, on disk, keyed by file path + size + mtime: a second fine-tune of the
 //              same project reuses them, and an image changed on disk is recomputed
 //   training   trainHeads (training/trainer.ts) from the base weights, at FINETUNE_LEARNING_RATE
@@ -76,7 +77,7 @@ export async function fineTuneDeepMask(request: FineTuneRequest, options: FineTu
   }
   let sampler: WindowSampler;
   try {
-    sampler = new WindowSampler(data.samplerImages, { maxViewSide: FINETUNE_MAX_VIEW_SIDE, flip: options.flip ?? FINETUNE_FLIP, seed: request.seed ?? 1 });
+    sampler = new WindowSampler(data.samplerImages, { maxViewSide: FINETUNE_MAX_VIEW_SIDE, flip: options.flip ?? FINETUNE_FLIP, seed: request.seed ?? 1, nativeView: false });
   } catch (error) {
     const message = (error as Error).message;
     if (/no negatives/.test(message)) {

@@ -154,3 +154,20 @@ describe('WindowSampler score batches with hard negatives', () => {
     expect(new WindowSampler(explicit, { seed: 25 }).scoreBatch(64)).toEqual(new WindowSampler(plain, { seed: 25 }).scoreBatch(64));
   });
 });
+
+describe('WindowSampler without the native view', () => {
+  test('background negatives come from the objects\' views; an image without any still gets its native view', () => {
+    const withObject: SamplerImage = { width: 640, height: 480, objects: [{ bbox: [40, 60, 90, 200], iscrowd: false }] };
+    const empty: SamplerImage = { width: 640, height: 480, objects: [] };
+    const sampler = new WindowSampler([withObject, empty], { flip: false, nativeView: false });
+    expect(sampler.views(0).map((view) => view.level)).toEqual(positiveLevels([40, 60, 90, 200], 640, 480, 1024));
+    expect(sampler.views(1).map((view) => view.level)).toEqual([0]);
+    const key = (view: { level: number; flipped: boolean }): string => `${view.level}/${view.flipped}`;
+    for (let i = 0; i < 300; i++) {
+      const sample = sampler.drawBackgroundNegative();
+      expect(sampler.views(sample.imageIndex).map(key)).toContain(key(sample.view));
+    }
+    // The default keeps the native view (COCO training).
+    expect(new WindowSampler([withObject], { flip: false }).views(0).map((view) => view.level)).toContain(0);
+  });
+});

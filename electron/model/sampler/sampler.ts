@@ -57,6 +57,12 @@ export interface SamplerOptions {
   flip?: boolean;
   /** Seed of the sampler's random choices. Default 1. */
   seed?: number;
+  /**
+   * Background negatives also use the view nearest the original size (the largest, costliest one).
+   * Default true. Fine-tuning turns it off: background windows then come from the views the image's
+   * objects and hard negatives need anyway, and the native view only serves images without any.
+   */
+  nativeView?: boolean;
 }
 
 /** One training window: where to cut it and what it should predict. */
@@ -88,7 +94,9 @@ interface PositiveObject {
 const MAX_NEGATIVE_ATTEMPTS = 2000;
 
 export class WindowSampler {
-  readonly options: Required<SamplerOptions>;
+  /** The options that shape the draws (checkpoints record them; nativeView is kept apart so COCO runs record what they always did). */
+  readonly options: Required<Omit<SamplerOptions, 'nativeView'>>;
+  private readonly nativeView: boolean;
   private readonly random: SeededRandom;
   private readonly positives: PositiveObject[] = [];
   private readonly imageLevels: number[][] = [];
@@ -101,6 +109,7 @@ export class WindowSampler {
     options: SamplerOptions = {},
   ) {
     this.options = { maxViewSide: options.maxViewSide ?? 1024, flip: options.flip ?? true, seed: options.seed ?? 1 };
+    this.nativeView = options.nativeView ?? true;
     if (!(this.options.maxViewSide >= WINDOW_GEOMETRY.sizeMultiple)) {
       throw new Error(`WindowSampler: maxViewSide must be >= ${WINDOW_GEOMETRY.sizeMultiple} px, got ${this.options.maxViewSide}`);
     }
@@ -230,14 +239,18 @@ export class WindowSampler {
       objectLevels.forEach((level) => levels.add(level));
       this.positives.push({ imageIndex, objectIndex, levels: objectLevels });
     });
-    if (image.backgroundNegatives ?? true) {
+    const background = image.backgroundNegatives ?? true;
+    // The view nearest the original size (within the size cap), so negatives cover images whose
+    // objects are all too small or absent.
+    const nativeLevel = (): number => {
+      let level = 0;
+      const longSide = (candidate: number): number => Math.max(makeView(image.width, image.height, candidate, false).width, makeView(image.width, image.height, candidate, false).height);
+      while (level > -40 && longSide(level) > this.options.maxViewSide) level--;
+      return level;
+    };
+    if (background) {
       this.backgroundImages.push(imageIndex);
-      // Also the view nearest the original size (within the size cap), so negatives cover images
-      // whose objects are all too small or absent.
-      let nativeLevel = 0;
-      const longSide = (level: number): number => Math.max(makeView(image.width, image.height, level, false).width, makeView(image.width, image.height, level, false).height);
-      while (nativeLevel > -40 && longSide(nativeLevel) > this.options.maxViewSide) nativeLevel--;
-      levels.add(nativeLevel);
+      if (this.nativeView) levels.add(nativeLevel());
     }
     // Every view costs a trunk pass, and rejected proposals come in all sizes: a hard negative uses
     // the views the image needs anyway when its scale band meets them, else one view of its own
@@ -251,6 +264,7 @@ export class WindowSampler {
       negativeLevels.forEach((level) => levels.add(level));
       this.hardNegatives.push({ imageIndex, hardNegativeIndex, levels: negativeLevels });
     });
+    if (background && levels.size === 0) levels.add(nativeLevel());
     this.imageLevels[imageIndex] = [...levels].sort((a, b) => a - b);
   }
 }
