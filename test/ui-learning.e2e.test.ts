@@ -68,11 +68,13 @@ async function toPage(x: number, y: number): Promise<{ x: number; y: number }> {
   return { x: box.x + camera.x + x * camera.scale, y: box.y + camera.y + y * camera.scale };
 }
 
-/** Waits for the image opened last to finish proposing on open (or proposes by hand), then until it is saved. */
+/**
+ * Waits for the proposals an unvisited image gets when it is opened (the model is ready in every
+ * step that calls this). Clicking Propose as well would add a second batch once the first is in.
+ */
 async function waitForProposals(): Promise<void> {
-  await expect.poll(() => page.getByTestId('propose').getAttribute('data-busy'), { timeout: 90_000 }).toBe('false');
-  if ((await page.getByTestId('instance-row').count()) === 0) await page.getByTestId('propose').click();
   await page.getByTestId('instance-row').first().waitFor({ timeout: 90_000 });
+  await expect.poll(() => page.getByTestId('propose').getAttribute('data-busy'), { timeout: 90_000 }).toBe('false');
 }
 
 async function waitSaved(): Promise<void> {
