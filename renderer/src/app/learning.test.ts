@@ -100,9 +100,12 @@ describe('learning controller', () => {
   });
 
   test('fine-tune: saves pending edits first, opens the panel, follows progress events, refreshes at the end', async () => {
-    const { learning, state, api, emit, flushed, store, setVersions } = setup();
+    const { learning, state, api, emit, flushed, store, setVersions, setLearningState } = setup();
     await learning.refresh();
+    expect(state().correctionsSinceFineTune).toBe(3);
+    setLearningState({ settings: { autoFineTune: false, correctionsPerFineTune: 50 }, correctionsSinceFineTune: 0, running: null, activeVersionId: 'deepmask' });
     await learning.startFineTune({ steps: 20 });
+    await vi.waitFor(() => expect(state().correctionsSinceFineTune).toBe(0)); // the host reset it on start
     expect(flushed).toHaveLength(1);
     expect(api.fineTune).toHaveBeenCalledWith({ steps: 20 });
     expect(store.getState().session.modelPanelOpen).toBe(true);
@@ -135,6 +138,15 @@ describe('learning controller', () => {
     await learning.startFineTune();
     expect(state().fineTune).toBeNull();
     expect(store.getState().sync.notice).toMatchObject({ kind: 'error', text: 'Could not start fine-tuning: a fine-tune is already running' });
+  });
+
+  test('a run started elsewhere (automatic fine-tune) refreshes the corrections count', async () => {
+    const { learning, state, emit, setLearningState } = setup();
+    await learning.refresh();
+    setLearningState({ settings: { autoFineTune: true, correctionsPerFineTune: 3 }, correctionsSinceFineTune: 0, running: null, activeVersionId: 'deepmask' });
+    emit('onDidFineTune', progress({ jobId: 'auto-1', phase: 'collecting' }));
+    await vi.waitFor(() => expect(state().correctionsSinceFineTune).toBe(0));
+    expect(state().settings?.autoFineTune).toBe(true);
   });
 
   test('cancel sends the running job id; nothing when none runs', async () => {

@@ -67,6 +67,8 @@ export function createLearningController({ store, api, flushEdits, statsDelayMs 
   function onFineTune(progress: FineTuneProgress): void {
     const previous = store.getState().learning.fineTune;
     actions.setLearning({ fineTune: progress });
+    // A run this window did not start (automatic, or another window's): the host reset the count.
+    if (previous?.jobId !== progress.jobId) void refreshStats();
     if (!fineTuneEnded(progress) || (previous?.jobId === progress.jobId && fineTuneEnded(previous))) return;
     if (progress.phase === 'finished') {
       actions.notify('info', `Fine-tune finished${progress.message ? `: ${progress.message}` : ''}`);
@@ -150,6 +152,8 @@ export function createLearningController({ store, api, flushEdits, statsDelayMs 
         if (store.getState().learning.fineTune?.jobId !== jobId) actions.setLearning({ fineTune: placeholder });
         actions.setSession({ modelPanelOpen: true });
         actions.notify('info', 'Fine-tune started');
+        // Starting resets the corrections count on the host.
+        void refreshStats();
       } catch (error) {
         const text = error instanceof ApiError && error.code === 'CONFLICT' ? 'a fine-tune is already running' : message(error);
         actions.notify('error', `Could not start fine-tuning: ${text}`);
