@@ -82,6 +82,10 @@ describe('maskpilot host: the learning API over WebSocket', () => {
       const made = versions.find((version) => version.id === 'ft-1');
       expect(made?.evaluation?.heldOutImages).toBe(1);
       expect((await api.getModelStatus({})).modelVersion).toBe(activeId);
+      // Proposals record the version that made them: the per-version statistics rely on it.
+      const { instances } = await api.propose({ imageId: images[0].file_name, maxProposals: 5 });
+      expect(instances.length).toBeGreaterThan(0);
+      expect(new Set(instances.map((instance) => instance.modelVersion))).toEqual(new Set([activeId]));
 
       // Rollback: the bundled DeepMask proposes again.
       expect((await api.activateModelVersion({ id: 'deepmask-coco128-v1' })).modelVersion).toBe('deepmask-coco128-v1');
