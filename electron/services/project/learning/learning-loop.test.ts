@@ -223,6 +223,15 @@ describe('fine-tune', () => {
     expect(provider.status().modelVersion).toBe('ft-1');
   });
 
+  test('a tie on held-out AR@100 adopts the candidate (it has learnt from more corrections)', async () => {
+    await open();
+    await annotate(5);
+    learner.ar = { 'deepmask-test-v1': 0.25 };
+    learner.candidateAr = 0.25;
+    await fineTuneToEnd(2);
+    expect((await project.listModelVersions({})).activeId).toBe('ft-1');
+  });
+
   test('without held-out images the candidate is adopted unevaluated', async () => {
     await open();
     await annotate(3);
