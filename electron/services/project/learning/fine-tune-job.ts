@@ -52,18 +52,20 @@ export async function runFineTune(plan: FineTunePlan, job: JobControl, deps: Fin
     etaSeconds: null,
     message: `${plan.set.training.length} training images, ${plan.set.heldOut.length} held out`,
   };
-  const emit = (change: Partial<FineTuneProgress>) => {
+  /** `jobDone`/`jobTotal`: what onDidProgress shows when it is not the training steps (reading features). */
+  const emit = (change: Partial<FineTuneProgress>, jobDone = -1, jobTotal = -1) => {
     progress = { ...progress, ...change, loss: [...loss] };
     deps.onState(progress);
     deps.events.emit('onDidFineTune', progress);
     if (progress.phase !== 'finished' && progress.phase !== 'cancelled' && progress.phase !== 'failed') {
-      job.progress(progress.step, Math.max(progress.totalSteps, progress.step), progress.message);
+      if (jobTotal >= 0) job.progress(jobDone, jobTotal, progress.message);
+      else job.progress(progress.step, Math.max(progress.totalSteps, progress.step), progress.message);
     }
   };
   emit({});
   const onLearnerProgress = (update: LearnerProgress) => {
     if (update.phase === 'features') {
-      emit({ phase: 'features', message: `reading features ${update.done}/${update.total}` });
+      emit({ phase: 'features', message: `reading features ${update.done}/${update.total}` }, update.done, update.total);
       return;
     }
     loss.push(update.loss);

@@ -152,7 +152,11 @@ describe('fine-tune', () => {
     learner.ar = { 'deepmask-test-v1': 0.28 };
     learner.candidateAr = 0.31;
     const modelEvents = collect('onDidChangeModel');
+    const jobProgress = collect('onDidProgress');
     const { end, progress } = await fineTuneToEnd(4);
+    // onDidProgress: reading features counts images, then training counts steps.
+    expect(jobProgress.filter((item) => item.state === 'running' && item.message?.startsWith('reading features')).map((item) => [item.done, item.total])).toEqual([[6, 6]]);
+    expect(jobProgress.filter((item) => item.message?.startsWith('step ')).map((item) => [item.done, item.total])).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]]);
     expect(end.state).toBe('finished');
     expect(end.kind).toBe('finetune');
 
