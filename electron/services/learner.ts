@@ -3,7 +3,7 @@
 // service decides what to learn from and where versions live; the learner only turns corrected
 // images plus base weights into new weights, and measures weights on annotated images. Paths cross
 // the seam, pixels never do: the learner decodes images itself.
-import type { ImageAnnotations, LossPoint } from '../../shared/api/types';
+import type { ImageAnnotations, LossPoint, ModelArchitectureName } from '../../shared/api/types';
 
 /** An annotated image as the learner sees it. */
 export interface LearningImage {
@@ -61,6 +61,8 @@ export interface EvaluationReport {
 }
 
 export interface Learner {
+  /** The architectures whose versions it can fine-tune; absent means all. The service refuses others up front. */
+  readonly architectures?: readonly ModelArchitectureName[];
   /** Fine-tunes; rejects with a clear message when there is nothing to learn from (no positives). */
   fineTune(request: FineTuneRequest, onProgress: (progress: LearnerProgress) => void, signal: AbortSignal): Promise<FineTuneReport>;
   /** AR@10/100 of the weights in modelDir on the images' accepted/edited instances (ground truth). */

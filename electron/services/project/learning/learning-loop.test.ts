@@ -319,6 +319,12 @@ describe('fine-tune', () => {
     await project.saveAnnotations({ imageId: 'img1.jpg', instances: [proposal('p1', 'accepted')], status: 'inProgress' });
     expect((await expectApiError(project.fineTune({}), 'INVALID_ARGUMENT')).message).toMatch(/reject some wrong proposals, or mark an image as done/);
     expect(learner.requests).toHaveLength(0);
+    // A learner that only fine-tunes DeepMask refuses an InstanceFCN base at once (not in a failing job).
+    learner.architectures = ['deepmask'];
+    await project.activateModelVersion({ id: 'instancefcn-test-v1' });
+    await project.saveAnnotations({ imageId: 'img1.jpg', instances: [proposal('p1', 'accepted')], status: 'done' });
+    expect((await expectApiError(project.fineTune({}), 'INVALID_ARGUMENT')).message).toMatch(/InstanceFCN \(bundled\) cannot be fine-tuned here \(only DeepMask versions can\)/);
+    expect(learner.requests).toHaveLength(0);
     await project.close();
     await open({ learner: undefined });
     await expectApiError(project.fineTune({}), 'MODEL_UNAVAILABLE');

@@ -11,7 +11,7 @@ import type { ApiEventHub } from '../events';
 import type { Jobs } from '../jobs';
 import type { Fields } from '../validate';
 import { optionalBoolean, optionalInteger, requiredString } from '../validate';
-import type { BundledModel } from './bundled-models';
+import { ARCHITECTURE_NAMES, type BundledModel } from './bundled-models';
 import { countCorrections } from './corrections';
 import { runFineTune } from './fine-tune-job';
 import { LearningFile, MAX_CORRECTIONS_PER_FINETUNE, type LearningFileState } from './learning-file';
@@ -165,6 +165,13 @@ export class LearningLoop {
       const base = activeId === null ? undefined : this.versions.find(activeId);
       if (activeId === null || !base) {
         throw new ApiError('MODEL_UNAVAILABLE', `The active model${activeId ? ` '${activeId}'` : ''} is not one of this project's versions; activate one first.`, {});
+      }
+      if (learner.architectures && !learner.architectures.includes(base.architecture)) {
+        throw new ApiError(
+          'INVALID_ARGUMENT',
+          `${base.label} cannot be fine-tuned here (only ${learner.architectures.map((name) => ARCHITECTURE_NAMES[name]).join(', ')} versions can); activate one of those and fine-tune it.`,
+          { reason: 'ARCHITECTURE', architecture: base.architecture },
+        );
       }
       const set = splitTrainingSet(await this.options.readSaved());
       if (set.trainingPositives === 0) {

@@ -32,6 +32,7 @@ export async function fakeBundledModels(root: string): Promise<BundledModel[]> {
 }
 
 export class FakeLearner implements Learner {
+  architectures?: Learner['architectures'];
   requests: FineTuneRequest[] = [];
   evaluations: Array<{ version: string; images: LearningImage[] }> = [];
   /** AR@100 by model version (candidates default to `candidateAr`). */
