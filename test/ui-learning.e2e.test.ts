@@ -106,6 +106,12 @@ describe.skipIf(skipReason !== null)('learning loop in the UI (Chromium on the h
     await page.getByTestId('model-panel-toggle').click();
     const panel = page.getByTestId('model-panel');
     await panel.waitFor();
+    // M toggles it from the keyboard too.
+    await page.getByTestId('canvas').focus();
+    await page.keyboard.press('m');
+    await expect.poll(() => panel.count()).toBe(0);
+    await page.keyboard.press('m');
+    await panel.waitFor();
     const listed = await api.listModelVersions({}).catch((error: Error) => error);
     if (listed instanceof Error) {
       await expect.poll(() => page.getByTestId('model-unavailable').textContent()).toContain(listed.message);
@@ -220,6 +226,7 @@ describe.skipIf(skipReason !== null)('learning loop in the UI (Chromium on the h
     await expect.poll(trainingOrEnded, { timeout: 240_000, interval: 250 }).toBe(true);
     expect(`${await progress.getAttribute('data-phase')}: ${await progress.textContent()}`).not.toMatch(/^failed/);
     expect(Number(await page.getByTestId('loss-plot').getAttribute('data-points'))).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('corrections-count').textContent()).toBe('0 corrections since the last fine-tune');
     await expect.poll(() => page.getByTestId('fine-tune-status').textContent()).toMatch(/step \d+\/\d+/);
     await screenshot(page, 'ui-learning-01-fine-tune-running');
     await page.getByTestId('model-panel').screenshot({ path: resolve(repoRoot, 'test-results/ui-learning-panel-running.png') });

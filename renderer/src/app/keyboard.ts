@@ -19,6 +19,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Ctrl+Z, Ctrl+Shift+Z / Ctrl+Y', 'undo, redo'],
   ['Esc', 'cancel gesture / deselect'],
   ['F, Ctrl+1', 'fit, 100%'],
+  ['M', 'model panel (versions, fine-tune)'],
   ['Space+drag, middle drag, wheel', 'pan, zoom'],
 ];
 
@@ -98,6 +99,10 @@ export function handleKeyDown(controller: Controller, event: KeyboardEvent): voi
     case 'f':
     case 'F':
       controller.fitToView();
+      return done();
+    case 'm':
+    case 'M':
+      actions.setSession({ modelPanelOpen: !state.session.modelPanelOpen });
       return done();
     case 'e':
     case 'E':

@@ -73,7 +73,7 @@ export function Toolbar() {
         <button
           data-testid="model-panel-toggle"
           className={modelPanelOpen ? 'active' : ''}
-          title="Model versions, fine-tuning and per-version statistics"
+          title="Model versions, fine-tuning and per-version statistics (M)"
           onClick={() => actions.setSession({ modelPanelOpen: !store.getState().session.modelPanelOpen })}
         >
           Model{fineTuning ? ' · training…' : ''}
