@@ -291,4 +291,16 @@ describe.skipIf(skipReason !== null)('learning loop in the UI (Chromium on the h
     await screenshot(page, 'ui-learning-02-stats');
     expect(pageErrors.filter((error) => !/favicon|404/.test(error))).toEqual([]);
   });
+
+  test('picks the other network (InstanceFCN) from the same list', { timeout: 120_000 }, async (context) => {
+    const other = versionsBefore.find((version) => version.kind === 'bundled' && version.architecture === 'instancefcn');
+    if (!other || !model.ready) context.skip(other ? `proposal model not available on the host (backend: ${model.backend})` : 'the host lists no InstanceFCN version');
+    const row = page.locator(`[data-testid="version-row"][data-version-id="${other!.id}"]`);
+    expect(await row.getByTestId('activate-version').textContent()).toBe('Activate');
+    await row.getByTestId('activate-version').click();
+    await expect.poll(async () => (await api.listModelVersions({})).activeId, { timeout: 90_000 }).toBe(other!.id);
+    await expect.poll(() => row.getAttribute('data-active')).toBe('true');
+    await expect.poll(async () => (await api.getModelStatus({})).modelVersion).toBe(other!.id);
+    await expect.poll(() => page.getByTestId('model-status').textContent()).toContain(other!.id);
+  });
 });
