@@ -5,7 +5,7 @@
 // resources/models/instancefcn/MODEL_CARD.md and docs/seed-table2.md.
 //
 // Run niced: nice -n 10 npx tsx bench/seed-table2.ts [--limit N] [--max-candidates N] [--datasets a,b]
-// [--instancefcn-dir DIR] (weights other than the bundled ones) [--methods DeepMask,InstanceFCN] (one only:
+// [--note TEXT ...] (extra notes, e.g. with --merge) [--instancefcn-dir DIR] (weights other than the bundled ones) [--methods DeepMask,InstanceFCN] (one only:
 // re-measure one network and --merge its rows with the other's from an earlier run)
 // Slow machines: measure datasets in separate processes with --out, then combine them with
 //   npx tsx bench/seed-table2.ts --merge a.json,b.json
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     merge: { type: 'string' },
     'instancefcn-dir': { type: 'string' },
     methods: { type: 'string', default: 'DeepMask,InstanceFCN' },
+    note: { type: 'string', multiple: true, default: [] },
   },
 });
 const finalOut = join(repoRoot, 'bench/results/seed-table2.json');
@@ -56,7 +57,7 @@ async function budgetNote(): Promise<string> {
   const [deepMask, instanceFcn] = await Promise.all([read(defaultModelDir()), read(defaultInstanceFcnModelDir())]);
   const describe = (facts: { version?: string; steps?: number; trainingSeconds?: number } | null, name: string): string =>
     facts ? `${name} ${facts.version}: ${facts.steps} steps in ${((facts.trainingSeconds ?? 0) / 60).toFixed(1)} min of training` : `${name}: no training.json`;
-  return `Same data (all 128 coco128 images, the same sampler and trunk features), batch 32, same time budget (32 min wall, niced, shared CPU): ${describe(deepMask, 'DeepMask')} (alternating mask/score steps); ${describe(instanceFcn, 'InstanceFCN')} (joint steps, about 2x the arithmetic per step).`;
+  return `Same data (all 128 coco128 images, the same sampler and trunk features), batch 32, niced on the shared CPU: ${describe(deepMask, 'DeepMask')} (alternating mask/score steps: 16 positives per step on average for the masks); ${describe(instanceFcn, 'InstanceFCN')} (joint steps of 16 positives + 16 negatives).`;
 }
 
 if (values.merge) {
@@ -64,7 +65,7 @@ if (values.merge) {
   const merged: SeedTableResults = {
     measuredAt: parts.map((part) => part.measuredAt).sort().at(-1) ?? new Date().toISOString(),
     rows: mergeRows(parts.flatMap((part) => part.rows)),
-    notes: [...new Set([...parts.flatMap((part) => part.notes).filter((note) => !note.startsWith('Images ')), await budgetNote()])],
+    notes: [...new Set([...parts.flatMap((part) => part.notes).filter((note) => !note.startsWith('Images ')), await budgetNote(), ...(values.note ?? [])])],
   };
   for (const row of merged.rows) {
     if (row.totalImages !== undefined && row.images < row.totalImages) merged.notes.push(`${row.dataset}: ${row.images} of its ${row.totalImages} images measured.`);

@@ -97,6 +97,12 @@ export function seedTableSnippet(results: SeedTableResults): string {
   ].join('\n');
 }
 
+/** The objectness weight of a training.json (models trained before it was recorded used 1). */
+function lambdaText(weight: unknown): string {
+  if (typeof weight !== 'number') return '1 (not recorded: trained before lambda was an option)';
+  return weight === 1 / 32 ? '1/32 (DeepMask\'s)' : String(weight);
+}
+
 export async function writeInstanceFcnModelCard(modelDir: string, results: SeedTableResults | null): Promise<void> {
   const facts = JSON.parse(await readFile(join(modelDir, 'training.json'), 'utf8')) as Record<string, unknown> & {
     version: string;
@@ -133,8 +139,8 @@ export async function writeInstanceFcnModelCard(modelDir: string, results: SeedT
     '## Training',
     `- Data: coco128, ${facts.dataset.images} images, ${facts.dataset.objects} objects (${facts.dataset.positiveObjects} usable as positives): the DeepMask sampler's`,
     '  windows (positives centred within +-16 px at 128 px * 2^(+-1/4), negatives; translation, scale and flip jitter).',
-    '- Loss (seed): per window, objectness logistic loss + (positives only) assembled-mask logistic loss averaged over the 56 x 56',
-    '  pixels; both branches trained jointly; balanced batches (half positives). Adam.',
+    `- Loss (seed): per window, lambda x objectness logistic loss + (positives only) assembled-mask logistic loss averaged over the`,
+    `  56 x 56 pixels, lambda = ${lambdaText(facts.hyperParameters.objectnessWeight)}; both branches trained jointly; balanced batches (half positives). Adam.`,
     `- Hyper-parameters: ${Object.entries(facts.hyperParameters).map(([key, value]) => `${key} ${String(value)}`).join(', ')}.`,
     `- Steps: ${facts.steps}${facts.stoppedByTimeLimit ? ' (stopped by the time budget)' : ''}; ${(facts.trainingSeconds / 60).toFixed(1)} min of training, ${(facts.wallSeconds / 60).toFixed(1)} min wall,`,
     `  on ${facts.machine}, tfjs ${facts.backend}, niced and sharing the CPU with other jobs.`,
