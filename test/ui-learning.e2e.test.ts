@@ -292,6 +292,22 @@ describe.skipIf(skipReason !== null)('learning loop in the UI (Chromium on the h
     expect(pageErrors.filter((error) => !/favicon|404/.test(error))).toEqual([]);
   });
 
+  test('Cancel stops a running fine-tune: no new version, the active one unchanged', { timeout: 180_000 }, async (context) => {
+    if (learningSkip || !newVersionId) context.skip(learningSkip ?? 'no fine-tune was made');
+    const before = await api.listModelVersions({});
+    await page.getByTestId('fine-tune-steps').fill('400');
+    await page.getByTestId('fine-tune-now').click();
+    const progress = page.getByTestId('fine-tune-progress');
+    await page.getByTestId('cancel-fine-tune').click({ timeout: 30_000 });
+    await expect.poll(() => progress.getAttribute('data-phase'), { timeout: 120_000, interval: 500 }).toMatch(/cancelled|finished|failed/);
+    expect(await progress.getAttribute('data-phase')).toBe('cancelled');
+    expect(await page.getByTestId('fine-tune-status').textContent()).toMatch(/^Cancelled/);
+    expect(await page.getByTestId('fine-tune-now').isEnabled()).toBe(true);
+    const after = await api.listModelVersions({});
+    expect(after.versions.map((version) => version.id)).toEqual(before.versions.map((version) => version.id));
+    expect(after.activeId).toBe(before.activeId);
+  });
+
   test('picks the other network (InstanceFCN) from the same list', { timeout: 120_000 }, async (context) => {
     const other = versionsBefore.find((version) => version.kind === 'bundled' && version.architecture === 'instancefcn');
     if (!other || !model.ready) context.skip(other ? `proposal model not available on the host (backend: ${model.backend})` : 'the host lists no InstanceFCN version');
