@@ -7,7 +7,7 @@ import { WindowSampler, type SamplerImage } from '../sampler/sampler';
 import { FeatureCache, type FeatureMap } from '../training/features';
 import type { TrainingSource } from '../training/trainer';
 import { createInstanceFcnHeads } from './heads';
-import { trainInstanceFcn } from './trainer';
+import { INSTANCEFCN_LEARNING_RATE, trainInstanceFcn } from './trainer';
 
 // Synthetic scenes: ellipses on 256 x 192 images; the stand-in "trunk" writes, per cell, whether the
 // cell is inside an object plus a few position functions, so there is something to learn without the
@@ -99,6 +99,19 @@ describe('InstanceFCN trainer', () => {
     expect(seen[0].bias).not.toEqual(seen[1].bias);
     heads.dispose();
   }, 60_000);
+
+  test('default Adam step size is 3e-3 (DeepMask\'s 1e-3 left the maps blurry): the first step moves each trained weight by it', async () => {
+    const heads = createInstanceFcnHeads(NARROW, 5);
+    const before = Array.from(await heads.variables['maps/bias'].data());
+    await trainInstanceFcn(heads, source(), { steps: 1, batchSize: 4 });
+    const after = Array.from(await heads.variables['maps/bias'].data());
+    // Adam's bias-corrected first step is lr * g / |g| for every weight with a gradient.
+    const moves = after.map((value, index) => Math.abs(value - before[index])).filter((move) => move > 1e-6);
+    expect(moves.length).toBeGreaterThan(0);
+    for (const move of moves) expect(move).toBeCloseTo(INSTANCEFCN_LEARNING_RATE, 5);
+    expect(INSTANCEFCN_LEARNING_RATE).toBe(3e-3);
+    heads.dispose();
+  });
 
   test('stops between steps when aborted; rejects bad batch sizes', async () => {
     const heads = createInstanceFcnHeads(NARROW, 3);
