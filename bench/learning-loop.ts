@@ -78,7 +78,12 @@ const evalCount = positive('eval-images', values['eval-images']);
 const blockSize = Math.max(1, positive('block', values.block));
 const stepsFlag = positive('steps', values.steps);
 const steps = stepsFlag === 0 ? undefined : stepsFlag;
-const walkOptions: WalkOptions = { shown: Math.max(1, positive('shown', values.shown)), iouThreshold: Number(values.iou), rejectClicks: Number(values['reject-clicks']) };
+const fraction = (name: string, text: string): number => {
+  const value = Number(text);
+  if (!(value > 0 && value <= 1)) throw new Error(`--${name} must be a number in (0, 1], got ${text}`);
+  return value;
+};
+const walkOptions: WalkOptions = { shown: Math.max(1, positive('shown', values.shown)), iouThreshold: fraction('iou', values.iou), rejectClicks: positive('reject-clicks', values['reject-clicks']) };
 const fineTuning = !values['no-fine-tune'];
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -107,7 +112,11 @@ const api: LoopApi = project;
 const listed = (await api.listImages({ offset: 0, limit: 1000 })).images.map((image) => image.id);
 const walkIds = listed.slice(0, walkCount);
 const evalIds = listed.slice(listed.length - evalCount);
-if (walkIds.join() !== walkNames.join() || evalIds.join() !== evalNames.join()) throw new Error('the project lists the images in another order than the bench chose them');
+if (walkIds.join() !== walkNames.join() || evalIds.join() !== evalNames.join()) {
+  await project.close();
+  await Promise.all([learner?.dispose(), model.dispose(), cleanup()]);
+  throw new Error('the project lists the images in another order than the bench chose them');
+}
 
 // Fine-tunes happen only where the bench asks for them (end of each block), never automatically.
 try {
