@@ -4,6 +4,7 @@
 // Both fine-tune DeepMask heads on corrections (finetune/finetune.ts) and measure weights on annotated
 // images (finetune/evaluate.ts), reusing one trunk between calls.
 import { ApiError } from '../../shared/api/errors';
+import type { ModelArchitectureName } from '../../shared/api/types';
 import type { EvaluationReport, FineTuneReport, FineTuneRequest, Learner, LearnerProgress, LearningImage } from '../services/learner';
 import type { BackendName } from './backend';
 import { evaluateModelDir } from './finetune/evaluate';
@@ -11,6 +12,9 @@ import { fineTuneDeepMask } from './finetune/finetune';
 import { startWorkerLearner } from './finetune/worker-learner';
 import { loadTrunk, type Trunk } from './trunk';
 import { selectBackend } from './backend';
+
+/** Only DeepMask versions can be fine-tuned (finetune.ts refuses InstanceFCN bases). */
+export const FINE_TUNABLE: readonly ModelArchitectureName[] = ['deepmask'];
 
 export async function createWorkerLearner(options?: { backend?: BackendName }): Promise<Learner> {
   return startWorkerLearner(options);
@@ -35,6 +39,7 @@ export function createInProcessLearner(options: { backend?: BackendName } = {}):
     return run;
   };
   return {
+    architectures: FINE_TUNABLE,
     fineTune(request: FineTuneRequest, onProgress: (progress: LearnerProgress) => void, signal: AbortSignal): Promise<FineTuneReport> {
       return serial(() => fineTuneDeepMask(request, { trunk: sharedTrunk, backend: options.backend, onProgress, signal }));
     },

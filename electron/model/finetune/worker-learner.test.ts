@@ -95,6 +95,8 @@ describe.skipIf(!datasetsAvailable)('the worker learner', () => {
 describe('the worker learner lifecycle', () => {
   test('calls after dispose are refused', async () => {
     const disposable = await startWorkerLearner();
+    // Only DeepMask versions can be fine-tuned; the service refuses others up front.
+    expect(disposable.architectures).toEqual(['deepmask']);
     await disposable.dispose();
     await expect(disposable.evaluate(defaultModelDir(), [], new AbortController().signal)).rejects.toThrow(/disposed/);
   }, 60_000);

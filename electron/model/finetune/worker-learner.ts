@@ -101,6 +101,7 @@ export async function startWorkerLearner(options: { backend?: BackendName } = {}
   await ready;
 
   return {
+    architectures: ['deepmask'],
     get workerStarts() {
       return starts;
     },
