@@ -33,7 +33,7 @@ describe('maskpilot host: the learning API over WebSocket', () => {
     host = await startHostProcess(folder, { args: ['--no-model'] });
     const api = await connectApi(host.url);
     const { versions, activeId } = await api.listModelVersions({});
-    expect(versions.map((version) => version.id)).toEqual(['deepmask-coco128-v1', 'instancefcn-coco128-v1']);
+    expect(versions.map((version) => version.id)).toEqual(['deepmask-coco128-v1', 'instancefcn-coco128-v2']);
     expect(activeId).toBe('deepmask-coco128-v1');
     expect(await api.saveLearningSettings({ correctionsPerFineTune: 7 })).toEqual({ autoFineTune: true, correctionsPerFineTune: 7 });
     expect(await api.getLearningState({})).toEqual({
@@ -42,9 +42,9 @@ describe('maskpilot host: the learning API over WebSocket', () => {
       running: null,
       activeVersionId: 'deepmask-coco128-v1',
     });
-    expect((await api.getVersionStats({})).map((stats) => stats.versionId)).toEqual(['deepmask-coco128-v1', 'instancefcn-coco128-v1']);
+    expect((await api.getVersionStats({})).map((stats) => stats.versionId)).toEqual(['deepmask-coco128-v1', 'instancefcn-coco128-v2']);
     await expect(api.fineTune({})).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
-    await expect(api.activateModelVersion({ id: 'instancefcn-coco128-v1' })).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
+    await expect(api.activateModelVersion({ id: 'instancefcn-coco128-v2' })).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
     api.close();
   }, 120_000);
 
@@ -63,8 +63,8 @@ describe('maskpilot host: the learning API over WebSocket', () => {
 
       host = await startHostProcess(folder, { args: ['--model', 'instancefcn'], startTimeoutMs: 180_000 });
       const api = await connectApi(host.url);
-      expect((await api.listModelVersions({})).activeId).toBe('instancefcn-coco128-v1');
-      expect((await api.getModelStatus({})).modelVersion).toBe('instancefcn-coco128-v1');
+      expect((await api.listModelVersions({})).activeId).toBe('instancefcn-coco128-v2');
+      expect((await api.getModelStatus({})).modelVersion).toBe('instancefcn-coco128-v2');
       await api.activateModelVersion({ id: 'deepmask-coco128-v1' });
 
       const progress: FineTuneProgress[] = [];
