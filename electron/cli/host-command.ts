@@ -1,15 +1,14 @@
 // `maskpilot host <folder>`: serves the UI and the API for one folder until SIGINT/SIGTERM.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, realpath } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, join, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ModelStatus } from '../../shared/api/types';
 import type { Learner } from '../services/learner';
 import type { ModelProvider } from '../services/model-provider';
-import { openProject, SIDECAR_DIR_NAME } from '../services/project';
+import { openProject } from '../services/project';
+import { workingFolderFor } from '../services/sample-folder';
 import { isLoopbackAddress, startHost } from '../host';
 import { BUNDLED_ARCHITECTURES, bundledModels, type BundledArchitecture } from './bundled-models';
 import type { CliCommand } from './command';
@@ -52,7 +51,7 @@ export const hostCommand: CliCommand = {
       return 2;
     }
 
-    const served = await workingFolderFor(folder);
+    const served = await workingFolderFor(folder, DEFAULT_FOLDER);
     if (served !== folder) process.stdout.write(`The bundled sample photos are never annotated in place; using the copy in ${served}\n`);
 
     const model = noModel ? null : await loadModelProvider(architecture);
@@ -165,22 +164,6 @@ async function loadLearner(): Promise<Learner | null> {
     process.stdout.write(`Fine-tuning: unavailable (${(error as Error).message}).\n`);
     return null;
   }
-}
-
-/**
- * The bundled sample folder ships with the app (read-only once packaged, tracked by git here), so
- * it is never annotated in place: the first run copies it to ~/.maskpilot/sample-photos (or
- * $MASKPILOT_HOME/sample-photos) and later runs keep using that copy and its annotations.
- */
-async function workingFolderFor(folder: string): Promise<string> {
-  const [real, bundled] = await Promise.all([realpath(folder), realpath(DEFAULT_FOLDER).catch(() => null)]);
-  if (real !== bundled) return folder;
-  const copy = resolve(process.env.MASKPILOT_HOME ?? join(homedir(), '.maskpilot'), 'sample-photos');
-  if (!existsSync(copy)) {
-    await mkdir(dirname(copy), { recursive: true });
-    await cp(DEFAULT_FOLDER, copy, { recursive: true, filter: (source) => !source.split(sep).includes(SIDECAR_DIR_NAME) });
-  }
-  return copy;
 }
 
 function describeModel(status: ModelStatus): string {
