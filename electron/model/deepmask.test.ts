@@ -149,6 +149,8 @@ describe('DeepMask inference', () => {
     await expect(missing.load()).rejects.toThrow(/no model weights at .*nothing-here/);
     missing.dispose();
     expect(() => createDeepMask({ nmsIou: 0 })).toThrow('nmsIou must be a positive number');
+    expect(() => createDeepMask({ colourWeight: -1 })).toThrow('colourWeight must be a positive number');
+    expect(createDeepMask({ trunk, colourWeight: 0 }).settings.colourWeight).toBe(0);
     await expect(model.propose({ path: photo, width: 1, height: 1 }, { maxProposals: 0 })).rejects.toThrow('maxProposals must be a positive integer');
   });
 });

@@ -43,6 +43,8 @@ export interface DeepMaskOptions {
   maskThreshold?: number;
   /** NMS drops a proposal whose mask IoU with a better one exceeds this. */
   nmsIou?: number;
+  /** Weight of the per-window colour model fused into each proposal's mask (postprocess.colourRefine); 0 = off. */
+  colourWeight?: number;
   /** Windows added on the boxes of the trunk's own COCO detector (window-candidates.ts); 0 = none. */
   detectorPrior?: number;
   /** Injected parts (tests, the CLI's shared trunk); they are then owned by the caller. */
@@ -65,6 +67,7 @@ export const DEFAULT_SETTINGS: DeepMaskSettings = {
   maskThreshold: 0.4,
   nmsIou: 0.8,
   detectorPrior: 0,
+  colourWeight: 0,
 };
 
 export interface StageTimings {
@@ -105,7 +108,7 @@ export function resolveSettings(options: DeepMaskOptions): DeepMaskSettings {
   for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof DeepMaskSettings>) {
     const value = options[key];
     if (value === undefined) continue;
-    if (key === 'detectorPrior' && Number.isInteger(value) && value >= 0) {
+    if ((key === 'detectorPrior' && Number.isInteger(value) && value >= 0) || (key === 'colourWeight' && Number.isFinite(value) && value >= 0)) {
       settings[key] = value;
       continue;
     }
@@ -277,7 +280,7 @@ async function imageKey(image: ModelImage): Promise<string> {
 }
 
 /** Mask logits (maskSize^2 each, row-major) of the candidates, in their order, in batches per level. */
-function maskLogitsFor(heads: DeepMaskHeads, pyramid: FeaturePyramid, candidates: readonly WindowCandidate[], batch: number): Float32Array[] {
+export function maskLogitsFor(heads: DeepMaskHeads, pyramid: FeaturePyramid, candidates: readonly WindowCandidate[], batch: number): Float32Array[] {
   const result: Float32Array[] = new Array(candidates.length);
   const size = heads.config.maskSize * heads.config.maskSize;
   const byLevel = new Map<number, number[]>();

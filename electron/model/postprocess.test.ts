@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { encodeMask } from '../../shared/geometry';
 import { scaledMaskToRle } from './mask-scale';
-import { logit, pasteMask, rectMaskToFull, rectMaskToRle } from './postprocess';
+import { colourRefine, logit, pasteLogits, pasteMask, rectMaskToFull, rectMaskToRle, thresholdLogits } from './postprocess';
 
 function rows(mask: { width: number; height: number; data: Uint8Array }): string[] {
   const out: string[] = [];
@@ -70,5 +70,44 @@ describe('masks scaled back to the original resolution', () => {
       }
       expect(scaledMaskToRle(small, width, height)).toEqual(encodeMask({ width, height, data: big }));
     }
+  });
+});
+
+describe('colour refinement of a pasted mask', () => {
+  // A 40 x 40 window over a 40 x 40 image: a red person (columns 0..19) on a blue wall (20..39), and a
+  // mask whose logits fall linearly from +4 at column 0 to -4 at column 39: blurry, its 0.4 threshold
+  // crosses at column ~21.5, two columns into the wall.
+  const size = 40;
+  const rgb = new Uint8Array(size * size * 3);
+  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) rgb.set(x < 20 ? [200, 30, 30] : [30, 30, 200], (y * size + x) * 3);
+  const logits = new Float32Array(size * size);
+  for (let r = 0; r < size; r++) for (let c = 0; c < size; c++) logits[r * size + c] = 4 - (8 * c) / (size - 1);
+  const rect = { x: 0, y: 0, width: size, height: size };
+  const columnsInside = (mask: { width: number; height: number; data: Uint8Array }): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < mask.width; i++) if (mask.data[i * mask.height + 5]) out.push(i);
+    return out;
+  };
+
+  test('pasteLogits thresholded is pasteMask', () => {
+    const small = Float32Array.from({ length: 16 }, (_, k) => Math.sin(k) * 3);
+    const window = { x: -3.5, y: 2.25, width: 21, height: 17 };
+    const expected = pasteMask(small, 4, window, 30, 20, logit(0.4));
+    expect(thresholdLogits(pasteLogits(small, 4, window, 30, 20), 30, 20, logit(0.4))).toEqual(expected);
+  });
+
+  test('the refined edge moves to where the colours change; weight 0 leaves the mask as it was', () => {
+    const map = pasteLogits(logits, size, rect, size, size);
+    const before = columnsInside(thresholdLogits(map, size, size, logit(0.4)));
+    expect(before.at(-1)).toBe(21);
+    const refined = colourRefine(map, rgb, size, 2);
+    expect(columnsInside(thresholdLogits(refined, size, size, logit(0.4)))).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(columnsInside(thresholdLogits(colourRefine(map, rgb, size, 0), size, size, logit(0.4)))).toEqual(before);
+    expect(map.data[0]).toBeCloseTo(4, 5);
+  });
+
+  test('too few confident pixels on one side: the colour model is not trusted', () => {
+    const flat = pasteLogits(new Float32Array(size * size).fill(3), size, rect, size, size);
+    expect(colourRefine(flat, rgb, size, 2).data).toEqual(flat.data);
   });
 });

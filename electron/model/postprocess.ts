@@ -67,6 +67,106 @@ export function pasteMask(logits: Float32Array, size: number, rect: Rect, imageW
   return result;
 }
 
+/** Interpolated logits over a window's pixels within the image: RectMask's geometry, values not thresholded. */
+export interface RectLogits {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Column-major: pixel (x + i, y + j) at i * height + j. */
+  data: Float32Array;
+}
+
+/** pasteMask before its threshold: the same sampling, every pixel's interpolated logit kept. */
+export function pasteLogits(logits: Float32Array, size: number, rect: Rect, imageWidth: number, imageHeight: number): RectLogits {
+  if (logits.length !== size * size) throw new Error(`pasteLogits: ${logits.length} logits for a ${size}x${size} mask`);
+  const x0 = clamp(Math.round(rect.x), 0, imageWidth);
+  const y0 = clamp(Math.round(rect.y), 0, imageHeight);
+  const columns = clamp(Math.round(rect.x + rect.width), x0, imageWidth) - x0;
+  const rows = clamp(Math.round(rect.y + rect.height), y0, imageHeight) - y0;
+  const data = new Float32Array(columns * rows);
+  const cellsPerPixelY = size / rect.height;
+  const byColumn = new Float32Array(size * rows);
+  for (let j = 0; j < rows; j++) {
+    const v = clamp((y0 + j + 0.5 - rect.y) * cellsPerPixelY - 0.5, 0, size - 1);
+    const top = Math.floor(v);
+    const bottom = Math.min(top + 1, size - 1);
+    const weightBottom = v - top;
+    for (let c = 0; c < size; c++) byColumn[c * rows + j] = logits[top * size + c] * (1 - weightBottom) + logits[bottom * size + c] * weightBottom;
+  }
+  const cellsPerPixelX = size / rect.width;
+  for (let i = 0; i < columns; i++) {
+    const u = clamp((x0 + i + 0.5 - rect.x) * cellsPerPixelX - 0.5, 0, size - 1);
+    const left = Math.floor(u) * rows;
+    const right = Math.min(Math.floor(u) + 1, size - 1) * rows;
+    const weightRight = u - Math.floor(u);
+    for (let j = 0; j < rows; j++) data[i * rows + j] = byColumn[left + j] * (1 - weightRight) + byColumn[right + j] * weightRight;
+  }
+  return { x: x0, y: y0, width: columns, height: rows, data };
+}
+
+/** Colour histogram bins per channel of colourRefine (8: 512 bins, enough samples in a window). */
+const COLOUR_BINS = 8;
+/** Pixels the mask is confident about (probability above / below) train the colour model. */
+const CONFIDENT_INSIDE = 0.7;
+const CONFIDENT_OUTSIDE = 0.2;
+/** Fewer confident pixels than this on either side: the colour model is not trusted, logits unchanged. */
+const MIN_COLOUR_SAMPLES = 50;
+/** The colour term is clamped to +-this (logit units), so one rare colour cannot decide alone. */
+const MAX_COLOUR_TERM = 4;
+
+/**
+ * Fuses a window's mask with a colour model of that window (Bayes: the mask is the prior, colour the
+ * likelihood): RGB histograms (8 bins per channel, add-one smoothed) of the pixels the mask is
+ * confident are inside (p > 0.7) and outside (p < 0.2), then every pixel's logit gains
+ * weight * log(P(colour | inside) / P(colour | outside)), clamped to +-4. The 56 x 56 mask is blurry
+ * at 4 window pixels per cell; this moves its edge to where the object's colours stop. Measured on 20
+ * pennfudan images (bench/mask-ceiling.ts): median best IoU among the top 10 .538 -> .638 at weight 2.
+ * `rgb` is the image's row-major RGB; returns new logits (the input is not changed).
+ */
+export function colourRefine(map: RectLogits, rgb: Uint8Array, imageWidth: number, weight: number): RectLogits {
+  const shift = 8 - Math.log2(COLOUR_BINS);
+  const cells = COLOUR_BINS ** 3;
+  const inside = new Float64Array(cells);
+  const outside = new Float64Array(cells);
+  const binOf = new Uint16Array(map.data.length);
+  const insideLogit = Math.log(CONFIDENT_INSIDE / (1 - CONFIDENT_INSIDE));
+  const outsideLogit = Math.log(CONFIDENT_OUTSIDE / (1 - CONFIDENT_OUTSIDE));
+  let insideCount = 0;
+  let outsideCount = 0;
+  for (let i = 0; i < map.width; i++) {
+    for (let j = 0; j < map.height; j++) {
+      const p = ((map.y + j) * imageWidth + map.x + i) * 3;
+      const bin = ((rgb[p] >> shift) * COLOUR_BINS + (rgb[p + 1] >> shift)) * COLOUR_BINS + (rgb[p + 2] >> shift);
+      const k = i * map.height + j;
+      binOf[k] = bin;
+      if (map.data[k] > insideLogit) {
+        inside[bin]++;
+        insideCount++;
+      } else if (map.data[k] < outsideLogit) {
+        outside[bin]++;
+        outsideCount++;
+      }
+    }
+  }
+  const data = Float32Array.from(map.data);
+  if (insideCount < MIN_COLOUR_SAMPLES || outsideCount < MIN_COLOUR_SAMPLES || !(weight > 0)) return { ...map, data };
+  const term = new Float32Array(cells);
+  for (let b = 0; b < cells; b++) {
+    const ratio = Math.log((inside[b] + 1) / (insideCount + cells)) - Math.log((outside[b] + 1) / (outsideCount + cells));
+    term[b] = weight * clamp(ratio, -MAX_COLOUR_TERM, MAX_COLOUR_TERM);
+  }
+  for (let k = 0; k < data.length; k++) data[k] += term[binOf[k]];
+  return { ...map, data };
+}
+
+/** The RectMask of the pixels whose logit is above `logitThreshold`. */
+export function thresholdLogits(map: RectLogits, imageWidth: number, imageHeight: number, logitThreshold: number): RectMask {
+  const data = new Uint8Array(map.data.length);
+  for (let k = 0; k < data.length; k++) if (map.data[k] > logitThreshold) data[k] = 1;
+  return { imageWidth, imageHeight, x: map.x, y: map.y, width: map.width, height: map.height, data };
+}
+
 /** COCO RLE (column-major, first run background) of a RectMask over its whole image. */
 export function rectMaskToRle(mask: RectMask): Rle {
   const { imageWidth, imageHeight, x, y, width, height, data } = mask;

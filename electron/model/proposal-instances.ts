@@ -7,7 +7,7 @@ import type { DecodedImage } from './decode';
 import type { FeaturePyramid } from './feature-pyramid';
 import { scaledMaskToRle, scalePolygons } from './mask-scale';
 import { maskNms } from './nms';
-import { logit, pasteMask, pasteMaskCoarse, rectMaskCrop, rectMaskToFull, rectMaskToRle, sigmoid, type RectMask } from './postprocess';
+import { colourRefine, logit, pasteLogits, pasteMask, pasteMaskCoarse, thresholdLogits, rectMaskCrop, rectMaskToFull, rectMaskToRle, sigmoid, type RectMask } from './postprocess';
 import { windowRect, type PyramidLevel } from './pyramid';
 
 /** A window of a pyramid level: top-left cell (level cells, may be negative) and its score logit. */
@@ -21,13 +21,18 @@ export interface WindowCandidate {
 export interface PostprocessSettings {
   maskThreshold: number;
   nmsIou: number;
+  /** Weight of the per-window colour model fused into each kept mask (postprocess.colourRefine); 0 = off. */
+  colourWeight?: number;
 }
 
 /** The candidate's mask on the decoded image. */
 function candidateMask(decoded: DecodedImage, levels: readonly PyramidLevel[], candidate: WindowCandidate, logits: Float32Array, maskSize: number, settings: PostprocessSettings): RectMask {
   const level = levels[candidate.levelIndex];
   const rect = windowRect(level, candidate.cellX, candidate.cellY);
-  return pasteMask(logits, maskSize, rect, decoded.width, decoded.height, logit(settings.maskThreshold));
+  const threshold = logit(settings.maskThreshold);
+  if (!settings.colourWeight) return pasteMask(logits, maskSize, rect, decoded.width, decoded.height, threshold);
+  const refined = colourRefine(pasteLogits(logits, maskSize, rect, decoded.width, decoded.height), decoded.rgb, decoded.width, settings.colourWeight);
+  return thresholdLogits(refined, decoded.width, decoded.height, threshold);
 }
 
 /** NMS compares masks on a grid with at most this many pixels on its longer side: IoU to within a
