@@ -79,12 +79,15 @@ export const hostCommand: CliCommand = {
       throw error;
     }
 
+    // Listen for SIGINT/SIGTERM before announcing the URL: whoever reads the serving line may stop
+    // the host at once, and a signal arriving before the handlers would end it without saving.
+    const signalled = untilSignalled();
     if (noModel) process.stdout.write('Model: not loaded (--no-model); proposals and click-to-segment are unavailable.\n');
     else if (model) process.stdout.write(`${describeModel(model.status())}\n`);
     process.stdout.write(`MaskPilot is serving ${served} at ${host.url}\n`);
     if (open) openInBrowser(host.url);
 
-    await untilSignalled();
+    await signalled;
     process.stdout.write('MaskPilot host: shutting down...\n');
     await host.close();
     await service.close();

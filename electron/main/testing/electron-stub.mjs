@@ -99,9 +99,9 @@ async function exercise(window) {
     // InstanceFCN through the bundled worker, and the learner present (it refuses only for lack of
     // corrections, not for lack of a learner).
     report.calls.versions = await invoke(event, 'listModelVersions', {});
+    report.calls.fineTune = await invoke(event, 'fineTune', {});
     const other = report.calls.versions.result?.versions.find((version) => version.architecture === 'instancefcn');
     if (other) report.calls.activate = await invoke(event, 'activateModelVersion', { id: other.id });
-    report.calls.fineTune = await invoke(event, 'fineTune', {});
   }
   const app_ = await protocolHandlers.get('app')({ url: 'app://maskpilot/index.html', method: 'GET' });
   report.calls.appIndex = { status: app_.status, csp: app_.headers.get('content-security-policy') };
