@@ -10,7 +10,8 @@
 //              (56 x 56, sampler/mask-target.ts), then pasted like the model's logits: what a perfect
 //              56 x 56 mask could score
 //   threshold: the mask threshold swept 0.3 .. 0.6
-//   refine:    cheap refinements of the chosen masks (see REFINEMENTS)
+//   refine:    cheap refinements of the chosen masks (VARIANTS; bench/lib/mask-refine-experiments.ts)
+//   product:   the proposals with the default postprocess (colour refinement on: postprocess.colourRefine)
 // Run: nice -n 10 npx tsx bench/mask-ceiling.ts [--limit 20]; writes bench/results/mask-ceiling.json.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -148,6 +149,8 @@ const dir = join(datasetsDir, 'pennfudan');
 const dataset = await readCocoFile(join(dir, 'annotations.json'));
 const images = [...dataset.images].sort((a, b) => a.id - b.id).slice(0, limit);
 
+const productTop10: number[] = [];
+const productTop100: number[] = [];
 const standardTop10: Record<string, number[]> = {};
 const standardTop100: Record<string, number[]> = {};
 const oracleBest: Record<string, number[]> = {};
@@ -161,7 +164,7 @@ const scaleIou = new Map<number, number[]>();
 const perObjectBestShift: number[] = [];
 const ceilingBestWindow = { binary: [] as number[], soft: [] as number[] };
 const ceilingIdealWindow = { binary: [] as number[], soft: [] as number[] };
-const objectsSeen: Array<{ image: string; person: number; oracle: number; top10: number; ceiling: number; levelSide: number }> = [];
+const objectsSeen: Array<{ image: string; person: number; oracle: number; top10: number; top10Refined: number; ceiling: number; levelSide: number }> = [];
 
 for (const [imageIndex, image] of images.entries()) {
   const decoded = await decodeImage(join(dir, 'images', image.file_name), { maxSide: settings.maxDecodeSide });
@@ -183,8 +186,17 @@ for (const [imageIndex, image] of images.entries()) {
       }
       return { rle, mask, area, box: { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 } };
     });
+  {
+    // The product's proposals with its default postprocess (colour refinement included).
+    const proposals = selectProposals(decoded, pyramid, candidates, logits, MASK_SIZE, settings, 100, 'bench', false);
+    const ious = rleIou(proposals.map((p) => fromCocoRle(p.rle)), truths.map((g) => g.rle), truths.map(() => false));
+    truths.forEach((_, g) => {
+      productTop10.push(Math.max(0, ...ious.slice(0, 10).map((row) => row[g])));
+      productTop100.push(Math.max(0, ...ious.map((row) => row[g])));
+    });
+  }
   for (const t of THRESHOLDS) {
-    const proposals = selectProposals(decoded, pyramid, candidates, logits, MASK_SIZE, { maskThreshold: t, nmsIou: settings.nmsIou }, 100, 'bench', false);
+    const proposals = selectProposals(decoded, pyramid, candidates, logits, MASK_SIZE, { maskThreshold: t, nmsIou: settings.nmsIou, colourWeight: 0 }, 100, 'bench', false);
     const ious = rleIou(proposals.map((p) => fromCocoRle(p.rle)), truths.map((g) => g.rle), truths.map(() => false));
     truths.forEach((_, g) => {
       standardTop10[t].push(Math.max(0, ...ious.slice(0, 10).map((row) => row[g])));
@@ -264,6 +276,7 @@ for (const [imageIndex, image] of images.entries()) {
       person: g,
       oracle: r3(oracleBest[settings.maskThreshold].at(-1) as number),
       top10: r3(standardTop10[settings.maskThreshold][standardTop10[settings.maskThreshold].length - truths.length + g]),
+      top10Refined: r3(productTop10[productTop10.length - truths.length + g]),
       ceiling: r3(ceilingBestWindow.soft.at(-1) as number),
       levelSide: Math.round(side * levels[candidates[bestIndex].levelIndex].scale),
     });
@@ -279,6 +292,8 @@ const results = {
   images: images.length,
   persons: objectsSeen.length,
   settings: { maskThreshold: settings.maskThreshold, nmsIou: settings.nmsIou, maxCandidates: settings.maxCandidates },
+  product: { colourWeight: settings.colourWeight, top10Median: r3(median(productTop10)), top10RecallAt85: r3(recall(productTop10)), top10Max: r3(Math.max(...productTop10)), top100Median: r3(median(productTop100)), top100RecallAt85: r3(recall(productTop100)) },
+  // Without refinement (threshold 0.4 is the default):
   threshold: THRESHOLDS.map((t) => ({
     threshold: t,
     top10Median: r3(median(standardTop10[t])),

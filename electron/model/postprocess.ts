@@ -121,7 +121,8 @@ const MAX_COLOUR_TERM = 4;
  * confident are inside (p > 0.7) and outside (p < 0.2), then every pixel's logit gains
  * weight * log(P(colour | inside) / P(colour | outside)), clamped to +-4. The 56 x 56 mask is blurry
  * at 4 window pixels per cell; this moves its edge to where the object's colours stop. Measured on 20
- * pennfudan images (bench/mask-ceiling.ts): median best IoU among the top 10 .538 -> .638 at weight 2.
+ * pennfudan images (bench/mask-ceiling.ts): median best IoU per person among the top 10 .538 -> .622
+ * at weight 1 (.638 at 2); AR on full sets: see DEFAULT_SETTINGS.colourWeight in deepmask.ts.
  * `rgb` is the image's row-major RGB; returns new logits (the input is not changed).
  */
 export function colourRefine(map: RectLogits, rgb: Uint8Array, imageWidth: number, weight: number): RectLogits {

@@ -2,7 +2,7 @@
 // original-image pixels (mask pasted + thresholded, NMS on mask IoU, RLE + polygons, sigmoid score).
 import { randomUUID } from 'node:crypto';
 import type { Instance, InstanceSource } from '../../shared/api/types';
-import { maskToPolygons, toCocoRle, type Rle } from '../../shared/geometry';
+import { maskToPolygons, rleIou, toCocoRle, type Rle } from '../../shared/geometry';
 import type { DecodedImage } from './decode';
 import type { FeaturePyramid } from './feature-pyramid';
 import { scaledMaskToRle, scalePolygons } from './mask-scale';
@@ -58,17 +58,26 @@ export function selectProposals(
     const rect = windowRect(pyramid.levels[candidate.levelIndex].level, candidate.cellX, candidate.cellY);
     return rectMaskToRle(pasteMaskCoarse(logits[index], maskSize, rect, decoded.width, decoded.height, threshold, factor));
   });
+  const refining = Boolean(settings.colourWeight);
+  // Refined masks can converge (two windows of one person snap to the same colours), so with
+  // refinement NMS is applied again to the final masks, and the coarse NMS keeps every survivor so
+  // that dropped duplicates are replaced by the next proposals.
   const kept = maskNms(
     candidates.map((candidate, index) => ({ rle: coarse[index], score: candidate.scoreLogit })),
     settings.nmsIou,
-    maxProposals,
+    refining ? candidates.length : maxProposals,
   );
   const instances: Instance[] = [];
+  const keptRles: Rle[] = [];
   for (const index of kept) {
+    if (instances.length >= maxProposals) break;
     const mask = candidateMask(decoded, levels, candidates[index], logits[index], maskSize, settings);
     // A mask that is visible on the coarse grid can still vanish at full size only if it is tiny; skip it.
     if (!mask.data.includes(1)) continue;
-    instances.push(toInstance(decoded, mask, rectMaskToRle(mask), candidates[index].scoreLogit, 'model', modelVersion, withPolygons));
+    const rle = rectMaskToRle(mask);
+    if (refining && keptRles.length > 0 && rleIou([rle], keptRles, keptRles.map(() => false))[0].some((iou) => iou > settings.nmsIou)) continue;
+    keptRles.push(rle);
+    instances.push(toInstance(decoded, mask, rle, candidates[index].scoreLogit, 'model', modelVersion, withPolygons));
   }
   return instances;
 }
