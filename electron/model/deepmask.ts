@@ -68,8 +68,11 @@ export const DEFAULT_SETTINGS: DeepMaskSettings = {
   nmsIou: 0.8,
   detectorPrior: 0,
   // Plain Bayes fusion of mask and window colour model (postprocess.colourRefine). Measured with
-  // bench/postprocess-ar.ts on identical candidates, weights 0 / 1 / 2: AR@100 pennfudan (170 images)
-  // .288 / .383 / .383, coco128 (128) .273 / .292 / .266; AR@10 .192 / .261 / .263 and .130 / .145 / .134.
+  // bench/postprocess-ar.ts on identical candidates, weights 0 / 1 / 2 (before the second NMS of
+  // refined masks): AR@100 pennfudan (170 images) .288 / .383 / .383, coco128 (128) .273 / .292 / .266.
+  // Weight 1 with the second NMS (bench/results/postprocess-ar-*.json): pennfudan AR@10 .192 -> .265,
+  // AR@100 .288 -> .381; coco128 AR@10 .130 -> .147, AR@100 .273 -> .290. It costs a full-size paste
+  // and an RLE IoU per kept proposal (~1-3 s/image at 1000 proposals on the shared 2 cores).
   colourWeight: 1,
 };
 
