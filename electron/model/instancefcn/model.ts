@@ -26,7 +26,8 @@ import { loadInstanceFcnHeads, maskSize, paddedWindowCells, windowMapCorner, typ
 /** The InstanceFCN paper's NMS threshold on mask IoU. */
 export const INSTANCEFCN_NMS_IOU = 0.8;
 
-export const INSTANCEFCN_DEFAULT_SETTINGS: DeepMaskSettings = { ...DEFAULT_SETTINGS, nmsIou: INSTANCEFCN_NMS_IOU };
+// No colour refinement: InstanceFCN stays as in its paper (and as in Table 2); DeepMask ships with it.
+export const INSTANCEFCN_DEFAULT_SETTINGS: DeepMaskSettings = { ...DEFAULT_SETTINGS, nmsIou: INSTANCEFCN_NMS_IOU, colourWeight: 0 };
 
 export interface InstanceFcnOptions extends Omit<DeepMaskOptions, 'heads'> {
   heads?: InstanceFcnHeads;
