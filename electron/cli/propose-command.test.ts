@@ -69,6 +69,8 @@ describe('maskpilot propose', () => {
     expect(stderr).toMatch(/--out is required/);
     expect(await main(['propose', join(dir, 'photos'), '--out', join(dir, 'x.json'), '--max', 'lots'])).toBe(2);
     expect(stderr).toMatch(/--max must be a positive integer/);
+    expect(await main(['propose', join(dir, 'photos'), '--out', join(dir, 'x.json'), '--colour-refine', 'much'])).toBe(2);
+    expect(stderr).toMatch(/--colour-refine must be a non-negative number/);
   });
 });
 

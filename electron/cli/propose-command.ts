@@ -32,6 +32,8 @@ Options:
   --backend <name>    tensorflow | wasm | cpu                      (default: fastest available)
   --limit <n>         only the first n images (in file-name order)
   --detector-prior <n> add mask windows on the n best boxes of the trunk's own detector (0 = off)
+  --colour-refine <w> fuse each mask with its window's colour model at weight w (0 = off, the
+                      default; 1 raises pennfudan AR@100 .288 -> .381 at ~+0.3 s per image)
   --method <name>     deepmask | detector-boxes: the baseline of the AR table, the boxes of the
                       trunk's own COCO detector filled as masks              (default deepmask)`;
 
@@ -54,6 +56,7 @@ export const proposeCommand: CliCommand = {
           limit: { type: 'string' },
           method: { type: 'string', default: 'deepmask' },
           'detector-prior': { type: 'string' },
+          'colour-refine': { type: 'string' },
         },
         strict: true,
       });
@@ -72,6 +75,8 @@ export const proposeCommand: CliCommand = {
 
     const detectorPrior = values['detector-prior'] === undefined ? undefined : Number(values['detector-prior']);
     if (detectorPrior !== undefined && !(Number.isInteger(detectorPrior) && detectorPrior >= 0)) return usageError(`--detector-prior must be a non-negative integer, got '${values['detector-prior']}'`);
+    const colourWeight = values['colour-refine'] === undefined ? undefined : Number(values['colour-refine']);
+    if (colourWeight !== undefined && !(Number.isFinite(colourWeight) && colourWeight >= 0)) return usageError(`--colour-refine must be a non-negative number, got '${values['colour-refine']}'`);
     if (values.method !== 'deepmask' && values.method !== 'detector-boxes') return usageError(`--method must be deepmask or detector-boxes, got '${values.method}'`);
 
     const folder = resolve(positionals[0]);
@@ -81,7 +86,7 @@ export const proposeCommand: CliCommand = {
 
     const selection = await selectBackend(backendName);
     process.stderr.write(`backend: ${selection.backend}${selection.notes.length ? ` (${selection.notes.join('; ')})` : ''}\n`);
-    const model: Proposer = values.method === 'detector-boxes' ? await loadDetectorBaseline(backendName) : await loadModel(values.model, backendName, detectorPrior);
+    const model: Proposer = values.method === 'detector-boxes' ? await loadDetectorBaseline(backendName) : await loadModel(values.model, backendName, detectorPrior, colourWeight);
     process.stderr.write(`model: ${model.modelVersion}\n`);
 
     const images: Array<{ id: number; file_name: string; width: number; height: number }> = [];
@@ -164,17 +169,17 @@ async function loadDetectorBaseline(backend: BackendName | undefined): Promise<P
 }
 
 /** `--model`: deepmask | instancefcn (the bundled weights of that network) or a folder of heads of either. */
-async function loadModel(modelOption: string | undefined, backend: BackendName | undefined, detectorPrior: number | undefined): Promise<DeepMask> {
+async function loadModel(modelOption: string | undefined, backend: BackendName | undefined, detectorPrior: number | undefined, colourWeight: number | undefined): Promise<DeepMask> {
   const bundled = defaultModelDir();
   try {
     const choice = await resolveModelChoice(modelOption);
-    const model = await createModelForDir({ modelDir: choice.modelDir, architecture: choice.architecture, backend, detectorPrior });
+    const model = await createModelForDir({ modelDir: choice.modelDir, architecture: choice.architecture, backend, detectorPrior, ...(colourWeight === undefined ? {} : { colourWeight }) });
     await model.load();
     return model;
   } catch (error) {
     if (!modelOption || modelOption === 'deepmask' || resolve(modelOption) === bundled) throw error;
     process.stderr.write(`cannot use ${modelOption}: ${(error as Error).message}; using the bundled model\n`);
-    const model = createDeepMask({ modelDir: bundled, backend, detectorPrior });
+    const model = createDeepMask({ modelDir: bundled, backend, detectorPrior, ...(colourWeight === undefined ? {} : { colourWeight }) });
     await model.load();
     return model;
   }

@@ -72,8 +72,10 @@ export const DEFAULT_SETTINGS: DeepMaskSettings = {
   // refined masks): AR@100 pennfudan (170 images) .288 / .383 / .383, coco128 (128) .273 / .292 / .266.
   // Weight 1 with the second NMS (bench/results/postprocess-ar-*.json): pennfudan AR@10 .192 -> .265,
   // AR@100 .288 -> .381; coco128 AR@10 .130 -> .147, AR@100 .273 -> .290. It costs a full-size paste
-  // and an RLE IoU per kept proposal (~1-3 s/image at 1000 proposals on the shared 2 cores).
-  colourWeight: 1,
+  // and an RLE IoU per kept proposal: bench/proposal-speed.ts on an idle machine, 640 px, top 100:
+  // 1.123 s/image with weight 1 against 0.786 s without (postprocess 609 vs 160 ms), above the
+  // 1 s target. Off by default until it is made cheaper; `maskpilot propose --colour-refine 1` uses it.
+  colourWeight: 0,
 };
 
 export interface StageTimings {
