@@ -44,6 +44,8 @@ const { values } = parseArgs({
     learner: { type: 'string', default: 'worker' },
     'fine-tune-timeout': { type: 'string', default: '900' },
     dataset: { type: 'string', default: 'pennfudan' },
+    // Weight of the optional colour refinement of proposal masks (0 = off, the app's default).
+    'colour-refine': { type: 'string', default: '0' },
     keep: { type: 'boolean', default: false },
     out: { type: 'string', default: join(repoRoot, 'bench/results/learning-loop.json') },
     // A finished run's JSON (--no-fine-tune over the same images): compared with, and kept in, the results.
@@ -98,7 +100,9 @@ log(`project copy: ${folder} (${walkNames.length} to walk, ${evalNames.length} h
 
 const loadAtStart = loadavg();
 const notes: string[] = [];
-const model = await createModelProvider();
+const colourWeight = Number(values['colour-refine']);
+if (!(Number.isFinite(colourWeight) && colourWeight >= 0)) throw new Error(`--colour-refine must be a non-negative number, got '${values['colour-refine']}'`);
+const model = await createModelProvider(colourWeight > 0 ? { settings: { colourWeight } } : {});
 const learner: Learner | null = fineTuning ? (values.learner === 'in-process' ? createInProcessLearner() : await createWorkerLearner()) : null;
 // As the host opens a project: the bundled networks are the project's first versions, DeepMask active.
 const bundled = await bundledModels();
@@ -209,6 +213,7 @@ function resultsOf(complete: boolean) {
       remainingImages: evalIds.length,
       firstRemaining: evalIds[0] ?? null,
       blockSize,
+      colourWeight,
       ...walkOptions,
       fineTune: fineTuning && !fineTuneBlocked ? { steps: steps ?? 'learner default', learner: values.learner === 'in-process' ? 'createInProcessLearner' : 'createWorkerLearner' } : null,
     },
