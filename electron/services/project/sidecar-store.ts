@@ -41,6 +41,13 @@ function timestampForName(): string {
   return new Date().toISOString().replace(/[:.]/g, '-');
 }
 
+/** Renames a damaged file aside to "<path>.corrupt-<timestamp>"; returns the new path. */
+export async function keepCorruptFileAside(path: string): Promise<string> {
+  const aside = `${path}.corrupt-${timestampForName()}`;
+  await rename(path, aside);
+  return aside;
+}
+
 export class SidecarStore {
   readonly directory: string;
   readonly annotationsDirectory: string;
@@ -66,13 +73,6 @@ export class SidecarStore {
     return removed;
   }
 
-  /** Renames a damaged file aside; returns the new path. */
-  async keepAside(path: string): Promise<string> {
-    const aside = `${path}.corrupt-${timestampForName()}`;
-    await rename(path, aside);
-    return aside;
-  }
-
   /** Reads project.json; a damaged one is kept aside and replaced by defaults (reported as a warning). */
   async readProject(): Promise<{ project: ProjectFile; warning: ApiError | null }> {
     const text = await readIfExists(this.projectPath);
@@ -81,7 +81,7 @@ export class SidecarStore {
       return { project: parseProjectFile(text), warning: null };
     } catch (error) {
       if (!(error instanceof ShapeError)) throw error;
-      const keptAs = await this.keepAside(this.projectPath);
+      const keptAs = await keepCorruptFileAside(this.projectPath);
       return { project: defaultProjectFile(), warning: corruptFileError(this.projectPath, error.message, keptAs) };
     }
   }
@@ -114,7 +114,7 @@ export class SidecarStore {
     } catch (error) {
       if (error instanceof NewerVersionError) throw corruptFileError(path, error.message, null);
       if (!(error instanceof ShapeError)) throw error;
-      const keptAs = await this.keepAside(path);
+      const keptAs = await keepCorruptFileAside(path);
       throw corruptFileError(path, error.message, keptAs);
     }
   }
@@ -145,7 +145,8 @@ export class SidecarStore {
   }
 }
 
-async function readIfExists(path: string): Promise<string | null> {
+/** The file's text, or null when it does not exist; IO_ERROR for any other failure. */
+export async function readIfExists(path: string): Promise<string | null> {
   try {
     return await readFile(path, 'utf8');
   } catch (error) {

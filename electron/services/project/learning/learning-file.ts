@@ -3,12 +3,12 @@
 // changes on nearly every save, and project.json (categories) should not be rewritten that often.
 // Writes are atomic and coalesced (one in flight, the latest state written next), and never awaited
 // by a save: losing the last few counts in a crash costs nothing but a slightly later auto fine-tune.
-import { readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiError } from '../../../../shared/api/errors';
 import type { LearningSettings } from '../../../../shared/api/types';
 import { writeFileAtomic } from '../../atomic-write';
-import { corruptFileError } from '../sidecar-store';
+import { corruptFileError, keepCorruptFileAside } from '../sidecar-store';
 import { isPlainObject } from '../validate';
 
 export const DEFAULT_LEARNING_SETTINGS: LearningSettings = { autoFineTune: true, correctionsPerFineTune: 25 };
@@ -42,8 +42,7 @@ export class LearningFile {
     }
     const problem = shapeProblem(text);
     if (typeof problem !== 'string') return { state: problem, warning: null };
-    const keptAs = `${this.path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    await rename(this.path, keptAs);
+    const keptAs = await keepCorruptFileAside(this.path);
     return { state: defaults, warning: corruptFileError(this.path, `${problem}; learning settings are back to defaults`, keptAs) };
   }
 

@@ -8,12 +8,12 @@
 // A fine-tune in progress holds .maskpilot/models/<id>.claim (its process id), created exclusively:
 // two processes on one project (the app and `maskpilot finetune`) never pick the same id, and an
 // unfinished folder is only cleaned up once the process that claimed it is gone.
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../../../../shared/api/errors';
 import type { ModelVersion } from '../../../../shared/api/types';
 import { writeFileAtomic } from '../../atomic-write';
-import { corruptFileError } from '../sidecar-store';
+import { corruptFileError, keepCorruptFileAside, readIfExists } from '../sidecar-store';
 import { isPlainObject } from '../validate';
 
 export const VERSIONS_FORMAT_VERSION = 1;
@@ -61,22 +61,14 @@ export class VersionStore {
   async read(): Promise<VersionsRead> {
     await mkdir(this.directory, { recursive: true });
     const fromFolders = await this.readFolderRecords();
-    let text: string | null = null;
-    try {
-      text = await readFile(this.listPath, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new ApiError('IO_ERROR', `Cannot read ${this.listPath}: ${(error as Error).message}`, { path: this.listPath });
-      }
-    }
+    const text = await readIfExists(this.listPath);
     if (text === null) return { file: { versions: fromFolders, activeId: null }, warning: null };
     let file: VersionsFile;
     try {
       file = parseVersionsFile(text);
     } catch (error) {
       if (!(error instanceof ShapeError)) throw error;
-      const keptAs = `${this.listPath}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      await rename(this.listPath, keptAs);
+      const keptAs = await keepCorruptFileAside(this.listPath);
       const warning = corruptFileError(this.listPath, error.message, keptAs);
       const rebuilt = `${warning.message} The list of fine-tuned versions was rebuilt from their folders (${fromFolders.length} found); the bundled model is active until you choose one.`;
       return { file: { versions: fromFolders, activeId: null }, warning: new ApiError('CORRUPT_FILE', rebuilt, warning.details) };
