@@ -30,41 +30,52 @@ export interface RectMask {
  * first interpolated to the output rows, then each output column blends two of those.
  */
 export function pasteMask(logits: Float32Array, size: number, rect: Rect, imageWidth: number, imageHeight: number, logitThreshold: number): RectMask {
-  if (logits.length !== size * size) throw new Error(`pasteMask: ${logits.length} logits for a ${size}x${size} mask`);
-  const x0 = clamp(Math.round(rect.x), 0, imageWidth);
-  const y0 = clamp(Math.round(rect.y), 0, imageHeight);
-  const x1 = clamp(Math.round(rect.x + rect.width), x0, imageWidth);
-  const y1 = clamp(Math.round(rect.y + rect.height), y0, imageHeight);
-  const columns = x1 - x0;
-  const rows = y1 - y0;
+  const { x, y, columns, rows, byColumn, left, right, weightRight } = resample(logits, size, rect, imageWidth, imageHeight, 'pasteMask');
   const data = new Uint8Array(columns * rows);
-  const result: RectMask = { imageWidth, imageHeight, x: x0, y: y0, width: columns, height: rows, data };
-  if (columns === 0 || rows === 0) return result;
-  // Each logit column interpolated at every output row: [size][rows].
+  for (let i = 0; i < columns; i++) {
+    const leftColumn = left[i];
+    const rightColumn = right[i];
+    const weightRightHere = weightRight[i];
+    const weightLeft = 1 - weightRightHere;
+    const out = i * rows;
+    for (let j = 0; j < rows; j++) {
+      if (byColumn[leftColumn + j] * weightLeft + byColumn[rightColumn + j] * weightRightHere > logitThreshold) data[out + j] = 1;
+    }
+  }
+  return { imageWidth, imageHeight, x, y, width: columns, height: rows, data };
+}
+
+/**
+ * The sampling pasteMask and pasteLogits share: the rect clipped to the image, every logit column
+ * interpolated at every output row (byColumn, [size][rows]), and for each output column the two
+ * byColumn columns it blends (offsets) with the right one's weight.
+ */
+function resample(logits: Float32Array, size: number, rect: Rect, imageWidth: number, imageHeight: number, caller: string) {
+  if (logits.length !== size * size) throw new Error(`${caller}: ${logits.length} logits for a ${size}x${size} mask`);
+  const x = clamp(Math.round(rect.x), 0, imageWidth);
+  const y = clamp(Math.round(rect.y), 0, imageHeight);
+  const columns = clamp(Math.round(rect.x + rect.width), x, imageWidth) - x;
+  const rows = clamp(Math.round(rect.y + rect.height), y, imageHeight) - y;
   const cellsPerPixelY = size / rect.height;
   const byColumn = new Float32Array(size * rows);
   for (let j = 0; j < rows; j++) {
-    const v = clamp((y0 + j + 0.5 - rect.y) * cellsPerPixelY - 0.5, 0, size - 1);
+    const v = clamp((y + j + 0.5 - rect.y) * cellsPerPixelY - 0.5, 0, size - 1);
     const top = Math.floor(v);
     const bottom = Math.min(top + 1, size - 1);
     const weightBottom = v - top;
-    for (let c = 0; c < size; c++) {
-      byColumn[c * rows + j] = logits[top * size + c] * (1 - weightBottom) + logits[bottom * size + c] * weightBottom;
-    }
+    for (let c = 0; c < size; c++) byColumn[c * rows + j] = logits[top * size + c] * (1 - weightBottom) + logits[bottom * size + c] * weightBottom;
   }
   const cellsPerPixelX = size / rect.width;
+  const left = new Int32Array(columns);
+  const right = new Int32Array(columns);
+  const weightRight = new Float64Array(columns);
   for (let i = 0; i < columns; i++) {
-    const u = clamp((x0 + i + 0.5 - rect.x) * cellsPerPixelX - 0.5, 0, size - 1);
-    const left = Math.floor(u) * rows;
-    const right = Math.min(Math.floor(u) + 1, size - 1) * rows;
-    const weightRight = u - Math.floor(u);
-    const weightLeft = 1 - weightRight;
-    const out = i * rows;
-    for (let j = 0; j < rows; j++) {
-      if (byColumn[left + j] * weightLeft + byColumn[right + j] * weightRight > logitThreshold) data[out + j] = 1;
-    }
+    const u = clamp((x + i + 0.5 - rect.x) * cellsPerPixelX - 0.5, 0, size - 1);
+    left[i] = Math.floor(u) * rows;
+    right[i] = Math.min(Math.floor(u) + 1, size - 1) * rows;
+    weightRight[i] = u - Math.floor(u);
   }
-  return result;
+  return { x, y, columns, rows, byColumn, left, right, weightRight };
 }
 
 /** Interpolated logits over a window's pixels within the image: RectMask's geometry, values not thresholded. */
@@ -79,30 +90,16 @@ export interface RectLogits {
 
 /** pasteMask before its threshold: the same sampling, every pixel's interpolated logit kept. */
 export function pasteLogits(logits: Float32Array, size: number, rect: Rect, imageWidth: number, imageHeight: number): RectLogits {
-  if (logits.length !== size * size) throw new Error(`pasteLogits: ${logits.length} logits for a ${size}x${size} mask`);
-  const x0 = clamp(Math.round(rect.x), 0, imageWidth);
-  const y0 = clamp(Math.round(rect.y), 0, imageHeight);
-  const columns = clamp(Math.round(rect.x + rect.width), x0, imageWidth) - x0;
-  const rows = clamp(Math.round(rect.y + rect.height), y0, imageHeight) - y0;
+  const { x, y, columns, rows, byColumn, left, right, weightRight } = resample(logits, size, rect, imageWidth, imageHeight, 'pasteLogits');
   const data = new Float32Array(columns * rows);
-  const cellsPerPixelY = size / rect.height;
-  const byColumn = new Float32Array(size * rows);
-  for (let j = 0; j < rows; j++) {
-    const v = clamp((y0 + j + 0.5 - rect.y) * cellsPerPixelY - 0.5, 0, size - 1);
-    const top = Math.floor(v);
-    const bottom = Math.min(top + 1, size - 1);
-    const weightBottom = v - top;
-    for (let c = 0; c < size; c++) byColumn[c * rows + j] = logits[top * size + c] * (1 - weightBottom) + logits[bottom * size + c] * weightBottom;
-  }
-  const cellsPerPixelX = size / rect.width;
   for (let i = 0; i < columns; i++) {
-    const u = clamp((x0 + i + 0.5 - rect.x) * cellsPerPixelX - 0.5, 0, size - 1);
-    const left = Math.floor(u) * rows;
-    const right = Math.min(Math.floor(u) + 1, size - 1) * rows;
-    const weightRight = u - Math.floor(u);
-    for (let j = 0; j < rows; j++) data[i * rows + j] = byColumn[left + j] * (1 - weightRight) + byColumn[right + j] * weightRight;
+    const leftColumn = left[i];
+    const rightColumn = right[i];
+    const weightRightHere = weightRight[i];
+    const out = i * rows;
+    for (let j = 0; j < rows; j++) data[out + j] = byColumn[leftColumn + j] * (1 - weightRightHere) + byColumn[rightColumn + j] * weightRightHere;
   }
-  return { x: x0, y: y0, width: columns, height: rows, data };
+  return { x, y, width: columns, height: rows, data };
 }
 
 /** Colour histogram bins per channel of colourRefine (8: 512 bins, enough samples in a window). */
