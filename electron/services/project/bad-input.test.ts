@@ -103,6 +103,11 @@ describe('opening a folder of bad files', () => {
       await chmod(join(child, 'locked.jpg'), 0o000);
       await chmod(child, 0o777); // nobody must be able to create the sidecar folder
       const script = join(repoRoot, 'electron/services/project/test-children/list-folder.ts');
+      // A checkout that 'nobody' cannot read (a private home folder, a `mktemp -d` clone) cannot run
+      // this check: Node then reports tsx as not found rather than EACCES, so ask the question directly.
+      const readable = `for (const p of ${JSON.stringify([script, join(repoRoot, 'node_modules/tsx/package.json')])}) require('node:fs').accessSync(p, require('node:fs').constants.R_OK)`;
+      const access = await promisify(execFile)(process.execPath, ['-e', readable], { cwd: '/', uid: NOBODY, gid: NOBODY }).catch((error: { stderr?: string }) => error);
+      if (access instanceof Error) return context.skip(`user nobody cannot read the checkout: ${String(access.stderr ?? access.message).split('\n').find((line) => /EACCES|ENOENT/.test(line)) ?? access.message}`);
       let stdout: string;
       try {
         ({ stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, child], { cwd: repoRoot, uid: NOBODY, gid: NOBODY }));
