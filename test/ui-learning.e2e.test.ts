@@ -318,5 +318,9 @@ describe.skipIf(skipReason !== null)('learning loop in the UI (Chromium on the h
     await expect.poll(() => row.getAttribute('data-active')).toBe('true');
     await expect.poll(async () => (await api.getModelStatus({})).modelVersion).toBe(other!.id);
     await expect.poll(() => page.getByTestId('model-status').textContent()).toContain(other!.id);
+    // The learner fine-tunes DeepMask only: with InstanceFCN active the button says why it is off.
+    const fineTuneNow = page.getByTestId('fine-tune-now');
+    await expect.poll(() => fineTuneNow.isDisabled()).toBe(true);
+    expect(await fineTuneNow.getAttribute('title')).toMatch(/DeepMask versions/);
   });
 });

@@ -10,6 +10,9 @@ export function FineTuneSection() {
   const { learning } = useController();
   const fineTune = useEditor((state) => state.learning.fineTune);
   const corrections = useEditor((state) => state.learning.correctionsSinceFineTune);
+  const activeArchitecture = useEditor((state) => state.learning.versions.find((version) => version.id === state.learning.activeId)?.architecture);
+  // The learner trains DeepMask heads only; it refuses InstanceFCN, so say so before the click.
+  const refusal = activeArchitecture && activeArchitecture !== 'deepmask' ? 'Fine-tuning works on DeepMask versions: activate one to fine-tune' : null;
   const [steps, setSteps] = useState('');
   const running = !fineTuneEnded(fineTune);
   const stepCount = Number(steps);
@@ -21,8 +24,8 @@ export function FineTuneSection() {
         <button
           data-testid="fine-tune-now"
           className="primary"
-          disabled={running || !stepsValid}
-          title="Train the active version further on this project's corrections, in the background"
+          disabled={running || !stepsValid || refusal !== null}
+          title={refusal ?? "Train the active version further on this project's corrections, in the background"}
           onClick={() => void learning.startFineTune(steps.trim() === '' ? {} : { steps: stepCount })}
         >
           Fine-tune now
