@@ -153,3 +153,119 @@ export function mapIou(map: LogitMap, threshold: number, truth: { width: number;
   const union = area + truthArea - inter;
   return union > 0 ? inter / union : 0;
 }
+
+export interface CrfOptions {
+  /** Pairwise (Potts) weight in logit units per neighbour. */
+  pairwise: number;
+  iterations: number;
+  /** Colour term weight (0: no colour model). */
+  colour: number;
+  bins: number;
+  /** Colour model estimates: 1 = from the prior's confident pixels only; 2+ = re-estimated from the labels (GrabCut). */
+  rounds: number;
+}
+
+/**
+ * A contrast-sensitive CRF over the window's pixels (8-connected), solved by mean field: unary = the
+ * mask's logit + colour * log(P(c|fg)/P(c|bg)); pairwise Potts weight pairwise * exp(-|dI|^2 / (2 mean |dI|^2))
+ * (diagonals / sqrt 2), so label changes are cheap across image edges and expensive elsewhere.
+ */
+export function crfRefine(map: LogitMap, rgb: Uint8Array, imageWidth: number, options: CrfOptions): LogitMap {
+  const { width, height } = map;
+  const n = width * height;
+  const prior = map.data;
+  const colours = new Float32Array(n * 3);
+  for (let i = 0; i < width; i++) {
+    for (let j = 0; j < height; j++) {
+      const p = ((map.y + j) * imageWidth + map.x + i) * 3;
+      const k = (i * height + j) * 3;
+      colours[k] = rgb[p];
+      colours[k + 1] = rgb[p + 1];
+      colours[k + 2] = rgb[p + 2];
+    }
+  }
+  const dist = (a: number, b: number): number => {
+    const d0 = colours[a * 3] - colours[b * 3];
+    const d1 = colours[a * 3 + 1] - colours[b * 3 + 1];
+    const d2 = colours[a * 3 + 2] - colours[b * 3 + 2];
+    return d0 * d0 + d1 * d1 + d2 * d2;
+  };
+  // Edge weights: down (k, k+1), right (k, k+h), down-right (k, k+h+1), up-right (k, k+h-1).
+  const down = new Float32Array(n);
+  const right = new Float32Array(n);
+  const downRight = new Float32Array(n);
+  const upRight = new Float32Array(n);
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < width; i++) {
+    for (let j = 0; j < height; j++) {
+      const k = i * height + j;
+      if (j + 1 < height) { sum += dist(k, k + 1); count++; }
+      if (i + 1 < width) { sum += dist(k, k + height); count++; }
+    }
+  }
+  const beta = count > 0 && sum > 0 ? 1 / (2 * (sum / count)) : 0;
+  const diagonal = options.pairwise / Math.SQRT2;
+  for (let i = 0; i < width; i++) {
+    for (let j = 0; j < height; j++) {
+      const k = i * height + j;
+      if (j + 1 < height) down[k] = options.pairwise * Math.exp(-beta * dist(k, k + 1));
+      if (i + 1 < width) {
+        right[k] = options.pairwise * Math.exp(-beta * dist(k, k + height));
+        if (j + 1 < height) downRight[k] = diagonal * Math.exp(-beta * dist(k, k + height + 1));
+        if (j > 0) upRight[k] = diagonal * Math.exp(-beta * dist(k, k + height - 1));
+      }
+    }
+  }
+  const shift = 8 - Math.log2(options.bins);
+  const cells = options.bins ** 3;
+  const binOf = new Int32Array(n);
+  for (let k = 0; k < n; k++) binOf[k] = ((colours[k * 3] >> shift) * options.bins + (colours[k * 3 + 1] >> shift)) * options.bins + (colours[k * 3 + 2] >> shift);
+  const unary = new Float32Array(n);
+  const q = new Float32Array(n);
+  const field = new Float32Array(n);
+  let labels: Float32Array = Float32Array.from(prior, (v) => sigmoid(v));
+  for (let round = 0; round < Math.max(1, options.rounds); round++) {
+    unary.set(prior);
+    if (options.colour > 0) {
+      const fg = new Float64Array(cells);
+      const bg = new Float64Array(cells);
+      let nf = 0;
+      let nb = 0;
+      for (let k = 0; k < n; k++) {
+        const p = labels[k];
+        const inside = round === 0 ? p > 0.7 : p > 0.5;
+        const outside = round === 0 ? p < 0.2 : p <= 0.5;
+        if (inside) { fg[binOf[k]]++; nf++; } else if (outside) { bg[binOf[k]]++; nb++; }
+      }
+      if (nf >= 50 && nb >= 50) {
+        const ratio = new Float32Array(cells);
+        for (let b = 0; b < cells; b++) ratio[b] = options.colour * clamp(Math.log((fg[b] + 1) / (nf + cells)) - Math.log((bg[b] + 1) / (nb + cells)), -4, 4);
+        for (let k = 0; k < n; k++) unary[k] += ratio[binOf[k]];
+      }
+    }
+    for (let k = 0; k < n; k++) q[k] = sigmoid(unary[k]);
+    for (let iteration = 0; iteration < options.iterations; iteration++) {
+      field.set(unary);
+      for (let k = 0; k < n; k++) {
+        const m = 2 * q[k] - 1;
+        let w = down[k];
+        if (w) { field[k] += w * (2 * q[k + 1] - 1); field[k + 1] += w * m; }
+        w = right[k];
+        if (w) { field[k] += w * (2 * q[k + height] - 1); field[k + height] += w * m; }
+        w = downRight[k];
+        if (w) { field[k] += w * (2 * q[k + height + 1] - 1); field[k + height + 1] += w * m; }
+        w = upRight[k];
+        if (w) { field[k] += w * (2 * q[k + height - 1] - 1); field[k + height - 1] += w * m; }
+      }
+      for (let k = 0; k < n; k++) q[k] = sigmoid(field[k]);
+    }
+    labels = q.slice();
+  }
+  const data = new Float32Array(n);
+  for (let k = 0; k < n; k++) {
+    const p = clamp(q[k], 1e-6, 1 - 1e-6);
+    data[k] = Math.log(p / (1 - p));
+  }
+  return { ...map, data };
+}
