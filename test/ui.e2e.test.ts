@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Instance, ModelStatus } from '../shared/api/types';
 import { parseCocoDataset } from '../shared/coco/validate';
+import { fromCocoRle, rleIou } from '../shared/geometry';
 import { browserSkipReason, collectPageErrors, launchChromium, screenshot } from './support/browser';
 import { connectApi, copyFolderToTemp, removeTempFolder, startHostProcess } from './support/host';
 import type { HostProcess } from './support/host';
@@ -161,6 +162,26 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
     editedId = accepted[0].id;
     rows = page.getByTestId('instance-row');
     expect(await rows.count()).toBe(saved.length);
+  });
+
+  test('proposing again replaces the undecided proposals and keeps every decision, without copies', async (context) => {
+    if (!editedId) context.skip('needs the proposals of the previous test');
+    const before = await savedInstances();
+    const decided = before.filter((instance) => instance.status !== 'proposed');
+    await page.getByTestId('propose').click();
+    await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 60_000 }).toMatch(/replacing \d+ undecided/);
+    await expect.poll(() => page.getByTestId('propose').getAttribute('data-busy'), { timeout: 60_000 }).toBe('false');
+    const after = await savedInstances();
+    // Every decision is still there, unchanged.
+    expect(after.filter((instance) => instance.status !== 'proposed')).toEqual(decided);
+    // The same model proposes the same objects: the batch replaced the undecided ones instead of
+    // doubling them, and the objects already decided on did not come back as proposals.
+    const proposed = after.filter((instance) => instance.status === 'proposed');
+    expect(proposed.length).toBeGreaterThan(0);
+    expect(after.length).toBeLessThanOrEqual(before.length);
+    const ious = rleIou(proposed.map((instance) => fromCocoRle(instance.rle)), decided.map((instance) => fromCocoRle(instance.rle)), decided.map(() => false));
+    expect(Math.max(...ious.flat())).toBeLessThan(0.8);
+    expect(await page.getByTestId('instance-row').count()).toBe(after.length);
   });
 
   test('drags a vertex: the saved polygon moves and its mask follows; undo and redo restore each state', async () => {

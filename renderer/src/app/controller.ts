@@ -5,7 +5,6 @@ import type { ConnectionState } from '../client';
 import type { Category, ImageId, Instance } from '../../../shared/api/types';
 import { createAutosave } from '../state/autosave';
 import type { Autosave } from '../state/autosave';
-import { addInstances } from '../state/commands';
 import { createImageDocument, deriveStatus, newInstanceId, orderedInstances } from '../state/document';
 import { fitCamera } from '../state/session';
 import { createEditorStore } from '../state/store';
@@ -16,6 +15,7 @@ import { listenToAppCommands } from './app-commands';
 import type { CommandSource } from './app-commands';
 import { createLearningController } from './learning';
 import type { LearningController } from './learning';
+import { proposalBatch } from './proposal-batch';
 
 export const IMAGE_PAGE_SIZE = 200;
 /** Images kept in memory (with their undo history) after leaving them; older saved ones are dropped. */
@@ -241,16 +241,11 @@ export function createController(client: MaskPilotClient & ConnectionAware, stor
         reportLatency(latencyMs);
         const doc = store.getState().document.images[imageId];
         if (!doc) return;
-        // Proposal ids come from the model and may repeat ids already present; give such ones fresh ids.
-        const fresh: Instance[] = [];
-        const taken = new Set(doc.order);
-        for (const instance of instances) {
-          const id = taken.has(instance.id) ? newInstanceId(doc, 'p') : instance.id;
-          taken.add(id);
-          fresh.push({ ...instance, id, status: 'proposed' });
-        }
-        store.getState().actions.execute(addInstances(doc, fresh, `Propose (${fresh.length})`));
-        actions.notify('info', `${fresh.length} proposals in ${Math.round(latencyMs)} ms`);
+        const batch = proposalBatch(doc, instances, () => newInstanceId(store.getState().document.images[imageId], 'p'));
+        if (batch.command) store.getState().actions.execute(batch.command);
+        const kept = batch.skipped > 0 ? `; ${batch.skipped} left out as copies of instances you already decided on` : '';
+        const replaced = batch.replaced > 0 ? ` (replacing ${batch.replaced} undecided)` : '';
+        actions.notify('info', `${batch.added} proposals in ${Math.round(latencyMs)} ms${replaced}${kept}`);
       } catch (error) {
         actions.notify('error', `Propose failed: ${message(error)}`);
       } finally {
