@@ -2,7 +2,7 @@
 // network per image (trunk, scores and mask logits are shared; only pasting/refinement differs), so
 // a postprocess change is compared with the current one on identical candidates. Same protocol as
 // bench/proposals-ar.ts (300 candidates, up to 1000 proposals, shared/coco's evaluator).
-// Run: nice -n 10 npx tsx bench/postprocess-ar.ts --dataset pennfudan [--limit N] [--out file.json]
+// Run: nice -n 10 npx tsx bench/postprocess-ar.ts --dataset pennfudan [--limit N] [--weights 0,1] [--stability 0,1,2] [--out file.json]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,8 @@ const { values } = parseArgs({
     dataset: { type: 'string', default: 'pennfudan' },
     limit: { type: 'string' },
     weights: { type: 'string', default: '0,2' },
+    // Exponents g of the stability rescoring: score' = sigmoid(score) * stability^g (0 = off).
+    stability: { type: 'string', default: '0' },
     out: { type: 'string' },
   },
 });
@@ -36,10 +38,28 @@ const model = createDeepMask({ trunk });
 await model.load();
 const heads = await loadHeads(defaultModelDir());
 const settings = model.settings;
-const variants: Array<{ label: string; post: PostprocessSettings }> = (values.weights as string).split(',').map((w) => ({
-  label: `colourWeight ${w}`,
-  post: { maskThreshold: settings.maskThreshold, nmsIou: settings.nmsIou, colourWeight: Number(w) },
-}));
+const variants: Array<{ label: string; post: PostprocessSettings; stability: number }> = (values.weights as string).split(',').flatMap((w) =>
+  (values.stability as string).split(',').map((g) => ({
+    label: `colourWeight ${w}${Number(g) > 0 ? `, stability^${g}` : ''}`,
+    post: { maskThreshold: settings.maskThreshold, nmsIou: settings.nmsIou, colourWeight: Number(w) },
+    stability: Number(g),
+  })),
+);
+/** Share of the mask that survives moving the threshold: IoU of the masks at logit t+d and t-d (SAM's stability score). */
+const stabilityOf = (values: Float32Array, threshold: number, delta: number): number => {
+  let high = 0;
+  let low = 0;
+  for (const value of values) {
+    if (value > threshold + delta) high++;
+    if (value > threshold - delta) low++;
+  }
+  return low === 0 ? 0 : high / low;
+};
+const rescored = (scoreLogit: number, stability: number, exponent: number): number => {
+  const p = (1 / (1 + Math.exp(-scoreLogit))) * stability ** exponent;
+  const clamped = Math.min(Math.max(p, 1e-7), 1 - 1e-7);
+  return Math.log(clamped / (1 - clamped));
+};
 const dir = join(datasetsDir, name);
 const truth = await readCocoFile(join(dir, 'annotations.json'));
 const images = [...truth.images].sort((a, b) => a.id - b.id).slice(0, values.limit ? Number(values.limit) : undefined);
@@ -51,9 +71,12 @@ for (const [index, image] of images.entries()) {
   const pyramid = await computeFeaturePyramid(trunk, decoded, settings);
   const candidates = topWindows(scoreAllWindows(heads, pyramid), settings.maxCandidates);
   const logits = maskLogitsFor(heads, pyramid, candidates, settings.maskBatch);
+  const threshold = Math.log(settings.maskThreshold / (1 - settings.maskThreshold));
+  const stabilities = logits.map((values) => stabilityOf(values, threshold, 1));
   variants.forEach((variant, v) => {
     const started = performance.now();
-    const instances = selectProposals(decoded, pyramid, candidates, logits, heads.config.maskSize, variant.post, 1000, 'bench', false);
+    const ranked = variant.stability > 0 ? candidates.map((c, k) => ({ ...c, scoreLogit: rescored(c.scoreLogit, stabilities[k], variant.stability) })) : candidates;
+    const instances = selectProposals(decoded, pyramid, ranked, logits, heads.config.maskSize, variant.post, 1000, 'bench', false);
     postSeconds[v] += (performance.now() - started) / 1000;
     for (const instance of instances) proposals[v].push({ imageId: image.id, rle: fromCocoRle(instance.rle), score: instance.score ?? 0 });
   });
