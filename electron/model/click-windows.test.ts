@@ -17,12 +17,13 @@ beforeAll(async () => {
 afterAll(() => trunk?.dispose());
 
 describe('crops around a click', () => {
-  test('crop spans cover the window plus 2 cells of margin inside the level, with an even length', () => {
-    expect(cropSpan(5, 40)).toEqual({ start: 3, end: 21 }); // 18 cells = 288 px
-    expect(cropSpan(-7, 40)).toEqual({ start: 0, end: 10 }); // window cells 0..6 + margin -> 9, grown to 10
-    expect(cropSpan(30, 40)).toEqual({ start: 28, end: 40 }); // clipped at the far border
-    expect(cropSpan(27, 40)).toEqual({ start: 24, end: 40 }); // 25..40 is odd: grown at the start
+  test('crop spans cover the window plus 1 cell of margin inside the level, with an even length', () => {
+    expect(cropSpan(5, 40)).toEqual({ start: 4, end: 20 }); // 16 cells = 256 px
+    expect(cropSpan(-7, 40)).toEqual({ start: 0, end: 8 }); // window cells 0..6 + margin -> 8
+    expect(cropSpan(-6, 40)).toEqual({ start: 0, end: 10 }); // window cells 0..7 + margin -> 9, grown at the end
+    expect(cropSpan(30, 40)).toEqual({ start: 28, end: 40 }); // clipped at the far border; 29..40 is odd: grown at the start
     expect(cropSpan(-3, 8)).toEqual({ start: 0, end: 8 }); // a small level is used whole
+    expect(cropSpan(5, 40, 2)).toEqual({ start: 3, end: 21 }); // a wider margin on request: 18 cells
   });
 
   test.skipIf(!datasetsAvailable)('windows from crops match the full-map windows (cosine > 0.85) and are zero outside the image', async () => {

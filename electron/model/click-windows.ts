@@ -3,14 +3,21 @@
 // pyramid. The crop covers the window plus CLICK_MARGIN_CELLS of context on each side (inside the
 // image), starts on the 16 px cell grid so its cells coincide with the full map's, and has sides that
 // are multiples of 32 px as the trunk requires. Cells of the window outside the image are zero, as in
-// the zero-padded full maps (feature-pyramid.ts), so the heads see the same kind of input.
+// the zero-padded full maps (feature-pyramid.ts), so the heads see the same kind of input. Each crop
+// is resized from the decoded image on its own (resizeRgbRegion), never the whole level.
+//
+// The margin trades agreement with the full-map path for time. On 40 clicks at coco128 object
+// centres (20 images, 640 px), windows from crops picked the same scale as the full maps in 34 / 38 /
+// 39 cases with margins 0 / 1 / 2 cells, with mean mask IoU against the full-map mask at that scale
+// .886 / .926 / .929, and took 102 / 106 / 125 ms (median, all levels). One cell keeps nearly all the
+// agreement for 19 ms less.
 import * as tf from '@tensorflow/tfjs-core';
-import { resizeRgb, type DecodedImage } from './decode';
+import { resizeRgbRegion, type DecodedImage } from './decode';
 import { PAD_CELLS } from './feature-pyramid';
 import { STRIDE, WINDOW_CELLS, windowCentredAt, type PyramidLevel } from './pyramid';
 import type { Trunk } from './trunk';
 
-export const CLICK_MARGIN_CELLS = 2;
+export const CLICK_MARGIN_CELLS = 1;
 
 export interface ClickWindow {
   levelIndex: number;
@@ -25,9 +32,9 @@ export interface ClickWindow {
  * The span [start, end) in cells of the crop along one axis of a level `sizeCells` cells long (even),
  * covering the window's cells inside the level plus the margin; its length is even (32 px multiples).
  */
-export function cropSpan(windowStart: number, sizeCells: number): { start: number; end: number } {
-  let start = Math.max(0, windowStart - CLICK_MARGIN_CELLS);
-  let end = Math.min(sizeCells, windowStart + WINDOW_CELLS + CLICK_MARGIN_CELLS);
+export function cropSpan(windowStart: number, sizeCells: number, margin = CLICK_MARGIN_CELLS): { start: number; end: number } {
+  let start = Math.max(0, windowStart - margin);
+  let end = Math.min(sizeCells, windowStart + WINDOW_CELLS + margin);
   // The trunk needs multiples of 32 px = 2 cells: grow the crop by one cell, inside the level.
   if ((end - start) % 2 === 1) {
     if (end < sizeCells) end++;
@@ -36,7 +43,7 @@ export function cropSpan(windowStart: number, sizeCells: number): { start: numbe
   return { start, end };
 }
 
-export async function clickWindows(trunk: Trunk, image: DecodedImage, levels: readonly PyramidLevel[], x: number, y: number): Promise<ClickWindow[]> {
+export async function clickWindows(trunk: Trunk, image: DecodedImage, levels: readonly PyramidLevel[], x: number, y: number, margin = CLICK_MARGIN_CELLS): Promise<ClickWindow[]> {
   const windows: ClickWindow[] = [];
   for (const level of levels) {
     const widthCells = level.width / STRIDE;
@@ -45,16 +52,11 @@ export async function clickWindows(trunk: Trunk, image: DecodedImage, levels: re
     // Same clamping as windows cut from the padded full map.
     const cellX = Math.min(Math.max(centred.cellX, -PAD_CELLS), widthCells + PAD_CELLS - WINDOW_CELLS);
     const cellY = Math.min(Math.max(centred.cellY, -PAD_CELLS), heightCells + PAD_CELLS - WINDOW_CELLS);
-    const columns = cropSpan(cellX, widthCells);
-    const rows = cropSpan(cellY, heightCells);
-    const rgb = await resizeRgb(image, level.width, level.height);
+    const columns = cropSpan(cellX, widthCells, margin);
+    const rows = cropSpan(cellY, heightCells, margin);
     const cropWidth = (columns.end - columns.start) * STRIDE;
     const cropHeight = (rows.end - rows.start) * STRIDE;
-    const crop = new Uint8Array(cropWidth * cropHeight * 3);
-    for (let row = 0; row < cropHeight; row++) {
-      const source = ((rows.start * STRIDE + row) * level.width + columns.start * STRIDE) * 3;
-      crop.set(rgb.subarray(source, source + cropWidth * 3), row * cropWidth * 3);
-    }
+    const crop = await resizeRgbRegion(image, level.width, level.height, { left: columns.start * STRIDE, top: rows.start * STRIDE, width: cropWidth, height: cropHeight });
     const features = tf.tidy(() => trunk.features(tf.cast(tf.tensor3d(crop, [cropHeight, cropWidth, 3], 'int32'), 'float32') as tf.Tensor3D));
     const data = (await features.data()) as Float32Array;
     features.dispose();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { decodeImage, resizeRgb } from './decode';
+import { decodeImage, resizeRgb, resizeRgbRegion } from './decode';
 
 let dir: string;
 beforeAll(async () => {
@@ -96,5 +96,26 @@ describe('decodeImage', () => {
     const rgb = new Uint8Array(gradient(10, 4));
     const out = await resizeRgb({ width: 10, height: 4, rgb }, 20, 8);
     expect(out.length).toBe(20 * 8 * 3);
+  });
+
+  test('resizeRgbRegion gives exactly the bytes of that region of the resized image', async () => {
+    // Noise, so any off-by-one in the region or a different resampling shows.
+    const rgb = new Uint8Array(173 * 97 * 3);
+    for (let k = 0; k < rgb.length; k++) rgb[k] = (k * 2654435761) >>> 24;
+    const image = { width: 173, height: 97, rgb };
+    for (const [width, height, region] of [
+      [256, 160, { left: 32, top: 16, width: 96, height: 64 }],
+      [96, 64, { left: 0, top: 0, width: 96, height: 64 }],
+      [173, 97, { left: 5, top: 7, width: 20, height: 30 }],
+    ] as const) {
+      const full = await resizeRgb(image, width, height);
+      const expected = new Uint8Array(region.width * region.height * 3);
+      for (let row = 0; row < region.height; row++) {
+        const source = ((region.top + row) * width + region.left) * 3;
+        expected.set(full.subarray(source, source + region.width * 3), row * region.width * 3);
+      }
+      expect(Buffer.from(await resizeRgbRegion(image, width, height, region)).equals(Buffer.from(expected))).toBe(true);
+    }
+    await expect(resizeRgbRegion(image, 96, 64, { left: 40, top: 0, width: 64, height: 64 })).rejects.toThrow('does not lie inside 96x64');
   });
 });

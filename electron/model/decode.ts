@@ -62,3 +62,27 @@ export async function resizeRgb(image: { width: number; height: number; rgb: Uin
     .toBuffer({ resolveWithObject: true });
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
+
+/** A rectangle of pixels: left, top, width, height. */
+export interface PixelRegion {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The pixels of `region` of the image resized to width x height: exactly the same bytes as cropping
+ * resizeRgb's output, but libvips computes only the region (about 5x faster for a click's crop of a
+ * 896 px level).
+ */
+export async function resizeRgbRegion(image: { width: number; height: number; rgb: Uint8Array }, width: number, height: number, region: PixelRegion): Promise<Uint8Array> {
+  const { left, top } = region;
+  if (!(Number.isInteger(left) && Number.isInteger(top) && left >= 0 && top >= 0 && region.width > 0 && region.height > 0 && left + region.width <= width && top + region.height <= height)) {
+    throw new Error(`region ${region.width}x${region.height}+${left}+${top} does not lie inside ${width}x${height}`);
+  }
+  let pipeline = sharp(image.rgb, { raw: { width: image.width, height: image.height, channels: 3 } });
+  if (image.width !== width || image.height !== height) pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: 'linear' });
+  const { data } = await pipeline.extract(region).raw().toBuffer({ resolveWithObject: true });
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
