@@ -26,6 +26,8 @@ export interface ClickWindow {
   cellY: number;
   /** [14, 14, channels] trunk features, row-major. */
   features: Float32Array;
+  /** With `fine`: the window's [28, 28, c8] stride-8 and [56, 56, c4] stride-4 features (zero outside the image). */
+  fine?: { stride8: Float32Array; stride4: Float32Array };
 }
 
 /**
@@ -43,7 +45,15 @@ export function cropSpan(windowStart: number, sizeCells: number, margin = CLICK_
   return { start, end };
 }
 
-export async function clickWindows(trunk: Trunk, image: DecodedImage, levels: readonly PyramidLevel[], x: number, y: number, margin = CLICK_MARGIN_CELLS): Promise<ClickWindow[]> {
+export async function clickWindows(
+  trunk: Trunk,
+  image: DecodedImage,
+  levels: readonly PyramidLevel[],
+  x: number,
+  y: number,
+  margin = CLICK_MARGIN_CELLS,
+  fine = false,
+): Promise<ClickWindow[]> {
   const windows: ClickWindow[] = [];
   for (const level of levels) {
     const widthCells = level.width / STRIDE;
@@ -57,23 +67,33 @@ export async function clickWindows(trunk: Trunk, image: DecodedImage, levels: re
     const cropWidth = (columns.end - columns.start) * STRIDE;
     const cropHeight = (rows.end - rows.start) * STRIDE;
     const crop = await resizeRgbRegion(image, level.width, level.height, { left: columns.start * STRIDE, top: rows.start * STRIDE, width: cropWidth, height: cropHeight });
-    const features = tf.tidy(() => trunk.features(tf.cast(tf.tensor3d(crop, [cropHeight, cropWidth, 3], 'int32'), 'float32') as tf.Tensor3D));
-    const data = (await features.data()) as Float32Array;
-    features.dispose();
-    const channels = trunk.channels;
-    const cropColumns = columns.end - columns.start;
-    const window = new Float32Array(WINDOW_CELLS * WINDOW_CELLS * channels);
-    for (let j = 0; j < WINDOW_CELLS; j++) {
-      const cropRow = cellY + j - rows.start;
-      if (cropRow < 0 || cropRow >= rows.end - rows.start) continue;
-      for (let i = 0; i < WINDOW_CELLS; i++) {
-        const cropColumn = cellX + i - columns.start;
-        if (cropColumn < 0 || cropColumn >= cropColumns) continue;
-        const source = (cropRow * cropColumns + cropColumn) * channels;
-        window.set(data.subarray(source, source + channels), (j * WINDOW_CELLS + i) * channels);
+    const pixels = (): tf.Tensor3D => tf.cast(tf.tensor3d(crop, [cropHeight, cropWidth, 3], 'int32'), 'float32') as tf.Tensor3D;
+    const maps = fine ? tf.tidy(() => trunk.featureLevels(pixels())) : { stride16: tf.tidy(() => trunk.features(pixels())) };
+    const read = async (map: tf.Tensor3D | undefined): Promise<Float32Array> => (map ? ((await map.data()) as Float32Array) : new Float32Array(0));
+    const [data16, data8, data4] = await Promise.all([read(maps.stride16), read('stride8' in maps ? maps.stride8 : undefined), read('stride4' in maps ? maps.stride4 : undefined)]);
+    tf.dispose(Object.values(maps));
+    const cropCells = { columns: columns.end - columns.start, rows: rows.end - rows.start };
+    /** The window's cells at `factor` x the stride-16 resolution, copied out of the crop's map (zero outside it). */
+    const windowOf = (data: Float32Array, channels: number, factor: number): Float32Array => {
+      const side = WINDOW_CELLS * factor;
+      const width = cropCells.columns * factor;
+      const height = cropCells.rows * factor;
+      const out = new Float32Array(side * side * channels);
+      for (let j = 0; j < side; j++) {
+        const cropRow = (cellY - rows.start) * factor + j;
+        if (cropRow < 0 || cropRow >= height) continue;
+        for (let i = 0; i < side; i++) {
+          const cropColumn = (cellX - columns.start) * factor + i;
+          if (cropColumn < 0 || cropColumn >= width) continue;
+          const source = (cropRow * width + cropColumn) * channels;
+          out.set(data.subarray(source, source + channels), (j * side + i) * channels);
+        }
       }
-    }
-    windows.push({ levelIndex: level.index, cellX, cellY, features: window });
+      return out;
+    };
+    const features = windowOf(data16, trunk.channels, 1);
+    const fineWindows = fine ? { stride8: windowOf(data8, trunk.fineChannels.stride8, 2), stride4: windowOf(data4, trunk.fineChannels.stride4, 4) } : undefined;
+    windows.push({ levelIndex: level.index, cellX, cellY, features, ...(fineWindows ? { fine: fineWindows } : {}) });
   }
   return windows;
 }

@@ -8,7 +8,7 @@ import { decodeRle, fromCocoRle } from '../../shared/geometry';
 import { datasetsAvailable, datasetsDir } from '../../test/support/shared-data';
 import { selectBackend } from './backend';
 import { createDeepMask, type DeepMask } from './deepmask';
-import { createHeads } from './heads';
+import { createHeads, loadHeads, withRefiner } from './heads';
 import { loadTrunk, type Trunk } from './trunk';
 
 // Untrained heads (narrow, seeded) exercise the whole pipeline; what the masks look like is the
@@ -153,4 +153,46 @@ describe('DeepMask inference', () => {
     expect(createDeepMask({ trunk, colourWeight: 0 }).settings.colourWeight).toBe(0);
     await expect(model.propose({ path: photo, width: 1, height: 1 }, { maxProposals: 0 })).rejects.toThrow('maxProposals must be a positive integer');
   });
+
+  test('a fresh mask refiner changes nothing (it starts as the identity); a trained one changes the first refineTop proposals and clicks', async () => {
+    const plain = await loadHeads(join(dir, 'model'));
+    const refined = withRefiner(plain, 8, trunk.fineChannels.stride8, trunk.fineChannels.stride4);
+    const image = await fileImage(photo);
+    const withRefinerModel = createDeepMask({ trunk, heads: refined, maxCandidates: 60 });
+    const clickModel = createDeepMask({ trunk, heads: refined, maxCandidates: 60 });
+    await withRefinerModel.load();
+    await clickModel.load();
+    try {
+      const expected = await model.propose(image, { maxProposals: 20, withPolygons: false });
+      const actual = await withRefinerModel.propose(image, { maxProposals: 20, withPolygons: false });
+      expect(actual.map((instance) => instance.rle)).toEqual(expected.map((instance) => instance.rle));
+      const point = { x: image.width / 2, y: image.height / 2 };
+      const expectedClick = await model.segmentAt(image, point);
+      // Both click paths: the pyramid computed by propose, and crops around the click on a fresh model.
+      expect((await withRefinerModel.segmentAt(image, point))?.rle).toEqual(expectedClick?.rle);
+      const numTensors = tf.memory().numTensors;
+      const cropClick = await clickModel.segmentAt(image, point);
+      expect(tf.memory().numTensors).toBe(numTensors);
+
+      // The refiner is really applied, on the first refineTop proposals and on clicks: a bias that
+      // pushes every logit up makes exactly those masks grow.
+      const bias = refined.refineVariables.find((variable) => variable.name.endsWith('refine/conv2/bias'))!;
+      bias.assign(tf.tensor1d([3]));
+      const grown = await withRefinerModel.propose(image, { maxProposals: 20, withPolygons: false });
+      const area = (rle: { size: [number, number]; counts: string }) => decodeRle(fromCocoRle(rle)).data.reduce((sum, value) => sum + value, 0);
+      const refinedCount = withRefinerModel.settings.refineTop;
+      expect(refinedCount).toBeGreaterThan(0);
+      grown.forEach((instance, index) => {
+        if (index < Math.min(refinedCount, grown.length)) expect(area(instance.rle)).toBeGreaterThan(area(expected[index].rle));
+        else expect(instance.rle).toEqual(expected[index].rle);
+      });
+      expect(area((await withRefinerModel.segmentAt(image, point))!.rle)).toBeGreaterThan(area(expectedClick!.rle));
+      expect(area((await clickModel.segmentAt(image, point))!.rle)).toBeGreaterThan(area(cropClick!.rle));
+    } finally {
+      withRefinerModel.dispose();
+      clickModel.dispose();
+      refined.dispose();
+      plain.dispose();
+    }
+  }, 120_000);
 });

@@ -14,7 +14,7 @@ import type { Instance } from '../../shared/api/types';
 import type { ProviderImage } from '../services/model-provider';
 import { selectBackend, type BackendName, type BackendSelection } from './backend';
 import { decodeImage, type DecodedImage } from './decode';
-import { clampCell, computeFeaturePyramid, cutWindows, PAD_CELLS, type FeaturePyramid, type LevelFeatures } from './feature-pyramid';
+import { clampCell, computeFeaturePyramid, cutFineWindows, cutWindows, PAD_CELLS, type FeaturePyramid, type LevelFeatures } from './feature-pyramid';
 import { loadHeads, type DeepMaskHeads } from './heads';
 import { buildInstance, selectProposals, type WindowCandidate } from './proposal-instances';
 import { createDetectorBoxBaseline, type DetectorBoxBaseline } from './detector-baseline';
@@ -47,6 +47,8 @@ export interface DeepMaskOptions {
   colourWeight?: number;
   /** Windows added on the boxes of the trunk's own COCO detector (window-candidates.ts); 0 = none. */
   detectorPrior?: number;
+  /** With heads that have a mask refiner: how many of the best proposals (after NMS) it refines; 0 = none. */
+  refineTop?: number;
   /** Injected parts (tests, the CLI's shared trunk); they are then owned by the caller. */
   heads?: DeepMaskHeads;
   trunk?: Trunk;
@@ -76,6 +78,10 @@ export const DEFAULT_SETTINGS: DeepMaskSettings = {
   // 1.123 s/image with weight 1 against 0.786 s without (postprocess 609 vs 160 ms), above the
   // 1 s target. Off by default until it is made cheaper; `maskpilot propose --colour-refine 1` uses it.
   colourWeight: 0,
+  // The refiner costs a few ms per window on wasm (bench/refine-head-prototype.ts): refining every one
+  // of 100 proposals would add most of a second per image, so only the best ones are refined, the
+  // ones an annotator looks at first.
+  refineTop: 20,
 };
 
 export interface StageTimings {
@@ -116,7 +122,7 @@ export function resolveSettings(options: DeepMaskOptions): DeepMaskSettings {
   for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof DeepMaskSettings>) {
     const value = options[key];
     if (value === undefined) continue;
-    if ((key === 'detectorPrior' && Number.isInteger(value) && value >= 0) || (key === 'colourWeight' && Number.isFinite(value) && value >= 0)) {
+    if (((key === 'detectorPrior' || key === 'refineTop') && Number.isInteger(value) && value >= 0) || (key === 'colourWeight' && Number.isFinite(value) && value >= 0)) {
       settings[key] = value;
       continue;
     }
@@ -166,7 +172,7 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
     const started = performance.now();
     const decoded = 'rgb' in image ? image : await decodeImage(image.path, { maxSide: settings.maxDecodeSide });
     timings.decode = performance.now() - started;
-    const pyramid = await computeFeaturePyramid(parts.trunk, decoded, settings);
+    const pyramid = await computeFeaturePyramid(parts.trunk, decoded, settings, hasRefiner(parts.heads));
     timings.trunk = pyramid.trunkMs;
     cache?.pyramid.dispose();
     cache = { key, source: image, decoded, pyramid };
@@ -223,7 +229,8 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
       const logits = maskLogitsFor(model, pyramid, candidates, settings.maskBatch);
       timings.mask = performance.now() - mark;
       mark = performance.now();
-      const proposals = selectProposals(decoded, pyramid, candidates, logits, model.config.maskSize, settings, maxProposals, this.modelVersion ?? 'untrained', withPolygons);
+      const refinement = hasRefiner(model) ? { count: settings.refineTop, logits: (indices: readonly number[]) => refinedLogitsFor(model, pyramid, candidates, indices, logits, settings.maskBatch) } : undefined;
+      const proposals = selectProposals(decoded, pyramid, candidates, logits, model.config.maskSize, settings, maxProposals, this.modelVersion ?? 'untrained', withPolygons, refinement);
       timings.postprocess = performance.now() - mark;
       timings.total = performance.now() - started;
       return proposals;
@@ -244,13 +251,14 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
       const levels = pyramid ? pyramid.levels.map((features) => features.level) : buildPyramid(decoded.width, decoded.height, settings);
       const channels = model.config.channels;
       const windowSize = WINDOW_CELLS * WINDOW_CELLS * channels;
-      const perLevel: Array<{ levelIndex: number; cellX: number; cellY: number; features: Float32Array }> = pyramid
+      const refining = hasRefiner(model);
+      const perLevel: Array<{ levelIndex: number; cellX: number; cellY: number; features: Float32Array; fine?: { stride8: Float32Array; stride4: Float32Array } }> = pyramid
         ? pyramid.levels.map((features, levelIndex) => {
             const centred = windowCentredAt(features.level, x, y);
             const cell = clampCell(features, centred.cellX, centred.cellY);
-            return { levelIndex, ...cell, features: cutWindows(features, features.data, channels, [cell]) };
+            return { levelIndex, ...cell, features: cutWindows(features, features.data, channels, [cell]), ...(refining ? { fine: cutFineWindows(features, [cell]) } : {}) };
           })
-        : await clickWindows(parts.trunk, decoded, levels, x, y);
+        : await clickWindows(parts.trunk, decoded, levels, x, y, undefined, refining);
       const windows = new Float32Array(perLevel.length * windowSize);
       perLevel.forEach((entry, index) => windows.set(entry.features, index * windowSize));
       const batch = tf.tensor4d(windows, [perLevel.length, WINDOW_CELLS, WINDOW_CELLS, channels]);
@@ -259,7 +267,11 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
       const ranked = perLevel.map((entry, index) => ({ index, levelIndex: entry.levelIndex, cellX: entry.cellX, cellY: entry.cellY, scoreLogit: scoreValues[index] }));
       ranked.sort((a, b) => b.scoreLogit - a.scoreLogit);
       const chosen = ranked[(segmentOptions.scaleIndex ?? 0) % ranked.length];
-      const maskTensor = tf.tidy(() => model.maskLogits(tf.slice(batch, [chosen.index, 0, 0, 0], [1, WINDOW_CELLS, WINDOW_CELLS, channels])));
+      const fine = perLevel[chosen.index].fine;
+      const maskTensor = tf.tidy(() => {
+        const coarse = model.maskLogits(tf.slice(batch, [chosen.index, 0, 0, 0], [1, WINDOW_CELLS, WINDOW_CELLS, channels]));
+        return fine ? model.refineMask(coarse, ...fineTensors(model, fine, 1)) : coarse;
+      });
       const logits = (await maskTensor.data()) as Float32Array;
       tf.dispose([batch, scores, maskTensor]);
       const candidate: WindowCandidate = { levelIndex: chosen.levelIndex, cellX: chosen.cellX, cellY: chosen.cellY, scoreLogit: chosen.scoreLogit };
@@ -308,6 +320,44 @@ export function maskLogitsFor(heads: DeepMaskHeads, pyramid: FeaturePyramid, can
     }
   }
   return result;
+}
+
+function hasRefiner(heads: DeepMaskHeads): boolean {
+  return heads.config.refineHidden > 0;
+}
+
+/** The refiner's input tensors for `count` windows cut by cutFineWindows / clickWindows. */
+function fineTensors(heads: DeepMaskHeads, fine: { stride8: Float32Array; stride4: Float32Array }, count: number): [tf.Tensor4D, tf.Tensor4D] {
+  const { windowCells: cells, refineChannels8, refineChannels4 } = heads.config;
+  return [tf.tensor4d(fine.stride8, [count, 2 * cells, 2 * cells, refineChannels8]), tf.tensor4d(fine.stride4, [count, 4 * cells, 4 * cells, refineChannels4])];
+}
+
+/** Refined mask logits of the candidates at `indices` (their coarse logits in `coarse`), in that order, in batches per level. */
+export function refinedLogitsFor(
+  heads: DeepMaskHeads,
+  pyramid: FeaturePyramid,
+  candidates: readonly WindowCandidate[],
+  indices: readonly number[],
+  coarse: readonly Float32Array[],
+  batch: number,
+): Float32Array[] {
+  const size = heads.config.maskSize;
+  const result = new Map<number, Float32Array>();
+  const byLevel = new Map<number, number[]>();
+  for (const index of indices) byLevel.set(candidates[index].levelIndex, [...(byLevel.get(candidates[index].levelIndex) ?? []), index]);
+  for (const [levelIndex, members] of byLevel) {
+    for (let start = 0; start < members.length; start += batch) {
+      const chunk = members.slice(start, start + batch);
+      const fine = cutFineWindows(pyramid.levels[levelIndex], chunk.map((index) => candidates[index]));
+      const coarseData = new Float32Array(chunk.length * size * size);
+      chunk.forEach((index, offset) => coarseData.set(coarse[index], offset * size * size));
+      const refined = tf.tidy(() => heads.refineMask(tf.tensor3d(coarseData, [chunk.length, size, size]), ...fineTensors(heads, fine, chunk.length)));
+      const values = refined.dataSync() as Float32Array;
+      refined.dispose();
+      chunk.forEach((index, offset) => result.set(index, values.slice(offset * size * size, (offset + 1) * size * size)));
+    }
+  }
+  return indices.map((index) => result.get(index) as Float32Array);
 }
 
 /** The heads' mask cell map of a level (computed once per level and heads, then reused). */

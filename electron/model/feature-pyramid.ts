@@ -18,6 +18,16 @@ export interface LevelFeatures {
   data: Float32Array;
   /** Per-level cache of derived maps (e.g. the heads' mask cell map), same layout, owned here. */
   derived: Map<string, { channels: number; data: Float32Array }>;
+  /** Stride-8 and stride-4 maps for a mask refiner (computeFeaturePyramid's `fine`), zero-padded by 2 and 4 x PAD_CELLS. */
+  fine?: { stride8: PaddedMap; stride4: PaddedMap };
+}
+
+/** A zero-padded feature map read back to JS: `height` x `width` cells (padding included) x `channels`. */
+export interface PaddedMap {
+  width: number;
+  height: number;
+  channels: number;
+  data: Float32Array;
 }
 
 export interface FeaturePyramid {
@@ -30,19 +40,32 @@ export interface FeaturePyramid {
   dispose(): void;
 }
 
-export async function computeFeaturePyramid(trunk: Trunk, image: DecodedImage, options: PyramidOptions): Promise<FeaturePyramid> {
+/** `fine`: also keep each level's stride-8 and stride-4 maps (same trunk pass), for heads with a refiner. */
+export async function computeFeaturePyramid(trunk: Trunk, image: DecodedImage, options: PyramidOptions, fine = false): Promise<FeaturePyramid> {
   const started = performance.now();
   const levels = buildPyramid(image.width, image.height, options);
   const computed: LevelFeatures[] = [];
   try {
     for (const level of levels) {
       const rgb = await resizeRgb(image, level.width, level.height);
-      const padded = tf.tidy(() => {
-        const pixels = tf.cast(tf.tensor3d(rgb, [level.height, level.width, 3], 'int32'), 'float32') as tf.Tensor3D;
-        const features = trunk.features(pixels);
-        return tf.pad(features, [[PAD_CELLS, PAD_CELLS], [PAD_CELLS, PAD_CELLS], [0, 0]]) as tf.Tensor3D;
+      const pixels = (): tf.Tensor3D => tf.cast(tf.tensor3d(rgb, [level.height, level.width, 3], 'int32'), 'float32') as tf.Tensor3D;
+      const pad = (map: tf.Tensor3D, cells: number): tf.Tensor3D => tf.pad(map, [[cells, cells], [cells, cells], [0, 0]]) as tf.Tensor3D;
+      if (!fine) {
+        const padded = tf.tidy(() => pad(trunk.features(pixels()), PAD_CELLS));
+        computed.push({ level, padded, data: padded.dataSync() as Float32Array, derived: new Map() });
+        continue;
+      }
+      const { padded, padded8, padded4 } = tf.tidy(() => {
+        const levels = trunk.featureLevels(pixels());
+        return { padded: pad(levels.stride16, PAD_CELLS), padded8: pad(levels.stride8, 2 * PAD_CELLS), padded4: pad(levels.stride4, 4 * PAD_CELLS) };
       });
-      computed.push({ level, padded, data: padded.dataSync() as Float32Array, derived: new Map() });
+      const read = (map: tf.Tensor3D): PaddedMap => {
+        const [height, width, channels] = map.shape;
+        const data = map.dataSync() as Float32Array;
+        map.dispose();
+        return { width, height, channels, data };
+      };
+      computed.push({ level, padded, data: padded.dataSync() as Float32Array, derived: new Map(), fine: { stride8: read(padded8), stride4: read(padded4) } });
     }
   } catch (error) {
     for (const entry of computed) entry.padded.dispose();
@@ -88,6 +111,30 @@ export function cutWindows(
     }
   });
   return out;
+}
+
+/**
+ * The refiner's inputs for windows with top-left level cells `cells` (clamped as cutWindows clamps
+ * them): [B, 28, 28, c8] from the stride-8 map and [B, 56, 56, c4] from the stride-4 map.
+ */
+export function cutFineWindows(features: LevelFeatures, cells: ReadonlyArray<{ cellX: number; cellY: number }>): { stride8: Float32Array; stride4: Float32Array } {
+  if (!features.fine) throw new Error('this pyramid was computed without the stride-8 and stride-4 maps a mask refiner needs');
+  const clamped = cells.map(({ cellX, cellY }) => clampCell(features, cellX, cellY));
+  const cut = (map: PaddedMap, factor: number): Float32Array => {
+    const side = WINDOW_CELLS * factor;
+    const rowLength = side * map.channels;
+    const out = new Float32Array(clamped.length * side * rowLength);
+    clamped.forEach(({ cellX, cellY }, index) => {
+      const row = (cellY + PAD_CELLS) * factor;
+      const col = (cellX + PAD_CELLS) * factor;
+      for (let y = 0; y < side; y++) {
+        const source = ((row + y) * map.width + col) * map.channels;
+        out.set(map.data.subarray(source, source + rowLength), (index * side + y) * rowLength);
+      }
+    });
+    return out;
+  };
+  return { stride8: cut(features.fine.stride8, 2), stride4: cut(features.fine.stride4, 4) };
 }
 
 /** Clamps a window's top-left cell so the whole window lies inside the padded map. */

@@ -84,7 +84,7 @@ export async function loadHeadsFiles<Config>(
   dir: string,
   resolveConfig: (raw: Record<string, number>) => Config,
   shapesFor: (config: Config) => Record<string, number[]>,
-  names: readonly string[],
+  namesFor: readonly string[] | ((config: Config) => readonly string[]),
 ): Promise<{ config: Config; tensors: Map<string, tf.Tensor>; manifest: HeadsManifest }> {
   const manifest = await readHeadsManifest(dir);
   let config: Config;
@@ -104,6 +104,7 @@ export async function loadHeadsFiles<Config>(
     throw new Error(`model weights ${binPath} are corrupt: ${bin.byteLength} bytes, checksum does not match ${HEADS_MANIFEST_FILE}`);
   }
   const shapes = shapesFor(config);
+  const names = typeof namesFor === 'function' ? namesFor(config) : namesFor;
   const tensors = new Map<string, tf.Tensor>();
   for (const name of names) {
     const entry = manifest.weights.find((weight) => weight.name === name);

@@ -17,6 +17,7 @@
 // max-pool), scoring every window position in one pass.
 import * as tf from '@tensorflow/tfjs-core';
 import { loadHeadsFiles, saveHeadsFiles } from './heads-io';
+import { applyRefiner, initialRefinerValue, REFINER_PARAMETER_NAMES, refinerShapes } from './mask-refiner';
 
 export interface DeepMaskHeadsConfig {
   /** Window side in trunk cells (14 = 224 px at stride 16). Must be even (2x2 pooling). */
@@ -35,6 +36,11 @@ export interface DeepMaskHeadsConfig {
   scoreReduceChannels: number;
   /** Width of the score branch's two hidden FC layers. */
   scoreHidden: number;
+  /** Width of the mask refiner (mask-refiner.ts) on the trunk's stride-8/4 features; 0 = no refiner. */
+  refineHidden: number;
+  /** Channels of the stride-8 and stride-4 trunk features the refiner reads (0 without a refiner). */
+  refineChannels8: number;
+  refineChannels4: number;
 }
 
 export const DEFAULT_HEADS_CONFIG: DeepMaskHeadsConfig = {
@@ -46,6 +52,9 @@ export const DEFAULT_HEADS_CONFIG: DeepMaskHeadsConfig = {
   maskBottleneck: 256,
   scoreReduceChannels: 32,
   scoreHidden: 128,
+  refineHidden: 0,
+  refineChannels8: 0,
+  refineChannels4: 0,
 };
 
 export interface DeepMaskHeads {
@@ -70,10 +79,17 @@ export interface DeepMaskHeads {
   maskCellMap(features: tf.Tensor3D): tf.Tensor3D;
   /** [B, windowCells, windowCells, maskReduceChannels] windows of maskCellMap -> [B, maskSize, maskSize]. */
   maskLogitsFromCells(cells: tf.Tensor4D): tf.Tensor3D;
+  /**
+   * The refiner's correction of coarse mask logits from the window's stride-8 [B, 2c, 2c, refineChannels8]
+   * and stride-4 [B, 4c, 4c, refineChannels4] trunk features (c = windowCells); throws without a refiner.
+   */
+  refineMask(coarse: tf.Tensor3D, fine8: tf.Tensor4D, fine4: tf.Tensor4D): tf.Tensor3D;
   /** Trained by both branches' losses. */
   readonly sharedVariables: tf.Variable[];
   readonly maskVariables: tf.Variable[];
   readonly scoreVariables: tf.Variable[];
+  /** The refiner's parameters (trained with the mask branch); empty without a refiner. */
+  readonly refineVariables: tf.Variable[];
   /** Writes heads.bin + heads.json into dir (created if needed), each replaced atomically. */
   save(dir: string, meta: Record<string, unknown>): Promise<void>;
   dispose(): void;
@@ -93,6 +109,11 @@ const SCORE = [
   'score/fc3/bias',
 ] as const;
 export const HEAD_PARAMETER_NAMES: readonly string[] = [...SHARED, ...MASK, ...SCORE];
+
+/** Every parameter of heads with this config, in save order: the base heads', then the refiner's. */
+export function headParameterNames(config: DeepMaskHeadsConfig): readonly string[] {
+  return config.refineHidden > 0 ? [...HEAD_PARAMETER_NAMES, ...REFINER_PARAMETER_NAMES] : HEAD_PARAMETER_NAMES;
+}
 
 /** Shape of every parameter for a config; kernels are [fan_in, fan_out] for matMul. */
 export function parameterShapes(config: DeepMaskHeadsConfig): Record<string, number[]> {
@@ -115,13 +136,16 @@ export function parameterShapes(config: DeepMaskHeadsConfig): Record<string, num
     'score/fc2/bias': [config.scoreHidden],
     'score/fc3/kernel': [config.scoreHidden, 1],
     'score/fc3/bias': [1],
+    ...(config.refineHidden > 0 ? refinerShapes(config.refineHidden, config.refineChannels8, config.refineChannels4) : {}),
   };
 }
 
 /** Fills defaults and rejects configs the layers cannot be built from, naming the field. */
 export function resolveHeadsConfig(partial: Partial<DeepMaskHeadsConfig> = {}): DeepMaskHeadsConfig {
   const config = { ...DEFAULT_HEADS_CONFIG, ...partial };
+  const refiner = new Set(['refineHidden', 'refineChannels8', 'refineChannels4']);
   for (const [key, value] of Object.entries(config)) {
+    if (refiner.has(key) && config.refineHidden === 0 && value === 0) continue;
     if (!Number.isInteger(value) || value <= 0) throw new Error(`heads config ${key} must be a positive integer, got ${String(value)}`);
   }
   if (config.windowCells % 2 !== 0) throw new Error(`heads config windowCells must be even (2x2 pooling), got ${config.windowCells}`);
@@ -135,18 +159,36 @@ export function createHeads(partial?: Partial<DeepMaskHeadsConfig>, seed = 1): D
   const shapes = parameterShapes(config);
   const initial = new Map<string, tf.Tensor>();
   let nextSeed = seed;
-  for (const name of HEAD_PARAMETER_NAMES) initial.set(name, initialValue(name, shapes[name], nextSeed++));
+  for (const name of headParameterNames(config)) initial.set(name, initialValue(name, shapes[name], nextSeed++));
   return buildHeads(config, initial, {});
+}
+
+/**
+ * Copies of `heads` (weights and meta) with a fresh refiner of width `hidden` on trunk features of
+ * `channels8` / `channels4` channels. The refiner's last layer starts at zero, so the new heads
+ * predict exactly what `heads` do until they are trained. `heads` stay untouched and owned by the caller.
+ */
+export function withRefiner(heads: DeepMaskHeads, hidden: number, channels8: number, channels4: number, seed = 1): DeepMaskHeads {
+  if (heads.config.refineHidden > 0) throw new Error('these heads already have a refiner');
+  const config = resolveHeadsConfig({ ...heads.config, refineHidden: hidden, refineChannels8: channels8, refineChannels4: channels4 });
+  const shapes = parameterShapes(config);
+  const values = new Map<string, tf.Tensor>();
+  const own = [...heads.sharedVariables, ...heads.maskVariables, ...heads.scoreVariables];
+  HEAD_PARAMETER_NAMES.forEach((name, index) => values.set(name, tf.clone(own[index])));
+  let nextSeed = seed;
+  for (const name of REFINER_PARAMETER_NAMES) values.set(name, initialRefinerValue(name, shapes[name], nextSeed++));
+  return buildHeads(config, values, { ...heads.meta });
 }
 
 /** Reads heads saved by save(); throws a descriptive error for missing, truncated or mismatched files. */
 export async function loadHeads(dir: string): Promise<DeepMaskHeads> {
-  const { config, tensors, manifest } = await loadHeadsFiles(dir, (raw) => resolveHeadsConfig(raw), parameterShapes, HEAD_PARAMETER_NAMES);
+  const { config, tensors, manifest } = await loadHeadsFiles(dir, (raw) => resolveHeadsConfig(raw), parameterShapes, headParameterNames);
   return buildHeads(config, tensors, manifest.meta ?? {});
 }
 
 /** He-normal for kernels feeding a ReLU, Glorot-normal for the linear ones, zero biases. */
 function initialValue(name: string, shape: number[], seed: number): tf.Tensor {
+  if (name.startsWith('refine/')) return initialRefinerValue(name, shape, seed);
   if (name.endsWith('/bias')) return tf.zeros(shape);
   const [fanIn, fanOut] = shape;
   const linear = name === 'mask/fc1/kernel' || name === 'mask/fc2/kernel' || name === 'score/fc3/kernel';
@@ -158,7 +200,7 @@ function initialValue(name: string, shape: number[], seed: number): tf.Tensor {
 function buildHeads(config: DeepMaskHeadsConfig, values: Map<string, tf.Tensor>, meta: Record<string, unknown>): DeepMaskHeads {
   const prefix = `deepmask-heads-${++instanceCounter}`;
   const variables = new Map<string, tf.Variable>();
-  for (const name of HEAD_PARAMETER_NAMES) {
+  for (const name of headParameterNames(config)) {
     const value = values.get(name);
     if (!value) throw new Error(`heads parameter ${name} missing`);
     variables.set(name, tf.variable(value, true, `${prefix}/${name}`));
@@ -199,6 +241,13 @@ function buildHeads(config: DeepMaskHeadsConfig, values: Map<string, tf.Tensor>,
     sharedVariables: SHARED.map(v),
     maskVariables: MASK.map(v),
     scoreVariables: SCORE.map(v),
+    refineVariables: config.refineHidden > 0 ? REFINER_PARAMETER_NAMES.map(v) : [],
+
+    refineMask(coarse, fine8, fine4) {
+      if (disposed) throw new Error('heads are disposed');
+      if (config.refineHidden === 0) throw new Error('these heads have no refiner');
+      return applyRefiner(v, config.refineHidden, coarse, fine8, fine4);
+    },
 
     maskLogits(windows) {
       checkWindows(windows);
@@ -265,7 +314,7 @@ function buildHeads(config: DeepMaskHeadsConfig, values: Map<string, tf.Tensor>,
 
     async save(dir, meta) {
       if (disposed) throw new Error('heads are disposed');
-      await saveHeadsFiles(dir, config, meta, HEAD_PARAMETER_NAMES.map((name) => ({ name, tensor: v(name) })));
+      await saveHeadsFiles(dir, config, meta, headParameterNames(config).map((name) => ({ name, tensor: v(name) })));
     },
 
     dispose() {

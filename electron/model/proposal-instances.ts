@@ -39,7 +39,17 @@ function candidateMask(decoded: DecodedImage, levels: readonly PyramidLevel[], c
  * few percent at a small fraction of the cost; only the kept proposals are pasted at full size. */
 const NMS_GRID_SIDE = 200;
 
-/** NMS over all candidates' masks, best maxProposals as Instances (best first). */
+/** Refined mask logits for the first `count` proposals kept by NMS (the heads' mask refiner). */
+export interface ProposalRefinement {
+  count: number;
+  /** Refined logits of the candidates at these indices, in the same order. */
+  logits(indices: readonly number[]): Float32Array[];
+}
+
+/**
+ * NMS over all candidates' masks, best maxProposals as Instances (best first). With `refinement`, NMS
+ * still runs on the coarse masks; the first `count` kept proposals are then pasted from refined logits.
+ */
 export function selectProposals(
   decoded: DecodedImage,
   pyramid: FeaturePyramid,
@@ -50,6 +60,7 @@ export function selectProposals(
   maxProposals: number,
   modelVersion: string,
   withPolygons = true,
+  refinement?: ProposalRefinement,
 ): Instance[] {
   const levels = pyramid.levels.map((features) => features.level);
   const factor = Math.max(1, Math.max(decoded.width, decoded.height) / NMS_GRID_SIDE);
@@ -67,11 +78,16 @@ export function selectProposals(
     settings.nmsIou,
     refining ? candidates.length : maxProposals,
   );
+  const refined = new Map<number, Float32Array>();
+  if (refinement && refinement.count > 0) {
+    const first = kept.slice(0, Math.min(refinement.count, maxProposals));
+    refinement.logits(first).forEach((values, k) => refined.set(first[k], values));
+  }
   const instances: Instance[] = [];
   const keptRles: Rle[] = [];
   for (const index of kept) {
     if (instances.length >= maxProposals) break;
-    const mask = candidateMask(decoded, levels, candidates[index], logits[index], maskSize, settings);
+    const mask = candidateMask(decoded, levels, candidates[index], refined.get(index) ?? logits[index], maskSize, settings);
     // A mask that is visible on the coarse grid can still vanish at full size only if it is tiny; skip it.
     if (!mask.data.includes(1)) continue;
     const rle = rectMaskToRle(mask);

@@ -17,6 +17,8 @@ import { CENTERNET_INPUT_NODE, loadCenternetGraph } from './centernet-graph';
 
 /** The stride-16 node: 88 channels, [1, H/16, W/16, 88]. */
 export const TRUNK_FEATURE_NODE = 'tower_0/MobilenetV3/expanded_conv_11/add';
+/** The stride-8 and stride-4 nodes the mask refiner reads (32 and 24 channels), from the same pass. */
+export const TRUNK_FINE_NODES = { stride8: 'tower_0/MobilenetV3/expanded_conv_5/add', stride4: 'tower_0/MobilenetV3/expanded_conv_2/add' } as const;
 /** Image sizes fed to the trunk must be multiples of this (pixels). */
 export const TRUNK_SIZE_MULTIPLE = 32;
 
@@ -25,8 +27,12 @@ export interface Trunk {
   readonly stride: 16;
   /** Feature channels (88 for this trunk). */
   readonly channels: number;
+  /** Channels of the stride-8 and stride-4 features. */
+  readonly fineChannels: { stride8: number; stride4: number };
   /** image: [H,W,3] float32 RGB 0..255, H and W multiples of 32; returns [H/16, W/16, channels] */
   features(image: tf.Tensor3D): tf.Tensor3D;
+  /** One pass giving the stride-16 features and the finer ones: [H/16, W/16, channels], [H/8, W/8, c8], [H/4, W/4, c4]. */
+  featureLevels(image: tf.Tensor3D): { stride16: tf.Tensor3D; stride8: tf.Tensor3D; stride4: tf.Tensor3D };
   dispose(): void;
 }
 
@@ -38,10 +44,12 @@ export interface LoadTrunkOptions {
 export async function loadTrunk(options: LoadTrunkOptions = {}): Promise<Trunk> {
   const graph = await loadCenternetGraph({ dynamicInput: true, modelDir: options.modelDir });
   const channels = probeChannels(graph);
+  const fineChannels = probeFineChannels(graph);
   let disposed = false;
   return {
     stride: 16,
     channels,
+    fineChannels,
     features(image: tf.Tensor3D): tf.Tensor3D {
       if (disposed) throw new Error('trunk is disposed');
       checkImage(image);
@@ -49,6 +57,17 @@ export async function loadTrunk(options: LoadTrunkOptions = {}): Promise<Trunk> 
         const batch = tf.expandDims(tf.cast(image, 'float32'), 0);
         const output = graph.execute({ [CENTERNET_INPUT_NODE]: batch }, TRUNK_FEATURE_NODE) as tf.Tensor4D;
         return tf.squeeze(output, [0]) as tf.Tensor3D;
+      });
+    },
+    featureLevels(image: tf.Tensor3D) {
+      if (disposed) throw new Error('trunk is disposed');
+      checkImage(image);
+      return tf.tidy(() => {
+        const batch = tf.expandDims(tf.cast(image, 'float32'), 0);
+        const [stride16, stride8, stride4] = (graph.execute({ [CENTERNET_INPUT_NODE]: batch }, [TRUNK_FEATURE_NODE, TRUNK_FINE_NODES.stride8, TRUNK_FINE_NODES.stride4]) as tf.Tensor4D[]).map(
+          (output) => tf.squeeze(output, [0]) as tf.Tensor3D,
+        );
+        return { stride16, stride8, stride4 };
       });
     },
     dispose() {
@@ -66,6 +85,14 @@ function probeChannels(graph: GraphModel): number {
   output.dispose();
   if (height !== 4 || width !== 4) throw new Error(`trunk node ${TRUNK_FEATURE_NODE} is not stride 16 (64 px gave ${height}x${width})`);
   return channels;
+}
+
+function probeFineChannels(graph: GraphModel): { stride8: number; stride4: number } {
+  const outputs = tf.tidy(() => graph.execute({ [CENTERNET_INPUT_NODE]: tf.zeros([1, 64, 64, 3]) }, [TRUNK_FINE_NODES.stride8, TRUNK_FINE_NODES.stride4]) as tf.Tensor4D[]);
+  const [eight, four] = outputs.map((output) => output.shape);
+  tf.dispose(outputs);
+  if (eight[1] !== 8 || four[1] !== 16) throw new Error(`trunk nodes ${TRUNK_FINE_NODES.stride8} / ${TRUNK_FINE_NODES.stride4} are not stride 8 / 4 (64 px gave ${eight[1]} / ${four[1]})`);
+  return { stride8: eight[3], stride4: four[3] };
 }
 
 function checkImage(image: tf.Tensor3D): void {

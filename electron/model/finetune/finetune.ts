@@ -20,7 +20,7 @@ import { ApiError } from '../../../shared/api/errors';
 import type { LossPoint } from '../../../shared/api/types';
 import type { FineTuneReport, FineTuneRequest, LearnerProgress } from '../../services/learner';
 import { selectBackend, type BackendName } from '../backend';
-import { loadHeads, type DeepMaskHeads } from '../heads';
+import { loadHeads, withRefiner, type DeepMaskHeads } from '../heads';
 import { readHeadsManifest } from '../heads-io';
 import { INSTANCEFCN_ARCHITECTURE } from '../instancefcn/heads';
 import { WindowSampler } from '../sampler/sampler';
@@ -46,6 +46,13 @@ export const FINETUNE_BATCH_SIZE = 32;
  * AR@100 is .390 with it and .356 without (bench/results/finetune-lr-3e-4*.json), so it stays on.
  */
 export const FINETUNE_FLIP = true;
+/**
+ * Width of the mask refiner a fine-tune adds to heads that have none (mask-refiner.ts): on unseen
+ * pennfudan people it lifted window IoU by .06-.08 in every pairing measured
+ * (bench/refine-head-prototype.ts, docs/learning-loop.md). It starts as the identity, so the first
+ * fine-tune's version predicts what its parent did until the refiner has learned something.
+ */
+export const FINETUNE_REFINE_HIDDEN = 16;
 
 /**
  * Default step count from the data size: 2 steps per training example (positive object or usable
@@ -70,6 +77,8 @@ export interface FineTuneOptions {
   maxCacheBytes?: number;
   /** Mirror jitter (doubles the views whose features are computed). Default FINETUNE_FLIP. */
   flip?: boolean;
+  /** Add a mask refiner to base heads without one. Default true. */
+  refine?: boolean;
 }
 
 export async function fineTuneDeepMask(request: FineTuneRequest, options: FineTuneOptions = {}): Promise<FineTuneReport> {
@@ -105,11 +114,18 @@ export async function fineTuneDeepMask(request: FineTuneRequest, options: FineTu
   let heads: DeepMaskHeads | null = null;
   try {
     heads = await loadHeads(request.baseModelDir);
+    if ((options.refine ?? true) && heads.config.refineHidden === 0) {
+      const plain = heads;
+      heads = withRefiner(plain, FINETUNE_REFINE_HIDDEN, trunk.fineChannels.stride8, trunk.fineChannels.stride4, request.seed ?? 1);
+      plain.dispose();
+    }
+    const fine = heads.config.refineHidden > 0;
     const keys = await Promise.all(data.files.map((file) => imageCacheKey(file.path)));
-    const features = new FeatureCache(trunkFeatureComputer(trunk, data.files), {
+    const features = new FeatureCache(trunkFeatureComputer(trunk, data.files, { fine }), {
       maxBytes: options.maxCacheBytes ?? 1e9,
       diskDir: request.cacheDir ? join(request.cacheDir, `${TRUNK_FEATURE_NODE.replace(/\W+/g, '_')}-${FINETUNE_MAX_VIEW_SIDE}`) : undefined,
       imageKey: (index) => keys[index],
+      fine,
     });
     const result = await trainHeads(
       heads,

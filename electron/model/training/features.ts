@@ -12,7 +12,11 @@ export interface FeatureMap {
   height: number;
   channels: number;
   data: Float32Array;
+  /** The same view's stride-8 and stride-4 maps, for heads with a mask refiner (FeatureCacheOptions.fine). */
+  fine?: { stride8: PlainFeatureMap; stride4: PlainFeatureMap };
 }
+
+export type PlainFeatureMap = Omit<FeatureMap, 'fine'>;
 
 /** Computes the feature map of one view of one image (decode, rescale, mirror, run the trunk). */
 export type FeatureComputer = (imageIndex: number, view: ImageView) => Promise<FeatureMap>;
@@ -24,6 +28,8 @@ export interface FeatureCacheOptions {
   diskDir?: string;
   /** Names an image in disk file names (e.g. its file name); must be unique and stable. Default: the index. */
   imageKey?: (imageIndex: number) => string;
+  /** Maps carry their stride-8 and stride-4 companions (the computer must produce them). Default false. */
+  fine?: boolean;
 }
 
 export class FeatureCache {
@@ -60,10 +66,18 @@ export class FeatureCache {
 
   private async computeAndStore(imageIndex: number, view: ImageView, key: string): Promise<FeatureMap> {
     const map = await this.compute(imageIndex, view);
-    const expectedWidth = view.width / 16;
-    const expectedHeight = view.height / 16;
-    if (map.width !== expectedWidth || map.height !== expectedHeight || map.data.length !== map.width * map.height * map.channels) {
-      throw new Error(`FeatureCache: features of image ${imageIndex} at ${view.width}x${view.height} px are ${map.width}x${map.height}x${map.channels}, expected ${expectedWidth}x${expectedHeight} cells`);
+    const check = (part: PlainFeatureMap, stride: number): void => {
+      const expectedWidth = view.width / stride;
+      const expectedHeight = view.height / stride;
+      if (part.width !== expectedWidth || part.height !== expectedHeight || part.data.length !== part.width * part.height * part.channels) {
+        throw new Error(`FeatureCache: stride-${stride} features of image ${imageIndex} at ${view.width}x${view.height} px are ${part.width}x${part.height}x${part.channels}, expected ${expectedWidth}x${expectedHeight} cells`);
+      }
+    };
+    check(map, 16);
+    if (this.options.fine) {
+      if (!map.fine) throw new Error(`FeatureCache: the features of image ${imageIndex} lack the stride-8 and stride-4 maps the mask refiner needs`);
+      check(map.fine.stride8, 8);
+      check(map.fine.stride4, 4);
     }
     this.stats.computed++;
     if (this.options.diskDir) await this.writeToDisk(key, map);
@@ -72,18 +86,18 @@ export class FeatureCache {
 
   private hold(key: string, map: FeatureMap): void {
     this.maps.set(key, map);
-    this.heldBytes += map.data.byteLength;
+    this.heldBytes += byteLength(map);
     for (const [oldKey, oldMap] of this.maps) {
       if (this.heldBytes <= this.options.maxBytes || oldKey === key) break;
       this.maps.delete(oldKey);
-      this.heldBytes -= oldMap.data.byteLength;
+      this.heldBytes -= byteLength(oldMap);
       this.stats.evicted++;
     }
   }
 
   private key(imageIndex: number, view: ImageView): string {
     const image = this.options.imageKey ? this.options.imageKey(imageIndex) : String(imageIndex);
-    return `${image.replace(/[^A-Za-z0-9._-]/g, '_')}@${view.width}x${view.height}${view.flipped ? '-flip' : ''}`;
+    return `${image.replace(/[^A-Za-z0-9._-]/g, '_')}@${view.width}x${view.height}${view.flipped ? '-flip' : ''}${this.options.fine ? '-fine' : ''}`;
   }
 
   private async readFromDisk(key: string): Promise<FeatureMap | null> {
@@ -94,32 +108,45 @@ export class FeatureCache {
     } catch {
       return null;
     }
-    // Header: three uint32 (width, height, channels), then float32 data.
-    if (bytes.byteLength < 12) return null;
-    const header = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + 12));
-    const [width, height, channels] = header;
-    if (bytes.byteLength !== 12 + width * height * channels * 4) return null;
-    const data = new Float32Array(bytes.buffer.slice(bytes.byteOffset + 12, bytes.byteOffset + bytes.byteLength));
+    // One record per map (stride 16, then stride 8 and 4 for fine caches): three uint32 (width,
+    // height, channels), then float32 data.
+    const parts: PlainFeatureMap[] = [];
+    let offset = 0;
+    while (offset + 12 <= bytes.byteLength) {
+      const [width, height, channels] = new Uint32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + 12));
+      const end = offset + 12 + width * height * channels * 4;
+      if (end > bytes.byteLength) return null;
+      parts.push({ width, height, channels, data: new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset + 12, bytes.byteOffset + end)) });
+      offset = end;
+    }
+    if (offset !== bytes.byteLength || parts.length !== (this.options.fine ? 3 : 1)) return null;
     this.stats.readFromDisk++;
-    return { width, height, channels, data };
+    return this.options.fine ? { ...parts[0], fine: { stride8: parts[1], stride4: parts[2] } } : parts[0];
   }
 
   private async writeToDisk(key: string, map: FeatureMap): Promise<void> {
     const dir = this.options.diskDir as string;
     await mkdir(dir, { recursive: true });
-    const header = Buffer.from(new Uint32Array([map.width, map.height, map.channels]).buffer);
-    const body = Buffer.from(map.data.buffer, map.data.byteOffset, map.data.byteLength);
+    const parts: PlainFeatureMap[] = this.options.fine && map.fine ? [map, map.fine.stride8, map.fine.stride4] : [map];
+    const records = parts.flatMap((part) => [
+      Buffer.from(new Uint32Array([part.width, part.height, part.channels]).buffer),
+      Buffer.from(part.data.buffer, part.data.byteOffset, part.data.byteLength),
+    ]);
     const temporary = join(dir, `${key}.f32.${process.pid}.tmp`);
-    await writeFile(temporary, Buffer.concat([header, body]));
+    await writeFile(temporary, Buffer.concat(records));
     await rename(temporary, join(dir, `${key}.f32`));
   }
+}
+
+function byteLength(map: FeatureMap): number {
+  return map.data.byteLength + (map.fine ? map.fine.stride8.data.byteLength + map.fine.stride4.data.byteLength : 0);
 }
 
 /**
  * Copies the 14 x 14 windows at `positions` (top-left cells) out of `maps` into one
  * [B, cells, cells, channels] buffer; cells outside a map (windows past the image border) are zero.
  */
-export function cutWindows(maps: readonly FeatureMap[], positions: readonly WindowPosition[], cells: number): Float32Array {
+export function cutWindows(maps: readonly PlainFeatureMap[], positions: readonly WindowPosition[], cells: number): Float32Array {
   if (maps.length !== positions.length) throw new Error(`cutWindows: ${maps.length} maps for ${positions.length} positions`);
   if (maps.length === 0) return new Float32Array(0);
   const channels = maps[0].channels;

@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { registerGradients } from '../gradients';
-import { createHeads, type DeepMaskHeads, type DeepMaskHeadsConfig } from '../heads';
+import { createHeads, withRefiner, type DeepMaskHeads, type DeepMaskHeadsConfig } from '../heads';
 import type { ImageView } from '../sampler/geometry';
 import type { MaskPixels } from '../sampler/mask-target';
 import { WindowSampler, type SamplerImage } from '../sampler/sampler';
@@ -62,6 +62,27 @@ async function syntheticFeatures(imageIndex: number, view: ImageView): Promise<F
     }
   }
   return { width, height, channels, data };
+}
+
+/** The stand-in trunk's finer maps: per cell, the object coverage at its centre and a constant. */
+function syntheticFineMap(imageIndex: number, view: ImageView, stride: number) {
+  const width = view.width / stride;
+  const height = view.height / stride;
+  const data = new Float32Array(width * height * 2);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const viewX = (x + 0.5) * stride;
+      const originalX = Math.min(WIDTH - 1, Math.floor((view.flipped ? view.width - viewX : viewX) / view.scaleX));
+      const originalY = Math.min(HEIGHT - 1, Math.floor(((y + 0.5) * stride) / view.scaleY));
+      const inside = masks[imageIndex].some((mask) => mask.data[originalY * WIDTH + originalX] === 1) ? 1 : 0;
+      data.set([inside, 1], (y * width + x) * 2);
+    }
+  }
+  return { width, height, channels: 2, data };
+}
+
+async function syntheticFeaturesWithFine(imageIndex: number, view: ImageView): Promise<FeatureMap> {
+  return { ...(await syntheticFeatures(imageIndex, view)), fine: { stride8: syntheticFineMap(imageIndex, view, 8), stride4: syntheticFineMap(imageIndex, view, 4) } };
 }
 
 function source(seed = 5): TrainingSource {
@@ -182,6 +203,23 @@ describe('trainHeads', () => {
     expect(performance.now() - started).toBeLessThan(20_000);
     const resumed = await trainHeads(heads, source(), { steps: 9, batchSize: 8, checkpointDir: join(dir, 'cancel'), resume: true });
     expect(resumed.resumedFrom).toBe(7);
+    heads.dispose();
+  }, SLOW);
+
+  test('heads with a mask refiner train it with the mask branch, from the finer feature maps', async () => {
+    const heads = withRefiner(createHeads(SMALL, 3), 4, 2, 2);
+    const before = await weights(heads);
+    const fineSource: TrainingSource = { ...source(), features: new FeatureCache(syntheticFeaturesWithFine, { maxBytes: 64 * 1024 * 1024, fine: true }) };
+    // Few small steps: the refiner's 56 x 56 maps are slow on the cpu backend these tests use.
+    const result = await trainHeads(heads, fineSource, { steps: 40, batchSize: 8, learningRate: 3e-3 });
+    const mask = result.history.filter((record) => record.branch === 'mask').map((record) => record.loss);
+    const mean = (values: number[]) => values.reduce((a, b) => a + b) / values.length;
+    expect(mean(mask.slice(-5))).toBeLessThan(0.8 * mean(mask.slice(0, 5)));
+    const after = await weights(heads);
+    expect(after['refine/conv2/pointwise']).not.toEqual(before['refine/conv2/pointwise']);
+    expect(after['refine/fine4/kernel']).not.toEqual(before['refine/fine4/kernel']);
+    // Without the finer maps the trainer says what is missing instead of failing inside tfjs.
+    await expect(trainHeads(heads, source(), { steps: 2, batchSize: 8 })).rejects.toThrow(/stride-8 and stride-4 maps/);
     heads.dispose();
   }, SLOW);
 });

@@ -10,7 +10,7 @@
 // sampler's random state, and nothing else influences the next batch.
 import * as tf from '@tensorflow/tfjs-core';
 import { registerGradients } from '../gradients';
-import { HEAD_PARAMETER_NAMES, type DeepMaskHeads } from '../heads';
+import { headParameterNames, type DeepMaskHeads } from '../heads';
 import { maskTarget, type MaskPixels } from '../sampler/mask-target';
 import type { WindowSample, WindowSampler } from '../sampler/sampler';
 import { Adam } from './adam';
@@ -182,21 +182,39 @@ async function trainStep(
     cells,
   );
   const size = heads.config.maskSize;
+  const refining = branch === 'mask' && heads.config.refineHidden > 0;
+  // The refiner reads the same windows at stride 8 (2x the cells) and stride 4 (4x).
+  const fineWindows = (stride: 'stride8' | 'stride4', factor: number): { data: Float32Array; channels: number } => {
+    const parts = maps.map((map) => {
+      if (!map.fine) throw new Error('these heads have a mask refiner: the feature cache must hold stride-8 and stride-4 maps (FeatureCacheOptions.fine)');
+      return map.fine[stride];
+    });
+    const positions = batch.map((sample) => ({ cellX: sample.position.cellX * factor, cellY: sample.position.cellY * factor }));
+    return { data: cutWindows(parts, positions, cells * factor), channels: parts[0].channels };
+  };
+  const fine8 = refining ? fineWindows('stride8', 2) : null;
+  const fine4 = refining ? fineWindows('stride4', 4) : null;
   const targetData = branch === 'mask' ? new Float32Array(batch.length * size * size) : null;
   if (targetData) {
     batch.forEach((sample, index) => targetData.set(maskTarget(source.mask(sample.imageIndex, sample.objectIndex), sample.view, sample.position), index * size * size));
   }
-  const prefix = branch === 'mask' ? ['shared/', 'mask/'] : ['shared/', 'score/'];
+  const prefix = branch === 'mask' ? ['shared/', 'mask/', 'refine/'] : ['shared/', 'score/'];
   const trained = Object.fromEntries(Object.entries(variables).filter(([name]) => prefix.some((p) => name.startsWith(p))));
   const { value, grads } = tf.tidy(() => {
     const windows = tf.tensor4d(windowData, [batch.length, cells, cells, channels]);
     const labels = tf.tensor1d(batch.map((sample) => sample.label));
     const targets = targetData ? tf.tensor3d(targetData, [batch.length, size, size]) : null;
+    const maskLogits = (): tf.Tensor3D => {
+      const coarse = heads.maskLogits(windows);
+      if (!fine8 || !fine4) return coarse;
+      return heads.refineMask(
+        coarse,
+        tf.tensor4d(fine8.data, [batch.length, 2 * cells, 2 * cells, fine8.channels]),
+        tf.tensor4d(fine4.data, [batch.length, 4 * cells, 4 * cells, fine4.channels]),
+      );
+    };
     const objective = (): tf.Scalar =>
-      tf.div(
-        targets ? maskLoss(heads.maskLogits(windows), targets, labels) : scoreLoss(heads.scoreLogits(windows), labels),
-        batch.length,
-      ) as tf.Scalar;
+      tf.div(targets ? maskLoss(maskLogits(), targets, labels) : scoreLoss(heads.scoreLogits(windows), labels), batch.length) as tf.Scalar;
     return tf.variableGrads(objective, Object.values(trained));
   });
   try {
@@ -212,9 +230,10 @@ async function trainStep(
 
 /** The heads' variables keyed by parameter name ('shared/kernel', 'mask/fc1/bias', ...). */
 export function namedVariables(heads: DeepMaskHeads): Record<string, tf.Variable> {
-  const all = [...heads.sharedVariables, ...heads.maskVariables, ...heads.scoreVariables];
-  if (all.length !== HEAD_PARAMETER_NAMES.length) throw new Error(`heads expose ${all.length} variables, expected ${HEAD_PARAMETER_NAMES.length}`);
-  return Object.fromEntries(HEAD_PARAMETER_NAMES.map((name, index) => [name, all[index]]));
+  const all = [...heads.sharedVariables, ...heads.maskVariables, ...heads.scoreVariables, ...heads.refineVariables];
+  const names = headParameterNames(heads.config);
+  if (all.length !== names.length) throw new Error(`heads expose ${all.length} variables, expected ${names.length}`);
+  return Object.fromEntries(names.map((name, index) => [name, all[index]]));
 }
 
 function copyWeights(from: DeepMaskHeads, to: Record<string, tf.Variable>): void {

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import type { ImageView } from '../sampler/geometry';
 import type { Trunk } from '../trunk';
-import type { FeatureComputer, FeatureMap } from './features';
+import type { FeatureComputer, FeatureMap, PlainFeatureMap } from './features';
 
 /** An image file and the size its annotations use (pixels). */
 export interface AnnotatedImageFile {
@@ -36,16 +36,32 @@ export async function viewPixels(file: AnnotatedImageFile, view: ImageView): Pro
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
-/** A FeatureComputer running `trunk` on views of `files[imageIndex]`. */
-export function trunkFeatureComputer(trunk: Trunk, files: readonly AnnotatedImageFile[]): FeatureComputer {
+/**
+ * A FeatureComputer running `trunk` on views of `files[imageIndex]`; with `fine`, each map also
+ * carries the view's stride-8 and stride-4 features (same trunk pass), for heads with a refiner.
+ */
+export function trunkFeatureComputer(trunk: Trunk, files: readonly AnnotatedImageFile[], options: { fine?: boolean } = {}): FeatureComputer {
   return async (imageIndex: number, view: ImageView): Promise<FeatureMap> => {
     const pixels = await viewPixels(files[imageIndex], view);
-    const features = tf.tidy(() => trunk.features(tf.cast(tf.tensor3d(pixels, [view.height, view.width, 3], 'int32'), 'float32')));
+    const image = (): tf.Tensor3D => tf.cast(tf.tensor3d(pixels, [view.height, view.width, 3], 'int32'), 'float32') as tf.Tensor3D;
+    if (!options.fine) {
+      const features = tf.tidy(() => trunk.features(image()));
+      try {
+        return await readMap(features);
+      } finally {
+        features.dispose();
+      }
+    }
+    const levels = tf.tidy(() => trunk.featureLevels(image()));
     try {
-      const [height, width, channels] = features.shape;
-      return { width, height, channels, data: (await features.data()) as Float32Array };
+      return { ...(await readMap(levels.stride16)), fine: { stride8: await readMap(levels.stride8), stride4: await readMap(levels.stride4) } };
     } finally {
-      features.dispose();
+      tf.dispose([levels.stride16, levels.stride8, levels.stride4]);
     }
   };
+}
+
+async function readMap(features: tf.Tensor3D): Promise<PlainFeatureMap> {
+  const [height, width, channels] = features.shape;
+  return { width, height, channels, data: (await features.data()) as Float32Array };
 }
