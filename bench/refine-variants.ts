@@ -56,6 +56,8 @@ const names = Object.keys(VARIANTS).filter((name) => wanted.length === 0 || want
 await selectBackend();
 const trunk = await loadTrunk();
 const heads = await loadHeads(values['model-dir'] ?? defaultModelDir());
+// This bench compares refinements of the mask branch's own logits; a version's mask refiner is left out.
+if (heads.config.refineHidden > 0) process.stderr.write('note: these heads have a mask refiner; this bench measures the masks before it\n');
 const dir = join(datasetsDir, 'pennfudan');
 const dataset = await readCocoFile(join(dir, 'annotations.json'));
 const start = Number(values.start);

@@ -80,7 +80,7 @@ describe.skipIf(!datasetsAvailable)('fine-tuning DeepMask on pennfudan correctio
     // The bundled heads have no mask refiner: the fine-tune added one and trained it.
     expect(manifest.config).toMatchObject({ refineHidden: 16, refineChannels8: 32, refineChannels4: 24 });
     expect(manifest.weights.map((weight) => weight.name)).toContain('refine/conv2/pointwise');
-    expect(await readFile(join(outputDir, 'MODEL_CARD.md'), 'utf8')).toMatch(/fine-tuned from \*\*deepmask-coco128-v1\*\*[\s\S]*steps: 40/);
+    expect(await readFile(join(outputDir, 'MODEL_CARD.md'), 'utf8')).toMatch(/fine-tuned from \*\*deepmask-coco128-v1\*\*[\s\S]*Mask refiner: 16 wide[^\n]*added by this fine-tune[\s\S]*steps: 40/);
     expect((await readdir(work)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
     // The disk cache holds the views' features for the next fine-tune of the project.
     const cached = (await readdir(cacheDir, { recursive: true })).filter((name) => String(name).endsWith('.f32'));

@@ -114,7 +114,8 @@ export async function fineTuneDeepMask(request: FineTuneRequest, options: FineTu
   let heads: DeepMaskHeads | null = null;
   try {
     heads = await loadHeads(request.baseModelDir);
-    if ((options.refine ?? true) && heads.config.refineHidden === 0) {
+    const refinerAdded = (options.refine ?? true) && heads.config.refineHidden === 0;
+    if (refinerAdded) {
       const plain = heads;
       heads = withRefiner(plain, FINETUNE_REFINE_HIDDEN, trunk.fineChannels.stride8, trunk.fineChannels.stride4, request.seed ?? 1);
       plain.dispose();
@@ -183,6 +184,8 @@ export async function fineTuneDeepMask(request: FineTuneRequest, options: FineTu
           trainingSeconds: result.trainingSeconds,
           totalSeconds: (performance.now() - started) / 1000,
           loss,
+          refineHidden: (heads as DeepMaskHeads).config.refineHidden,
+          refinerAdded,
         });
       });
     }

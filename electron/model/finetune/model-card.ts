@@ -17,6 +17,9 @@ export interface FineTuneFacts {
   trainingSeconds: number;
   totalSeconds: number;
   loss: LossPoint[];
+  /** Width of the heads' mask refiner (0: none); `refinerAdded` when this fine-tune added it. */
+  refineHidden: number;
+  refinerAdded: boolean;
 }
 
 export function fineTuneCard(facts: FineTuneFacts): string {
@@ -27,6 +30,10 @@ export function fineTuneCard(facts: FineTuneFacts): string {
     `# ${facts.modelVersion}`,
     '',
     `DeepMask heads fine-tuned from **${facts.parentVersion}** (${facts.parentDir}) on an annotator's corrections; the trunk is unchanged.`,
+    '',
+    facts.refineHidden > 0
+      ? `Mask refiner: ${facts.refineHidden} wide, on the trunk's stride-8 and stride-4 features (${facts.refinerAdded ? 'added by this fine-tune, starting as the identity' : `inherited from ${facts.parentVersion}`}); it refines the best proposals and clicks.`
+      : 'No mask refiner: masks come from the stride-16 mask branch alone.',
     '',
     '## Data',
     '',
