@@ -25,7 +25,7 @@ import { readHeadsManifest } from '../heads-io';
 import { INSTANCEFCN_ARCHITECTURE } from '../instancefcn/heads';
 import { WindowSampler } from '../sampler/sampler';
 import type { LossRecord } from '../training/checkpoint';
-import { FeatureCache } from '../training/features';
+import { FeatureCache, pruneFeatureFiles } from '../training/features';
 import { trainHeads } from '../training/trainer';
 import { trunkFeatureComputer } from '../training/view-pixels';
 import { loadTrunk, TRUNK_FEATURE_NODE, type Trunk } from '../trunk';
@@ -53,6 +53,12 @@ export const FINETUNE_FLIP = true;
  * fine-tune's version predicts what its parent did until the refiner has learned something.
  */
 export const FINETUNE_REFINE_HIDDEN = 16;
+/**
+ * Upper bound of a project's on-disk feature cache. With the refiner's stride-8 and stride-4 maps a
+ * view takes about 7x the bytes of its stride-16 map alone: about 8 MB per pennfudan image, so 2 GB
+ * keep the features of some 250 recently used images; older ones are recomputed when needed.
+ */
+export const FINETUNE_DISK_CACHE_BYTES = 2e9;
 
 /**
  * Default step count from the data size: 2 steps per training example (positive object or usable
@@ -79,6 +85,8 @@ export interface FineTuneOptions {
   flip?: boolean;
   /** Add a mask refiner to base heads without one. Default true. */
   refine?: boolean;
+  /** Bound of the on-disk feature cache (request.cacheDir), pruned after each fine-tune. Default FINETUNE_DISK_CACHE_BYTES. */
+  maxDiskCacheBytes?: number;
 }
 
 export async function fineTuneDeepMask(request: FineTuneRequest, options: FineTuneOptions = {}): Promise<FineTuneReport> {
@@ -189,6 +197,7 @@ export async function fineTuneDeepMask(request: FineTuneRequest, options: FineTu
         });
       });
     }
+    if (request.cacheDir) await pruneFeatureFiles(request.cacheDir, options.maxDiskCacheBytes ?? FINETUNE_DISK_CACHE_BYTES);
     report.seconds = (performance.now() - started) / 1000;
     return report;
   } finally {

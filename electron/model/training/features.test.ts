@@ -1,9 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeView, type ImageView } from '../sampler/geometry';
-import { cutWindows, FeatureCache, type FeatureMap } from './features';
+import { cutWindows, FeatureCache, pruneFeatureFiles, type FeatureMap } from './features';
 
 // A map whose value at (y, x, c) encodes its coordinates, so a cut window shows where it came from.
 function codedMap(width: number, height: number, channels: number, tag: number): FeatureMap {
@@ -75,5 +75,35 @@ describe('FeatureCache', () => {
   test('rejects a computer whose map does not match the view', async () => {
     const cache = new FeatureCache(async () => codedMap(3, 3, 4, 0), { maxBytes: 1e6 });
     await expect(cache.get(0, view(0))).rejects.toThrow(/expected 20x16 cells/);
+  });
+});
+
+describe('pruneFeatureFiles', () => {
+  test('deletes the least recently used feature files until the folder fits the bound; reads count as use', async () => {
+    const folder = join(dir, 'prune');
+    await mkdir(join(folder, 'node'), { recursive: true });
+    // Three 1000-byte files last used at t = 1, 3 and 4 s since the epoch, and a 1-cell map (20 bytes)
+    // last used at t = 0: the oldest of all, until a cache reads it.
+    for (const [name, time] of [['a', 1], ['c', 3], ['d', 4]] as const) {
+      await writeFile(join(folder, 'node', `${name}.f32`), Buffer.alloc(1000));
+      await utimes(join(folder, 'node', `${name}.f32`), time, time);
+    }
+    const mapPath = join(folder, 'node', 'img@32x32.f32');
+    await writeFile(mapPath, Buffer.concat([Buffer.from(new Uint32Array([2, 2, 1]).buffer), Buffer.from(new Float32Array([1, 2, 3, 4]).buffer)]));
+    await utimes(mapPath, 0, 0);
+    await writeFile(join(folder, 'node', 'notes.txt'), 'not a feature file');
+    const cache = new FeatureCache(
+      async () => {
+        throw new Error('must be read from disk');
+      },
+      { maxBytes: 1e6, diskDir: join(folder, 'node'), imageKey: () => 'img' },
+    );
+    const view = { ...makeView(32, 32, 0, false), width: 32, height: 32 };
+    expect((await cache.get(0, view)).data).toEqual(new Float32Array([1, 2, 3, 4]));
+    // 3028 bytes of .f32 files, bound 1100: a and c go; the map just read and d stay.
+    const result = await pruneFeatureFiles(folder, 1100);
+    expect(result).toEqual({ removedFiles: 2, keptBytes: 1028 });
+    expect((await readdir(join(folder, 'node'))).sort()).toEqual(['d.f32', 'img@32x32.f32', 'notes.txt']);
+    expect(await pruneFeatureFiles(join(dir, 'missing'), 0)).toEqual({ removedFiles: 0, keptBytes: 0 });
   });
 });

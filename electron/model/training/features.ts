@@ -2,7 +2,7 @@
 // pyramid scale, possibly mirrored) never changes: the trainer computes it once and cuts every
 // training window from the cached map. Maps live in plain Float32Arrays outside the tfjs/wasm heap,
 // in an LRU bounded by bytes, optionally backed by files so an evicted map is re-read, not recomputed.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImageView, WindowPosition } from '../sampler/geometry';
 
@@ -103,11 +103,15 @@ export class FeatureCache {
   private async readFromDisk(key: string): Promise<FeatureMap | null> {
     if (!this.options.diskDir) return null;
     let bytes: Buffer;
+    const path = join(this.options.diskDir, `${key}.f32`);
     try {
-      bytes = await readFile(join(this.options.diskDir, `${key}.f32`));
+      bytes = await readFile(path);
     } catch {
       return null;
     }
+    // A read marks the file as recently used, for pruneFeatureFiles.
+    const now = new Date();
+    await utimes(path, now, now).catch(() => undefined);
     // One record per map (stride 16, then stride 8 and 4 for fine caches): three uint32 (width,
     // height, channels), then float32 data.
     const parts: PlainFeatureMap[] = [];
@@ -136,6 +140,38 @@ export class FeatureCache {
     await writeFile(temporary, Buffer.concat(records));
     await rename(temporary, join(dir, `${key}.f32`));
   }
+}
+
+/**
+ * Bounds a folder of cached feature files: deletes the least recently used `.f32` files (by
+ * modification time, which FeatureCache refreshes on every read) until the rest, in this folder and
+ * its sub-folders, take at most `maxBytes`. A missing folder is nothing to prune.
+ */
+export async function pruneFeatureFiles(dir: string, maxBytes: number): Promise<{ removedFiles: number; keptBytes: number }> {
+  let names: string[];
+  try {
+    names = (await readdir(dir, { recursive: true })).map(String).filter((name) => name.endsWith('.f32'));
+  } catch {
+    return { removedFiles: 0, keptBytes: 0 };
+  }
+  const files = (
+    await Promise.all(
+      names.map(async (name) => {
+        const info = await stat(join(dir, name)).catch(() => null);
+        return info ? { path: join(dir, name), bytes: info.size, used: info.mtimeMs } : null;
+      }),
+    )
+  ).filter((file): file is { path: string; bytes: number; used: number } => file !== null);
+  files.sort((a, b) => a.used - b.used);
+  let total = files.reduce((sum, file) => sum + file.bytes, 0);
+  let removedFiles = 0;
+  for (const file of files) {
+    if (total <= maxBytes) break;
+    await unlink(file.path).catch(() => undefined);
+    total -= file.bytes;
+    removedFiles++;
+  }
+  return { removedFiles, keptBytes: total };
 }
 
 function byteLength(map: FeatureMap): number {
