@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { resizeRgbRegion, type DecodedImage } from './decode';
 import { PAD_CELLS } from './feature-pyramid';
 import { STRIDE, WINDOW_CELLS, windowCentredAt, type PyramidLevel } from './pyramid';
+import { cutWindows as cutMapWindows } from './training/features';
 import type { Trunk } from './trunk';
 
 export const CLICK_MARGIN_CELLS = 1;
@@ -74,23 +75,12 @@ export async function clickWindows(
     tf.dispose(Object.values(maps));
     const cropCells = { columns: columns.end - columns.start, rows: rows.end - rows.start };
     /** The window's cells at `factor` x the stride-16 resolution, copied out of the crop's map (zero outside it). */
-    const windowOf = (data: Float32Array, channels: number, factor: number): Float32Array => {
-      const side = WINDOW_CELLS * factor;
-      const width = cropCells.columns * factor;
-      const height = cropCells.rows * factor;
-      const out = new Float32Array(side * side * channels);
-      for (let j = 0; j < side; j++) {
-        const cropRow = (cellY - rows.start) * factor + j;
-        if (cropRow < 0 || cropRow >= height) continue;
-        for (let i = 0; i < side; i++) {
-          const cropColumn = (cellX - columns.start) * factor + i;
-          if (cropColumn < 0 || cropColumn >= width) continue;
-          const source = (cropRow * width + cropColumn) * channels;
-          out.set(data.subarray(source, source + channels), (j * side + i) * channels);
-        }
-      }
-      return out;
-    };
+    const windowOf = (data: Float32Array, channels: number, factor: number): Float32Array =>
+      cutMapWindows(
+        [{ width: cropCells.columns * factor, height: cropCells.rows * factor, channels, data }],
+        [{ cellX: (cellX - columns.start) * factor, cellY: (cellY - rows.start) * factor }],
+        WINDOW_CELLS * factor,
+      );
     const features = windowOf(data16, trunk.channels, 1);
     const fineWindows = fine ? { stride8: windowOf(data8, trunk.fineChannels.stride8, 2), stride4: windowOf(data4, trunk.fineChannels.stride4, 4) } : undefined;
     windows.push({ levelIndex: level.index, cellX, cellY, features, ...(fineWindows ? { fine: fineWindows } : {}) });

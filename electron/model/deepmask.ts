@@ -303,8 +303,7 @@ async function imageKey(image: ModelImage): Promise<string> {
 export function maskLogitsFor(heads: DeepMaskHeads, pyramid: FeaturePyramid, candidates: readonly WindowCandidate[], batch: number): Float32Array[] {
   const result: Float32Array[] = new Array(candidates.length);
   const size = heads.config.maskSize * heads.config.maskSize;
-  const byLevel = new Map<number, number[]>();
-  candidates.forEach((candidate, index) => byLevel.set(candidate.levelIndex, [...(byLevel.get(candidate.levelIndex) ?? []), index]));
+  const byLevel = indicesByLevel(candidates, candidates.map((_, index) => index));
   const reduce = heads.config.maskReduceChannels;
   for (const [levelIndex, indices] of byLevel) {
     const cellMap = maskCellMap(heads, pyramid.levels[levelIndex]);
@@ -320,6 +319,18 @@ export function maskLogitsFor(heads: DeepMaskHeads, pyramid: FeaturePyramid, can
     }
   }
   return result;
+}
+
+/** `indices` into `candidates` grouped by pyramid level, each group in the given order (windows are cut and run per level). */
+function indicesByLevel(candidates: readonly WindowCandidate[], indices: readonly number[]): Map<number, number[]> {
+  const byLevel = new Map<number, number[]>();
+  for (const index of indices) {
+    const level = candidates[index].levelIndex;
+    const members = byLevel.get(level);
+    if (members) members.push(index);
+    else byLevel.set(level, [index]);
+  }
+  return byLevel;
 }
 
 function hasRefiner(heads: DeepMaskHeads): boolean {
@@ -343,9 +354,7 @@ export function refinedLogitsFor(
 ): Float32Array[] {
   const size = heads.config.maskSize;
   const result = new Map<number, Float32Array>();
-  const byLevel = new Map<number, number[]>();
-  for (const index of indices) byLevel.set(candidates[index].levelIndex, [...(byLevel.get(candidates[index].levelIndex) ?? []), index]);
-  for (const [levelIndex, members] of byLevel) {
+  for (const [levelIndex, members] of indicesByLevel(candidates, indices)) {
     for (let start = 0; start < members.length; start += batch) {
       const chunk = members.slice(start, start + batch);
       const fine = cutFineWindows(pyramid.levels[levelIndex], chunk.map((index) => candidates[index]));

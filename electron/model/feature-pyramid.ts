@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { resizeRgb, type DecodedImage } from './decode';
 import { buildPyramid, WINDOW_CELLS, type PyramidLevel, type PyramidOptions } from './pyramid';
+import { cutWindows as cutMapWindows } from './training/features';
 import type { Trunk } from './trunk';
 
 /** Cells of zero padding on every side of a level's feature map: window centres reach the border. */
@@ -120,20 +121,13 @@ export function cutWindows(
 export function cutFineWindows(features: LevelFeatures, cells: ReadonlyArray<{ cellX: number; cellY: number }>): { stride8: Float32Array; stride4: Float32Array } {
   if (!features.fine) throw new Error('this pyramid was computed without the stride-8 and stride-4 maps a mask refiner needs');
   const clamped = cells.map(({ cellX, cellY }) => clampCell(features, cellX, cellY));
-  const cut = (map: PaddedMap, factor: number): Float32Array => {
-    const side = WINDOW_CELLS * factor;
-    const rowLength = side * map.channels;
-    const out = new Float32Array(clamped.length * side * rowLength);
-    clamped.forEach(({ cellX, cellY }, index) => {
-      const row = (cellY + PAD_CELLS) * factor;
-      const col = (cellX + PAD_CELLS) * factor;
-      for (let y = 0; y < side; y++) {
-        const source = ((row + y) * map.width + col) * map.channels;
-        out.set(map.data.subarray(source, source + rowLength), (index * side + y) * rowLength);
-      }
-    });
-    return out;
-  };
+  // The maps are padded and the cells clamped into them, so no window reaches past a map.
+  const cut = (map: PaddedMap, factor: number): Float32Array =>
+    cutMapWindows(
+      clamped.map(() => map),
+      clamped.map(({ cellX, cellY }) => ({ cellX: (cellX + PAD_CELLS) * factor, cellY: (cellY + PAD_CELLS) * factor })),
+      WINDOW_CELLS * factor,
+    );
   return { stride8: cut(features.fine.stride8, 2), stride4: cut(features.fine.stride4, 4) };
 }
 
