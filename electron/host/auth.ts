@@ -4,9 +4,15 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** 32 random bytes, base64url: 43 URL-safe characters. */
+/**
+ * 32 random bytes, base64url: 43 URL-safe characters. Never starts with "-", so the printed token
+ * can be passed back as `--token T` (an argument parser reads a leading "-" as an option).
+ */
 export function generateToken(): string {
-  return randomBytes(32).toString('base64url');
+  for (;;) {
+    const token = randomBytes(32).toString('base64url');
+    if (!token.startsWith('-')) return token;
+  }
 }
 
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{16,256}$/;

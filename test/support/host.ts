@@ -91,7 +91,7 @@ interface Launched {
 }
 
 async function launch(folder: string, port: number, token: string | undefined, options: HostProcessOptions): Promise<Launched> {
-  const args = [cliEntry, 'host', folder, '--port', String(port), ...(token ? ['--token', token] : []), ...(options.args ?? [])];
+  const args = [cliEntry, 'host', folder, '--port', String(port), ...(token ? [`--token=${token}`] : []), ...(options.args ?? [])];
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: { ...process.env, ...options.env },
