@@ -150,6 +150,19 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
     if ((await rows.count()) === 0) await page.getByTestId('propose').click();
     await rows.first().waitFor({ timeout: 60_000 });
     await screenshot(page, 'ui-02-proposals');
+    // A hundred overlapping proposals are not all drawn: the best ten above the threshold are (the
+    // others are listed dimmed), and the Show control changes how many.
+    const shownRows = () => page.locator('[data-testid="instance-row"][data-status="proposed"]:not(.dim)').count();
+    const threshold = Number(await page.getByTestId('threshold').inputValue());
+    const proposedAboveThreshold = await page.evaluate((threshold) => {
+      const state = window.maskpilotEditor!.store.getState();
+      const doc = state.document.images[state.session.currentImageId!];
+      return doc.order.filter((id) => doc.instances[id].status === 'proposed' && (doc.instances[id].score ?? 1) >= threshold).length;
+    }, threshold);
+    expect(await shownRows()).toBe(Math.min(10, proposedAboveThreshold));
+    await page.getByTestId('proposal-limit').selectOption('5');
+    expect(await shownRows()).toBe(Math.min(5, proposedAboveThreshold));
+    await page.getByTestId('proposal-limit').selectOption('10');
     await page.getByTestId('canvas').focus();
     const before = await page.evaluate(() => window.maskpilotEditor!.store.getState().session.selection?.instanceId ?? null);
     await page.keyboard.press('a');

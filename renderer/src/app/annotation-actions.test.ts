@@ -2,7 +2,10 @@ import { describe, expect, test } from 'vitest';
 import type { Instance } from '../../../shared/api/types';
 import { createImageDocument } from '../state/document';
 import { createEditorStore } from '../state/store';
-import { acceptAllAboveThreshold, assignCategory, cycleSelection, decide } from './annotation-actions';
+import { orderedInstances } from '../state/document';
+import { hitTest } from '../tools/hit-test';
+import { acceptShownProposals, assignCategory, cycleSelection, decide } from './annotation-actions';
+import { visibilityOf } from './visibility';
 
 const proposal = (id: string, score: number, overrides: Partial<Instance> = {}): Instance => ({
   id,
@@ -39,9 +42,9 @@ describe('decisions', () => {
     expect(decide(store, 'accepted')).toBe(false);
   });
 
-  test('accept all above threshold is one undo step and skips hidden proposals', () => {
+  test('accept shown is one undo step and skips hidden proposals', () => {
     const { store, status } = setup([proposal('a', 0.9), proposal('b', 0.7), proposal('c', 0.3)]);
-    expect(acceptAllAboveThreshold(store)).toBe(2);
+    expect(acceptShownProposals(store)).toBe(2);
     expect([status('a'), status('b'), status('c')]).toEqual(['accepted', 'accepted', 'proposed']);
     store.getState().actions.undo();
     expect([status('a'), status('b')]).toEqual(['proposed', 'proposed']);
@@ -66,5 +69,43 @@ describe('decisions', () => {
       seen.push(store.getState().session.selection?.instanceId);
     }
     expect(seen).toEqual(['a', 'c', 'a']);
+  });
+
+  test('only the best proposalLimit pending proposals are shown; deciding one lets the next in', () => {
+    const scores = [0.99, 0.98, 0.97, 0.96, 0.95, 0.94, 0.3];
+    const { store, status } = setup(scores.map((score, index) => proposal(`p${index}`, score)));
+    store.getState().actions.setSession({ proposalLimit: 3 });
+    const shownIds = () => {
+      const state = store.getState();
+      const document = state.document.images['a.jpg'];
+      const visible = visibilityOf(document, state.session);
+      return orderedInstances(document).filter((instance) => instance.status === 'proposed' && visible(instance)).map((instance) => instance.id);
+    };
+    expect(shownIds()).toEqual(['p0', 'p1', 'p2']);
+    decide(store, 'rejected'); // the best one
+    expect(status('p0')).toBe('rejected');
+    expect(shownIds()).toEqual(['p1', 'p2', 'p3']);
+    // Tab stays within what is shown
+    const seen = new Set<string | undefined>();
+    for (let i = 0; i < 6; i++) {
+      cycleSelection(store, 1);
+      seen.add(store.getState().session.selection?.instanceId);
+    }
+    expect([...seen].sort()).toEqual(['p1', 'p2', 'p3']);
+    // Accept shown accepts those three only, in one step
+    expect(acceptShownProposals(store)).toBe(3);
+    expect(scores.map((_, index) => status(`p${index}`))).toEqual(['rejected', 'accepted', 'accepted', 'accepted', 'proposed', 'proposed', 'proposed']);
+    expect(shownIds()).toEqual(['p4', 'p5']); // p6 is below the threshold
+    store.getState().actions.setSession({ proposalLimit: 0, scoreThreshold: 0 });
+    expect(shownIds()).toEqual(['p4', 'p5', 'p6']);
+  });
+
+  test('hit-testing ignores proposals that are not shown', () => {
+    const square = (id: string, score: number): Instance => proposal(id, score, { polygons: [[0, 0, 10, 0, 10, 10, 0, 10]] });
+    const { store } = setup([square('shown', 0.9), square('beyond-limit', 0.8)]);
+    store.getState().actions.setSession({ proposalLimit: 1 });
+    const state = store.getState();
+    // 'beyond-limit' is on top in draw order, yet not shown: the click finds 'shown'
+    expect(hitTest(state.document.images['a.jpg'], state.session, { x: 5, y: 5 }, 1)).toEqual({ kind: 'instance', instanceId: 'shown' });
   });
 });

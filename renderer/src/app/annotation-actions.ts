@@ -1,19 +1,13 @@
-// What the annotator's decisions do to the document: accept, reject, accept all above the
-// threshold, assign a category, delete, cycle through proposals. Each is one command (undoable).
+// What the annotator's decisions do to the document: accept, reject, accept every proposal shown,
+// assign a category, delete, cycle through proposals. Each is one command (undoable).
 import type { Instance } from '../../../shared/api/types';
 import { removeInstances, setStatus, updateInstances } from '../state/commands';
 import { orderedInstances } from '../state/document';
 import type { ImageDocument } from '../state/document';
 import type { SessionState } from '../state/session';
+import { rankedProposals, shownProposals, visibilityOf } from './visibility';
 import { currentDocument } from '../state/store';
 import type { EditorStore } from '../state/store';
-
-/** Whether an instance is drawn and reachable by Tab: rejected ones only on request, proposals only above the threshold. */
-export function isVisible(instance: Instance, session: Pick<SessionState, 'scoreThreshold' | 'showRejected'>): boolean {
-  if (instance.status === 'rejected') return session.showRejected;
-  if (instance.status === 'proposed') return (instance.score ?? 1) >= session.scoreThreshold;
-  return true;
-}
 
 /** The instance the decision keys act on: the selection, else the best visible proposal. */
 function target(store: EditorStore): { document: ImageDocument; id: string } | null {
@@ -27,9 +21,7 @@ function target(store: EditorStore): { document: ImageDocument; id: string } | n
 }
 
 function bestPendingProposal(document: ImageDocument, session: SessionState): Instance | null {
-  const pending = orderedInstances(document).filter((instance) => instance.status === 'proposed' && isVisible(instance, session));
-  pending.sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
-  return pending[0] ?? null;
+  return rankedProposals(document, session)[0] ?? null;
 }
 
 /** After a decision, move the selection to the next pending proposal so A/R can be pressed in a row. */
@@ -48,14 +40,14 @@ export function decide(store: EditorStore, status: 'accepted' | 'rejected'): boo
   return true;
 }
 
-export function acceptAllAboveThreshold(store: EditorStore): number {
+/** Accepts the proposals on show (above the threshold, within the proposal limit): what the user sees is what is accepted. */
+export function acceptShownProposals(store: EditorStore): number {
   const state = store.getState();
   const document = currentDocument(state);
   if (!document) return 0;
-  const ids = orderedInstances(document)
-    .filter((instance) => instance.status === 'proposed' && (instance.score ?? 1) >= state.session.scoreThreshold)
-    .map((instance) => instance.id);
-  state.actions.execute(setStatus(document, ids, 'accepted', `Accept ${ids.length} above threshold`));
+  const ids = shownProposals(document, state.session).map((instance) => instance.id);
+  if (ids.length === 0) return 0;
+  state.actions.execute(setStatus(document, ids, 'accepted', `Accept ${ids.length} shown proposals`));
   return ids.length;
 }
 
@@ -90,7 +82,7 @@ export function cycleSelection(store: EditorStore, direction: 1 | -1) {
   const state = store.getState();
   const document = currentDocument(state);
   if (!document) return;
-  const visible = orderedInstances(document).filter((instance) => isVisible(instance, state.session));
+  const visible = orderedInstances(document).filter(visibilityOf(document, state.session));
   if (visible.length === 0) return;
   const pendingFirst = visible.filter((instance) => instance.status === 'proposed');
   const pool = pendingFirst.length > 0 ? pendingFirst : visible;

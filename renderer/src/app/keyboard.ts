@@ -2,13 +2,13 @@
 // different things mid-gesture); the rest are global. Keys typed into inputs are left alone.
 import { isTyping } from '../canvas/CanvasView';
 import { actualSizeCamera } from '../state/session';
-import { acceptAllAboveThreshold, assignCategory, cycleSelection, decide } from './annotation-actions';
+import { acceptShownProposals, assignCategory, cycleSelection, decide } from './annotation-actions';
 import type { Controller } from './controller';
 import { resimplifySelected, sortedCategories, validSelection } from './selectors';
 
 export const SHORTCUTS: [string, string][] = [
   ['A / R', 'accept / reject (selection or best proposal)'],
-  ['Shift+A', 'accept all above threshold'],
+  ['Shift+A', 'accept every proposal shown'],
   ['Tab / Shift+Tab', 'next / previous proposal'],
   ['N P, → ←', 'next / previous image'],
   ['1-9, 0', 'assign category, unassign'],
@@ -62,7 +62,7 @@ export function handleKeyDown(controller: Controller, event: KeyboardEvent): voi
       return done();
     case 'a':
     case 'A':
-      if (event.shiftKey) acceptAllAboveThreshold(store);
+      if (event.shiftKey) acceptShownProposals(store);
       else decide(store, 'accepted');
       return done();
     case 'r':

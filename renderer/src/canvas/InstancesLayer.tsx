@@ -2,7 +2,7 @@
 // with its handles), so a drag redraws only the edit layer.
 import { Layer } from 'react-konva';
 import type { Category, Instance } from '../../../shared/api/types';
-import { isVisible } from '../app/annotation-actions';
+import { visibilityOf } from '../app/visibility';
 import { useEditor, useEditorShallow } from '../app/context';
 import { instanceColor } from './colors';
 import { InstanceShape } from './InstanceShape';
@@ -13,9 +13,10 @@ export function InstancesLayer() {
     const doc = id ? state.document.images[id] : undefined;
     if (!doc) return [] as Instance[];
     const selected = state.session.selection?.instanceId;
+    const isVisible = visibilityOf(doc, state.session);
     return doc.order
       .map((instanceId) => doc.instances[instanceId])
-      .filter((instance) => instance && instance.id !== selected && isVisible(instance, state.session));
+      .filter((instance) => instance && instance.id !== selected && isVisible(instance));
   });
   const categories = useEditor((state) => state.document.categories);
   const hover = useEditor((state) => state.ephemeral.hoverInstanceId);

@@ -31,6 +31,8 @@ export interface SessionState {
   camera: Camera;
   /** Proposals scoring below this (0..1) are hidden and skipped by Tab / accept-all. */
   scoreThreshold: number;
+  /** At most this many pending proposals are shown, best first (0: all above the threshold). */
+  proposalLimit: number;
   /** Douglas-Peucker tolerance in image pixels for re-simplifying an instance from its mask. */
   simplifyTolerance: number;
   showRejected: boolean;
@@ -47,6 +49,7 @@ export const initialSession: SessionState = {
   tool: 'select',
   camera: { x: 0, y: 0, scale: 1 },
   scoreThreshold: 0.5,
+  proposalLimit: 10,
   simplifyTolerance: 1.5,
   showRejected: false,
   autoPropose: true,

@@ -1,7 +1,7 @@
 // Pure hit testing for the tools: which vertex / edge / instance is under the pointer.
 import { containsPoint, nearestEdge, nearestVertex } from '../editing/polygon-edits';
 import type { Point } from '../editing/polygon-edits';
-import { isVisible } from '../app/annotation-actions';
+import { visibilityOf } from '../app/visibility';
 import { orderedInstances } from '../state/document';
 import type { ImageDocument } from '../state/document';
 import type { SessionState, VertexRef } from '../state/session';
@@ -27,9 +27,10 @@ export function hitTest(document: ImageDocument, session: SessionState, point: P
     if (containsPoint(selected.polygons, point)) return { kind: 'instance', instanceId: selected.id };
   }
   const instances = orderedInstances(document);
+  const isVisible = visibilityOf(document, session);
   for (let i = instances.length - 1; i >= 0; i--) {
     const instance = instances[i];
-    if (isVisible(instance, session) && containsPoint(instance.polygons, point)) return { kind: 'instance', instanceId: instance.id };
+    if (isVisible(instance) && containsPoint(instance.polygons, point)) return { kind: 'instance', instanceId: instance.id };
   }
   return { kind: 'empty' };
 }

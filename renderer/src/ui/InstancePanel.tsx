@@ -1,8 +1,8 @@
 // The current image's instances: score, status, category; click selects, buttons decide.
 import { useEffect, useRef } from 'react';
 import type { Instance } from '../../../shared/api/types';
-import { isVisible } from '../app/annotation-actions';
 import { useController, useEditor, useEditorShallow } from '../app/context';
+import { visibilityOf } from '../app/visibility';
 import { instanceColor } from '../canvas/colors';
 import { setStatus } from '../state/commands';
 import { currentDocument } from '../state/store';
@@ -13,7 +13,8 @@ export function InstancePanel() {
     const doc = currentDocument(state);
     return doc ? doc.order.map((id) => doc.instances[id]).filter((instance): instance is Instance => !!instance) : [];
   });
-  const session = useEditorShallow((state) => ({ scoreThreshold: state.session.scoreThreshold, showRejected: state.session.showRejected }));
+  const settings = useEditorShallow((state) => ({ scoreThreshold: state.session.scoreThreshold, showRejected: state.session.showRejected, proposalLimit: state.session.proposalLimit }));
+  const document = useEditor((state) => currentDocument(state));
   const selectedId = useEditor((state) => state.session.selection?.instanceId ?? null);
   const categories = useEditor((state) => state.document.categories);
 
@@ -26,7 +27,8 @@ export function InstancePanel() {
   }, [selectedId]);
 
   const sorted = [...instances].sort((a, b) => rank(a) - rank(b) || (b.score ?? 2) - (a.score ?? 2));
-  const hidden = instances.filter((instance) => !isVisible(instance, session)).length;
+  const isVisible = document ? visibilityOf(document, settings) : () => true;
+  const hidden = instances.filter((instance) => !isVisible(instance)).length;
   const decide = (instance: Instance, status: 'accepted' | 'rejected') => {
     const doc = currentDocument(store.getState());
     if (doc) store.getState().actions.execute(setStatus(doc, [instance.id], status, status === 'accepted' ? 'Accept' : 'Reject'));
@@ -41,7 +43,7 @@ export function InstancePanel() {
         {sorted.length === 0 && <div className="muted empty">No instances yet. Propose, click-to-segment (S) or draw (D).</div>}
         {sorted.map((instance) => {
           const category = instance.categoryId === null ? null : categories[instance.categoryId];
-          const visible = isVisible(instance, session);
+          const visible = isVisible(instance);
           return (
             <div
               key={instance.id}

@@ -1,7 +1,8 @@
 // The toolbar: tools, model actions, threshold and tolerance sliders, view, history, model panel, COCO.
 import { useRef } from 'react';
-import { acceptAllAboveThreshold } from '../app/annotation-actions';
+import { acceptShownProposals } from '../app/annotation-actions';
 import { useController, useEditor } from '../app/context';
+import { PROPOSAL_LIMITS } from '../app/visibility';
 import { fineTuneEnded } from '../state/learning';
 import { actualSizeCamera } from '../state/session';
 import type { ToolName } from '../state/session';
@@ -17,6 +18,7 @@ export function Toolbar() {
   const { store, toolbox } = controller;
   const tool = useEditor((state) => state.session.tool);
   const threshold = useEditor((state) => state.session.scoreThreshold);
+  const proposalLimit = useEditor((state) => state.session.proposalLimit);
   const modelReady = useEditor((state) => state.catalog.modelStatus?.ready ?? false);
   const jobRunning = useEditor((state) => state.catalog.job?.state === 'running');
   const proposing = useEditor((state) => state.catalog.proposingImageId !== null);
@@ -47,9 +49,19 @@ export function Toolbar() {
         >
           {proposing ? 'Proposing…' : 'Propose'}
         </button>
-        <button data-testid="accept-all" title="Accept all proposals above the threshold (Shift+A)" onClick={() => acceptAllAboveThreshold(store)}>
-          Accept all ≥
+        <button data-testid="accept-all" title="Accept every proposal on show (Shift+A)" onClick={() => acceptShownProposals(store)}>
+          Accept shown
         </button>
+        <label className="select" title="How many proposals are shown at a time, best first: deciding one shows the next">
+          Show
+          <select data-testid="proposal-limit" value={proposalLimit} onChange={(event) => actions.setSession({ proposalLimit: Number(event.target.value) })}>
+            {PROPOSAL_LIMITS.map((limit) => (
+              <option key={limit} value={limit}>
+                {limit === 0 ? 'all' : `top ${limit}`}
+              </option>
+            ))}
+          </select>
+        </label>
         <label className="slider" title="Score threshold: proposals below it are hidden">
           Score ≥ <output>{threshold.toFixed(2)}</output>
           <input data-testid="threshold" type="range" min={0} max={1} step={0.01} value={threshold} onChange={(event) => actions.setSession({ scoreThreshold: Number(event.target.value) })} />
