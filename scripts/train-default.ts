@@ -7,15 +7,20 @@
 // --max-view-side PX, --first-images N (train on the first N images only), --features-only (fill the
 // on-disk feature cache and exit; lets a second process cache features while another trains).
 // Trunk features are cached on disk in --work-dir, so reruns skip the trunk.
+// The mask refiner is a second stage on trained heads: --from DIR (start from the heads saved in DIR)
+// --refine-hidden N (add a refiner N wide if they have none) --refiner-only (train the refiner alone:
+// scores and coarse masks stay bit for bit those of DIR), e.g.
+//   nice -n 10 npx tsx scripts/train-default.ts --from resources/models/deepmask --refine-hidden 32
+//     --refiner-only --steps 3000 --version deepmask-coco128-v2
 import { stat, writeFile, readFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../electron/model/backend';
-import { createHeads } from '../electron/model/heads';
+import { createHeads, loadHeads, withRefiner } from '../electron/model/heads';
 import { WindowSampler } from '../electron/model/sampler/sampler';
 import { TRUNK_FEATURE_NODE, loadTrunk } from '../electron/model/trunk';
-import { writeModelCard, type ArResults, type TrainingFacts } from '../electron/model/training/model-card';
+import { readTrainingFacts, writeModelCard, type ArResults, type TrainingFacts } from '../electron/model/training/model-card';
 import { openTrainingSession } from '../electron/model/training/session';
 import { trainHeads } from '../electron/model/training/trainer';
 import { datasetsDir, repoRoot } from '../test/support/shared-data';
@@ -34,6 +39,9 @@ const { values } = parseArgs({
     'first-images': { type: 'string' },
     'features-only': { type: 'boolean', default: false },
     'work-dir': { type: 'string', default: join(tmpdir(), 'maskpilot-train-default') },
+    from: { type: 'string' },
+    'refine-hidden': { type: 'string', default: '0' },
+    'refiner-only': { type: 'boolean', default: false },
   },
 });
 
@@ -46,10 +54,25 @@ const outDir = resolve(values.out);
 const workDir = resolve(values['work-dir']);
 const log = (line: string): void => void process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
+const refineHidden = Number(values['refine-hidden']);
+const fromDir = values.from ? resolve(values.from) : null;
+if (!Number.isInteger(refineHidden) || refineHidden < 0) throw new Error(`--refine-hidden must be a non-negative integer, got ${values['refine-hidden']}`);
+if (values['refiner-only'] && !fromDir) throw new Error('--refiner-only trains a refiner on trained heads: give them with --from DIR');
+// The facts of the run that trained the heads we start from (kept in the new card; this run adds a stage).
+const baseFacts = fromDir ? await readTrainingFacts(fromDir) : null;
+if (fromDir && !baseFacts) throw new Error(`--from ${fromDir}: no training.json there (the facts of the run that trained those heads)`);
+
 const datasetDir = join(datasetsDir, 'coco128');
 const selection = await selectBackend();
 log(`backend ${selection.backend}${selection.notes.length ? ` (${selection.notes.length} faster backends unavailable)` : ''}`);
 const trunk = await loadTrunk();
+let heads = fromDir ? await loadHeads(fromDir) : createHeads({ channels: trunk.channels, ...(refineHidden > 0 ? { refineHidden, refineChannels8: trunk.fineChannels.stride8, refineChannels4: trunk.fineChannels.stride4 } : {}) }, seed);
+if (fromDir && refineHidden > 0 && heads.config.refineHidden === 0) {
+  const plain = heads;
+  heads = withRefiner(plain, refineHidden, trunk.fineChannels.stride8, trunk.fineChannels.stride4, seed);
+  plain.dispose();
+}
+const fine = heads.config.refineHidden > 0;
 const session = await openTrainingSession({
   cocoPath: join(datasetDir, 'annotations.json'),
   imagesDir: join(datasetDir, 'images'),
@@ -57,6 +80,7 @@ const session = await openTrainingSession({
   maxViewSide,
   seed,
   cacheDir: workDir,
+  fine,
 });
 const { dataset } = session;
 let { sampler } = session.source;
@@ -76,7 +100,6 @@ if (values['max-minutes']) setTimeout(() => controller.abort(), Number(values['m
 const featureStarted = performance.now();
 let featureSeconds = 0;
 
-const heads = createHeads({ channels: trunk.channels }, seed);
 const result = await trainHeads(
   heads,
   { ...session.source, sampler },
@@ -88,6 +111,7 @@ const result = await trainHeads(
     checkpointEvery: 250,
     resume: values.resume,
     signal: controller.signal,
+    ...(values['refiner-only'] ? { trainOnly: 'refiner' as const } : {}),
     progressEvery: 25,
     onProgress: (event) => {
       if (event.phase === 'features') {
@@ -117,8 +141,9 @@ await heads.save(outDir, {
   steps: result.steps,
   trunkNode: TRUNK_FEATURE_NODE,
   createdAt: new Date().toISOString(),
+  ...(baseFacts ? { parentVersion: baseFacts.version } : {}),
 });
-const facts: TrainingFacts = {
+const runFacts: TrainingFacts = {
   version: values.version,
   dataset: { name: imageCount === dataset.files.length ? 'coco128' : `coco128 (first ${imageCount} images)`, images: imageCount, objects, positiveObjects: sampler.positiveObjectCount, views },
   trunk: { source: '@vladmandic/human models/centernet (MB3-CenterNet, COCO)', node: TRUNK_FEATURE_NODE, channels: trunk.channels },
@@ -133,6 +158,25 @@ const facts: TrainingFacts = {
   finishedAt: new Date().toISOString(),
   weightsBytes: (await stat(join(outDir, 'heads.bin'))).size,
 };
+// A refiner-only run is a stage on top of the heads' own training: the card keeps that run's facts.
+const facts: TrainingFacts = values['refiner-only'] && baseFacts
+  ? {
+      ...baseFacts,
+      version: values.version,
+      heads: { ...heads.config },
+      weightsBytes: runFacts.weightsBytes,
+      refinerStage: {
+        from: baseFacts.version,
+        steps: result.steps,
+        batchSize,
+        learningRate,
+        trainingSeconds: result.trainingSeconds,
+        featureSeconds,
+        finalMaskLoss: tail('mask'),
+        finishedAt: runFacts.finishedAt,
+      },
+    }
+  : runFacts;
 await writeFile(join(outDir, 'training.json'), `${JSON.stringify(facts, null, 2)}\n`);
 let ar: ArResults | null = null;
 try {

@@ -19,6 +19,17 @@ export interface TrainingFacts {
   machine: string;
   finishedAt: string;
   weightsBytes: number;
+  /** A second run that trained a mask refiner alone on these heads (shared, mask and score weights frozen). */
+  refinerStage?: {
+    from: string;
+    steps: number;
+    batchSize: number;
+    learningRate: number;
+    trainingSeconds: number;
+    featureSeconds: number;
+    finalMaskLoss: number;
+    finishedAt: string;
+  };
 }
 
 /** One row of the AR benchmark (bench/results/proposals-ar.json). */
@@ -83,6 +94,14 @@ export function renderModelCard(facts: TrainingFacts, ar: ArResults | null): str
     `  on ${facts.machine}, tfjs backend ${facts.backend}, niced and sharing the CPU with other jobs.`,
     `- Final losses (mean of the last 50 steps of each branch, per window): mask ${f(facts.finalLosses.mask, 4)}, score ${f(facts.finalLosses.score, 4)}.`,
     `- Finished ${facts.finishedAt}.`,
+    ...(facts.refinerStage
+      ? [
+          `- Mask refiner (${facts.heads.refineHidden} wide, on the trunk's stride-8 and stride-4 features): trained alone on the heads of`,
+          `  ${facts.refinerStage.from}, which stay unchanged, with the same positives: ${facts.refinerStage.steps} mask steps, batch ${facts.refinerStage.batchSize},`,
+          `  Adam ${facts.refinerStage.learningRate}; ${(facts.refinerStage.trainingSeconds / 60).toFixed(1)} min + feature caching ${(facts.refinerStage.featureSeconds / 60).toFixed(1)} min;`,
+          `  final mask loss ${f(facts.refinerStage.finalMaskLoss, 4)} per window. Finished ${facts.refinerStage.finishedAt}.`,
+        ]
+      : []),
     '',
     '## Average recall (class-agnostic segment proposals, COCO IoU .5:.95, cocoeval-equivalent evaluator)',
   ];

@@ -20,6 +20,8 @@ export interface TrainingSessionOptions {
   cacheDir?: string;
   /** In-memory bound of the feature cache, bytes. Default 1.5 GB. */
   maxCacheBytes?: number;
+  /** Cache the stride-8 and stride-4 maps too (heads with a mask refiner). Default false. */
+  fine?: boolean;
 }
 
 export interface TrainingSession {
@@ -38,10 +40,12 @@ export async function openTrainingSession(options: TrainingSessionOptions): Prom
   // is prepended so they cannot collide.
   const names = dataset.files.map((file) => basename(file.path));
   const unique = new Set(names).size === names.length;
-  const features = new FeatureCache(trunkFeatureComputer(options.trunk, dataset.files), {
+  const fine = options.fine ?? false;
+  const features = new FeatureCache(trunkFeatureComputer(options.trunk, dataset.files, { fine }), {
     maxBytes: options.maxCacheBytes ?? 1.5e9,
-    diskDir: options.cacheDir ? join(options.cacheDir, `${TRUNK_FEATURE_NODE.replace(/\W+/g, '_')}-${maxViewSide}`) : undefined,
+    diskDir: options.cacheDir ? join(options.cacheDir, `${TRUNK_FEATURE_NODE.replace(/\W+/g, '_')}-${maxViewSide}${fine ? '-fine' : ''}`) : undefined,
     imageKey: (index) => (unique ? names[index] : `${index}-${names[index]}`),
+    fine,
   });
   return { dataset, views, source: { sampler, features, mask: (imageIndex, objectIndex) => dataset.mask(imageIndex, objectIndex) } };
 }

@@ -222,4 +222,28 @@ describe('trainHeads', () => {
     await expect(trainHeads(heads, source(), { steps: 2, batchSize: 8 })).rejects.toThrow(/stride-8 and stride-4 maps/);
     heads.dispose();
   }, SLOW);
+
+  test('trainOnly "refiner" trains the refiner alone: scores and coarse masks stay as they were', async () => {
+    const trained = createHeads(SMALL, 3);
+    await trainHeads(trained, source(), { steps: 20, batchSize: 8, learningRate: 3e-3 });
+    const heads = withRefiner(trained, 4, 2, 2);
+    trained.dispose();
+    const before = await weights(heads);
+    const fineSource: TrainingSource = { ...source(), features: new FeatureCache(syntheticFeaturesWithFine, { maxBytes: 64 * 1024 * 1024, fine: true }) };
+    const result = await trainHeads(heads, fineSource, { steps: 30, batchSize: 8, learningRate: 3e-3, trainOnly: 'refiner' });
+    expect(result.history.every((record) => record.branch === 'mask')).toBe(true);
+    const mask = result.history.map((record) => record.loss);
+    const mean = (values: number[]) => values.reduce((a, b) => a + b) / values.length;
+    expect(mean(mask.slice(-5))).toBeLessThan(mean(mask.slice(0, 5)));
+    const after = await weights(heads);
+    for (const name of Object.keys(before)) {
+      if (name.startsWith('refine/')) continue;
+      expect(after[name], name).toEqual(before[name]);
+    }
+    expect(after['refine/conv2/pointwise']).not.toEqual(before['refine/conv2/pointwise']);
+    heads.dispose();
+    const plain = createHeads(SMALL, 3);
+    await expect(trainHeads(plain, source(), { steps: 2, batchSize: 8, trainOnly: 'refiner' })).rejects.toThrow(/no refiner/);
+    plain.dispose();
+  }, SLOW);
 });

@@ -46,6 +46,11 @@ export interface TrainerOptions {
   progressEvery?: number;
   /** Compute every view's features before the first step (with progress), instead of lazily. Default true. */
   precomputeFeatures?: boolean;
+  /**
+   * 'refiner': train the mask refiner alone on trained heads (every step a mask step; shared, mask and
+   * score weights stay as they are, so the scores and the coarse masks do not change). Default: all heads.
+   */
+  trainOnly?: 'refiner';
 }
 
 export type TrainingProgress =
@@ -84,9 +89,10 @@ export async function trainHeads(heads: DeepMaskHeads, source: TrainingSource, o
   if (!Number.isInteger(batchSize) || batchSize < 2 || batchSize % 2 !== 0 || batchSize > MAX_BATCH_SIZE) {
     throw new Error(`batchSize must be an even integer in [2, ${MAX_BATCH_SIZE}], got ${batchSize}`);
   }
+  if (options.trainOnly === 'refiner' && heads.config.refineHidden === 0) throw new Error('trainOnly "refiner": these heads have no refiner (add one with withRefiner)');
   await registerGradients();
   registerFastMatMulGradient();
-  const settings = { batchSize, learningRate, sampler: source.sampler.options, heads: heads.config };
+  const settings = { batchSize, learningRate, sampler: source.sampler.options, heads: heads.config, ...(options.trainOnly ? { trainOnly: options.trainOnly } : {}) };
   const variables = namedVariables(heads);
   const adam = new Adam({ learningRate });
   let state: TrainerState = { step: 0, samplerRandomState: source.sampler.getRandomState(), settings, trainingSeconds: 0, history: [] };
@@ -128,9 +134,9 @@ export async function trainHeads(heads: DeepMaskHeads, source: TrainingSource, o
         return { steps: state.step, cancelled: true, resumedFrom, trainingSeconds: state.trainingSeconds, history: state.history };
       }
       const stepStarted = performance.now();
-      const branch = state.step % 2 === 0 ? 'mask' : 'score';
+      const branch = options.trainOnly === 'refiner' || state.step % 2 === 0 ? 'mask' : 'score';
       const batch = branch === 'mask' ? source.sampler.maskBatch(batchSize) : source.sampler.scoreBatch(batchSize);
-      const loss = await trainStep(heads, source, batch, branch, variables, adam);
+      const loss = await trainStep(heads, source, batch, branch, variables, adam, options.trainOnly === 'refiner');
       state.step++;
       state.trainingSeconds += (performance.now() - stepStarted) / 1000;
       state.history.push({ step: state.step, branch, loss });
@@ -171,6 +177,7 @@ async function trainStep(
   branch: 'mask' | 'score',
   variables: Record<string, tf.Variable>,
   adam: Adam,
+  refinerOnly = false,
 ): Promise<number> {
   const cells = heads.config.windowCells;
   const maps = await Promise.all(batch.map((sample) => source.features.get(sample.imageIndex, sample.view)));
@@ -198,7 +205,7 @@ async function trainStep(
   if (targetData) {
     batch.forEach((sample, index) => targetData.set(maskTarget(source.mask(sample.imageIndex, sample.objectIndex), sample.view, sample.position), index * size * size));
   }
-  const prefix = branch === 'mask' ? ['shared/', 'mask/', 'refine/'] : ['shared/', 'score/'];
+  const prefix = refinerOnly ? ['refine/'] : branch === 'mask' ? ['shared/', 'mask/', 'refine/'] : ['shared/', 'score/'];
   const trained = Object.fromEntries(Object.entries(variables).filter(([name]) => prefix.some((p) => name.startsWith(p))));
   const { value, grads } = tf.tidy(() => {
     const windows = tf.tensor4d(windowData, [batch.length, cells, cells, channels]);
