@@ -51,7 +51,7 @@ describe('mask refiner', () => {
     // Target: the left half of every window is the object.
     const targets = tf.tidy(() => tf.tile(tf.concat([tf.ones([1, 56, 28]), tf.fill([1, 56, 28], -1)], 2), [4, 1, 1]) as tf.Tensor3D);
     const labels = tf.ones([4]) as tf.Tensor1D;
-    const loss = () => maskLoss(heads.refineMask(heads.maskLogits(windows), fine8, fine4), targets, labels);
+    const loss = () => maskLoss(heads.refineMask(heads.maskLogits(windows), fine8, fine4, { differentiable: true }), targets, labels);
     const before = (await loss().data())[0];
     for (let step = 0; step < 5; step++) {
       const { value, grads } = tf.variableGrads(loss, heads.refineVariables);
@@ -64,6 +64,28 @@ describe('mask refiner', () => {
     const refined = heads.refineMask(coarse, fine8, fine4);
     expect(Array.from(await refined.data())).not.toEqual(Array.from(await coarse.data()));
     tf.dispose([windows, fine8, fine4, targets, labels, coarse, refined]);
+    heads.dispose();
+  });
+
+  test('inference (native depthwise conv) computes what training (shifted slices) computes', async () => {
+    const heads = withRefiner(createHeads(SMALL, 4), 6, 5, 3, 9);
+    // Give the zero-initialised output layer weights so the whole refiner shows in the output.
+    const output = heads.refineVariables[8];
+    output.assign(tf.randomNormal(output.shape, 0, 0.5, 'float32', 5));
+    const { windows, fine8, fine4 } = inputs(3);
+    const coarse = heads.maskLogits(windows);
+    const native = await heads.refineMask(coarse, fine8, fine4).data();
+    const slices = await heads.refineMask(coarse, fine8, fine4, { differentiable: true }).data();
+    const coarseValues = await coarse.data();
+    let largest = 0;
+    let moved = 0;
+    for (let i = 0; i < native.length; i++) {
+      largest = Math.max(largest, Math.abs(native[i] - slices[i]));
+      moved = Math.max(moved, Math.abs(native[i] - coarseValues[i]));
+    }
+    expect(largest).toBeLessThan(1e-4);
+    expect(moved).toBeGreaterThan(0.1);
+    tf.dispose([windows, fine8, fine4, coarse]);
     heads.dispose();
   });
 

@@ -9,9 +9,11 @@
 //   h1    = relu(W4 . s4 + up2(W8 . s8) + wc * coarse + b1)            (hidden channels)
 //   h2    = relu(separable3x3(h1) + b2)
 //   logit = coarse + separable3x3(h2) -> 1 channel + b3
-// A separable 3x3 conv is a depthwise 3x3 (nine shifted slices scaled per channel) then a pointwise
-// matMul: every op has a wasm gradient (Conv2DBackpropFilter and its depthwise twin do not). The last
-// pointwise kernel and bias start at zero, so a refiner added to trained heads starts as the identity.
+// A separable 3x3 conv is a depthwise 3x3 then a pointwise matMul. To be trained on wasm the depthwise
+// part is nine shifted slices scaled per channel, ops that all have wasm gradients (the depthwise
+// conv's backprop kernels do not exist there); inference uses the native depthwise conv, which computes
+// the same sums (to float rounding) several times faster. The last pointwise kernel and bias start at
+// zero, so a refiner added to trained heads starts as the identity.
 import * as tf from '@tensorflow/tfjs-core';
 
 export const REFINER_PARAMETER_NAMES: readonly string[] = [
@@ -48,11 +50,24 @@ export function initialRefinerValue(name: string, shape: number[], seed: number)
   return tf.truncatedNormal(shape, 0, Math.sqrt(2 / shape[0]), 'float32', seed);
 }
 
+export interface RefinerOptions {
+  /** Build the graph from ops with wasm gradients (training); default false: the faster native conv. */
+  differentiable?: boolean;
+}
+
 /**
  * coarse [B, S, S] mask logits, fine8 [B, S/2, S/2, c8], fine4 [B, S, S, c4] -> refined logits [B, S, S].
  * `parameter` looks a refiner parameter up by name.
  */
-export function applyRefiner(parameter: (name: string) => tf.Tensor, hidden: number, coarse: tf.Tensor3D, fine8: tf.Tensor4D, fine4: tf.Tensor4D): tf.Tensor3D {
+export function applyRefiner(
+  parameter: (name: string) => tf.Tensor,
+  hidden: number,
+  coarse: tf.Tensor3D,
+  fine8: tf.Tensor4D,
+  fine4: tf.Tensor4D,
+  options: RefinerOptions = {},
+): tf.Tensor3D {
+  const separable3x3 = options.differentiable ? separable3x3BySlices : separable3x3Native;
   const [batch, size] = coarse.shape;
   const channels8 = parameter('refine/fine8/kernel').shape[0];
   const channels4 = parameter('refine/fine4/kernel').shape[0];
@@ -73,7 +88,7 @@ export function applyRefiner(parameter: (name: string) => tf.Tensor, hidden: num
 }
 
 /** Depthwise 3x3 (zero padding, 'same') as nine shifted slices scaled per channel, then pointwise + bias. */
-function separable3x3(x: tf.Tensor4D, depthwise: tf.Tensor, pointwise: tf.Tensor, bias: tf.Tensor): tf.Tensor4D {
+function separable3x3BySlices(x: tf.Tensor4D, depthwise: tf.Tensor, pointwise: tf.Tensor, bias: tf.Tensor): tf.Tensor4D {
   const [batch, height, width, channels] = x.shape;
   const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
   let sum: tf.Tensor | null = null;
@@ -83,6 +98,16 @@ function separable3x3(x: tf.Tensor4D, depthwise: tf.Tensor, pointwise: tf.Tensor
     sum = sum ? tf.add(sum, shifted) : shifted;
   }
   const flat = tf.reshape(sum as tf.Tensor, [batch * height * width, channels]) as tf.Tensor2D;
+  const out = tf.add(tf.matMul(flat, pointwise as tf.Tensor2D), bias);
+  return tf.reshape(out, [batch, height, width, pointwise.shape[1] as number]) as tf.Tensor4D;
+}
+
+/** The same as separable3x3BySlices with the native depthwise conv (tap k = 3 * dy + dx is filter[dy][dx]). */
+function separable3x3Native(x: tf.Tensor4D, depthwise: tf.Tensor, pointwise: tf.Tensor, bias: tf.Tensor): tf.Tensor4D {
+  const [batch, height, width, channels] = x.shape;
+  const filter = tf.reshape(depthwise, [3, 3, channels, 1]) as tf.Tensor4D;
+  const spatial = tf.depthwiseConv2d(x, filter, 1, 'same');
+  const flat = tf.reshape(spatial, [batch * height * width, channels]) as tf.Tensor2D;
   const out = tf.add(tf.matMul(flat, pointwise as tf.Tensor2D), bias);
   return tf.reshape(out, [batch, height, width, pointwise.shape[1] as number]) as tf.Tensor4D;
 }
