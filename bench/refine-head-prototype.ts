@@ -117,9 +117,9 @@ async function evaluate(heads: DeepMaskHeads): Promise<{ unseen: Scores; seen: S
 }
 
 /** The mask logits the product computes: the coarse ones, refined when the heads have a refiner. */
-function maskLogits(heads: DeepMaskHeads, batch: Batch, differentiable = false): tf.Tensor3D {
+function maskLogits(heads: DeepMaskHeads, batch: Batch): tf.Tensor3D {
   const coarse = heads.maskLogits(batch.s16);
-  return heads.config.refineHidden > 0 ? heads.refineMask(coarse, batch.s8, batch.s4, { differentiable }) : coarse;
+  return heads.config.refineHidden > 0 ? heads.refineMask(coarse, batch.s8, batch.s4) : coarse;
 }
 
 async function scoreWindows(heads: DeepMaskHeads, batches: Batch[]): Promise<Scores> {
@@ -144,7 +144,7 @@ async function train(heads: DeepMaskHeads, steps: number, parameters: RegExp): P
   for (let step = 0; step < steps; step++) {
     const batch = await makeBatch(trainSet, trainSampler.maskBatch(Number(values.batch)));
     const { value, grads } = tf.tidy(() =>
-      tf.variableGrads(() => tf.div(maskLoss(maskLogits(heads, batch, true), batch.targets, batch.labels), batch.labels.shape[0]) as tf.Scalar, Object.values(trained)),
+      tf.variableGrads(() => tf.div(maskLoss(maskLogits(heads, batch), batch.targets, batch.labels), batch.labels.shape[0]) as tf.Scalar, Object.values(trained)),
     );
     const byName: Record<string, tf.Tensor> = {};
     for (const [n, v] of Object.entries(trained)) byName[n] = grads[v.name];

@@ -17,7 +17,7 @@
 // max-pool), scoring every window position in one pass.
 import * as tf from '@tensorflow/tfjs-core';
 import { loadHeadsFiles, saveHeadsFiles } from './heads-io';
-import { applyRefiner, initialRefinerValue, REFINER_PARAMETER_NAMES, refinerShapes, type RefinerOptions } from './mask-refiner';
+import { applyRefiner, initialRefinerValue, REFINER_PARAMETER_NAMES, refinerShapes } from './mask-refiner';
 
 export interface DeepMaskHeadsConfig {
   /** Window side in trunk cells (14 = 224 px at stride 16). Must be even (2x2 pooling). */
@@ -83,7 +83,7 @@ export interface DeepMaskHeads {
    * The refiner's correction of coarse mask logits from the window's stride-8 [B, 2c, 2c, refineChannels8]
    * and stride-4 [B, 4c, 4c, refineChannels4] trunk features (c = windowCells); throws without a refiner.
    */
-  refineMask(coarse: tf.Tensor3D, fine8: tf.Tensor4D, fine4: tf.Tensor4D, options?: RefinerOptions): tf.Tensor3D;
+  refineMask(coarse: tf.Tensor3D, fine8: tf.Tensor4D, fine4: tf.Tensor4D): tf.Tensor3D;
   /** Trained by both branches' losses. */
   readonly sharedVariables: tf.Variable[];
   readonly maskVariables: tf.Variable[];
@@ -243,10 +243,10 @@ function buildHeads(config: DeepMaskHeadsConfig, values: Map<string, tf.Tensor>,
     scoreVariables: SCORE.map(v),
     refineVariables: config.refineHidden > 0 ? REFINER_PARAMETER_NAMES.map(v) : [],
 
-    refineMask(coarse, fine8, fine4, options) {
+    refineMask(coarse, fine8, fine4) {
       if (disposed) throw new Error('heads are disposed');
       if (config.refineHidden === 0) throw new Error('these heads have no refiner');
-      return applyRefiner(v, config.refineHidden, coarse, fine8, fine4, options);
+      return applyRefiner(v, config.refineHidden, coarse, fine8, fine4);
     },
 
     maskLogits(windows) {

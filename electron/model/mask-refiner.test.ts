@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { selectBackend } from './backend';
 import { registerGradients } from './gradients';
 import { createHeads, loadHeads, withRefiner, type DeepMaskHeadsConfig } from './heads';
+import { REFINER_PARAMETER_NAMES } from './mask-refiner';
 import { maskLoss } from './training/loss';
 
 const SMALL: Partial<DeepMaskHeadsConfig> = { channels: 8, sharedChannels: 12, maskReduceChannels: 4, maskBottleneck: 16, scoreReduceChannels: 6, scoreHidden: 10 };
@@ -51,7 +52,7 @@ describe('mask refiner', () => {
     // Target: the left half of every window is the object.
     const targets = tf.tidy(() => tf.tile(tf.concat([tf.ones([1, 56, 28]), tf.fill([1, 56, 28], -1)], 2), [4, 1, 1]) as tf.Tensor3D);
     const labels = tf.ones([4]) as tf.Tensor1D;
-    const loss = () => maskLoss(heads.refineMask(heads.maskLogits(windows), fine8, fine4, { differentiable: true }), targets, labels);
+    const loss = () => maskLoss(heads.refineMask(heads.maskLogits(windows), fine8, fine4), targets, labels);
     const before = (await loss().data())[0];
     for (let step = 0; step < 5; step++) {
       const { value, grads } = tf.variableGrads(loss, heads.refineVariables);
@@ -67,25 +68,30 @@ describe('mask refiner', () => {
     heads.dispose();
   });
 
-  test('inference (native depthwise conv) computes what training (shifted slices) computes', async () => {
+  test('the depthwise conv and its own gradient equal a reference built from shifted slices', async () => {
     const heads = withRefiner(createHeads(SMALL, 4), 6, 5, 3, 9);
     // Give the zero-initialised output layer weights so the whole refiner shows in the output.
     const output = heads.refineVariables[8];
     output.assign(tf.randomNormal(output.shape, 0, 0.5, 'float32', 5));
     const { windows, fine8, fine4 } = inputs(3);
     const coarse = heads.maskLogits(windows);
-    const native = await heads.refineMask(coarse, fine8, fine4).data();
-    const slices = await heads.refineMask(coarse, fine8, fine4, { differentiable: true }).data();
-    const coarseValues = await coarse.data();
-    let largest = 0;
-    let moved = 0;
-    for (let i = 0; i < native.length; i++) {
-      largest = Math.max(largest, Math.abs(native[i] - slices[i]));
-      moved = Math.max(moved, Math.abs(native[i] - coarseValues[i]));
+    const weight = tf.randomNormal([3, 56, 56], 0, 1, 'float32', 6);
+    const objective = () => tf.sum(tf.mul(heads.refineMask(coarse, fine8, fine4), weight)) as tf.Scalar;
+    const { value, grads } = tf.variableGrads(objective, heads.refineVariables);
+    // The reference: the same refiner with the depthwise 3x3 written as nine shifted slices (autodiff).
+    const parameter = (name: string) => heads.refineVariables[REFINER_PARAMETER_NAMES.indexOf(name)];
+    const reference = () => tf.sum(tf.mul(referenceRefiner(parameter, 6, coarse, fine8, fine4), weight)) as tf.Scalar;
+    const expected = tf.variableGrads(reference, heads.refineVariables);
+    expect(Math.abs((await value.data())[0] - (await expected.value.data())[0])).toBeLessThan(1e-3);
+    for (const variable of heads.refineVariables) {
+      const got = await grads[variable.name].data();
+      const want = await expected.grads[variable.name].data();
+      const scale = Math.max(1, ...Array.from(want, Math.abs));
+      for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i]) / scale, variable.name).toBeLessThan(1e-4);
     }
-    expect(largest).toBeLessThan(1e-4);
-    expect(moved).toBeGreaterThan(0.1);
-    tf.dispose([windows, fine8, fine4, coarse]);
+    const moved = tf.max(tf.abs(tf.sub(heads.refineMask(coarse, fine8, fine4), coarse)));
+    expect((await moved.data())[0]).toBeGreaterThan(0.1);
+    tf.dispose([windows, fine8, fine4, coarse, weight, value, expected.value, moved, ...Object.values(grads), ...Object.values(expected.grads)]);
     heads.dispose();
   });
 
@@ -124,3 +130,29 @@ describe('mask refiner', () => {
     for (const h of [heads, loaded, plain, old]) h.dispose();
   });
 });
+
+/** applyRefiner with the depthwise 3x3 as nine shifted slices scaled per channel: plain autodiff, slow. */
+function referenceRefiner(parameter: (name: string) => tf.Tensor, hidden: number, coarse: tf.Tensor3D, fine8: tf.Tensor4D, fine4: tf.Tensor4D): tf.Tensor3D {
+  const [batch, size] = coarse.shape;
+  const project = (input: tf.Tensor, kernel: string, cells: number): tf.Tensor4D => {
+    const channels = input.shape[input.rank - 1] as number;
+    const flat = input.rank === 3 ? tf.reshape(input, [batch * cells * cells, 1]) : tf.reshape(input, [batch * cells * cells, channels]);
+    return tf.reshape(tf.matMul(flat as tf.Tensor2D, parameter(kernel) as tf.Tensor2D), [batch, cells, cells, hidden]) as tf.Tensor4D;
+  };
+  const separable = (x: tf.Tensor4D, layer: string): tf.Tensor4D => {
+    const [, height, width, channels] = x.shape;
+    const padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+    let sum: tf.Tensor = tf.zerosLike(x);
+    for (let tap = 0; tap < 9; tap++) {
+      const weights = tf.reshape(tf.slice(parameter(`refine/${layer}/depthwise`), [tap, 0], [1, channels]), [channels]);
+      sum = tf.add(sum, tf.mul(tf.slice(padded, [0, Math.floor(tap / 3), tap % 3, 0], [batch, height, width, channels]), weights));
+    }
+    const pointwise = parameter(`refine/${layer}/pointwise`) as tf.Tensor2D;
+    const out = tf.add(tf.matMul(tf.reshape(sum, [batch * height * width, channels]) as tf.Tensor2D, pointwise), parameter(`refine/${layer}/bias`));
+    return tf.reshape(out, [batch, height, width, pointwise.shape[1]]) as tf.Tensor4D;
+  };
+  const from8 = tf.image.resizeBilinear(project(fine8, 'refine/fine8/kernel', size / 2), [size, size], false, true);
+  const h1 = tf.relu(tf.add(tf.add(tf.add(project(fine4, 'refine/fine4/kernel', size), from8), project(coarse, 'refine/coarse/kernel', size)), parameter('refine/input/bias'))) as tf.Tensor4D;
+  const h2 = tf.relu(separable(h1, 'conv1')) as tf.Tensor4D;
+  return tf.add(coarse, tf.reshape(separable(h2, 'conv2'), [batch, size, size])) as tf.Tensor3D;
+}

@@ -218,7 +218,6 @@ async function trainStep(
         coarse,
         tf.tensor4d(fine8.data, [batch.length, 2 * cells, 2 * cells, fine8.channels]),
         tf.tensor4d(fine4.data, [batch.length, 4 * cells, 4 * cells, fine4.channels]),
-        { differentiable: true },
       );
     };
     const objective = (): tf.Scalar =>
