@@ -1,12 +1,13 @@
 // Experiment: does a refinement module on the trunk's stride-8 and stride-4 features (SharpMask's idea,
-// built from matMuls, pads and slices so wasm can train it) lift window-level mask IoU on pennfudan,
+// in a form wasm can train) lift window-level mask IoU on pennfudan,
 // where the stride-16 mask branch saturates below the learning-loop annotator's .85 bar?
 // Trains on pennfudan images [0, --train), tests on [--train, --train + --test): per variant the mean
 // window IoU of positive test windows and the share at >= .85. Variants: the base heads as they are;
 // shared + mask branch fine-tuned (the learner today); the same plus the refinement module. Each is
 // also scored on 256 windows of its training images (seen), which tells capacity from data.
 // The refiner is the product's (electron/model/mask-refiner.ts via withRefiner); heads that already
-// have one (--model DIR) keep theirs. Results recorded before 2026-11-26 came from this bench's own
+// have one (--model DIR) keep theirs, and then every variant runs it ('base' and 'mask' included, and
+// '+refine' variants train that refiner further instead of a fresh one). Results recorded before 2026-11-26 came from this bench's own
 // copy of the same module (other initial values), so they are not reproduced bit for bit.
 // Run: nice -n 10 npx tsx bench/refine-head-prototype.ts [--train 100] [--test 30] [--steps 400]
 //   [--hidden 16] [--lr 1e-3] [--model DIR] [--variants base,mask,mask+refine,reduce,reduce+refine,refine-only]

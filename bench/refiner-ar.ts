@@ -37,6 +37,7 @@ const modelDirs = (values.model?.length ? values.model : [defaultModelDir()]).ma
 const refineTops = values['refine-top'].split(',').map(Number);
 if (refineTops.some((k) => !Number.isInteger(k) || k < 0)) throw new Error(`--refine-top: non-negative integers, got ${values['refine-top']}`);
 const limit = values.limit ? Number(values.limit) : Infinity;
+if (!(limit >= 1)) throw new Error(`--limit: a positive number of images, got ${values.limit}`);
 const maxProposals = 1000;
 
 const backend = await selectBackend();
@@ -119,7 +120,7 @@ await writeFile(
     {
       measuredAt: new Date().toISOString(),
       backend: backend.backend,
-      settings: configurations[0].model.settings,
+      settings: Object.fromEntries(configurations.map((configuration) => [configuration.label, configuration.model.settings])),
       rows,
       notes: [
         'Shipped inference settings except refineTop; seconds per image on a shared 2-core CPU (upper bounds).',

@@ -10,8 +10,9 @@
 // The mask refiner is a second stage on trained heads: --from DIR (start from the heads saved in DIR)
 // --refine-hidden N (add a refiner N wide if they have none) --refiner-only (train the refiner alone:
 // scores and coarse masks stay bit for bit those of DIR), e.g.
-//   nice -n 10 npx tsx scripts/train-default.ts --from resources/models/deepmask --refine-hidden 32
-//     --refiner-only --steps 3000 --version deepmask-coco128-v2
+//   nice -n 10 npx tsx scripts/train-default.ts --from /tmp/v1-copy --refine-hidden 32 --refiner-only
+//     --steps 3000 --version deepmask-coco128-v2 --out /tmp/v2   (then copy /tmp/v2 into resources)
+// --from must not be --out: an interrupted run saves what it has learnt there.
 import { stat, writeFile, readFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -61,12 +62,21 @@ if (values['refiner-only'] && !fromDir) throw new Error('--refiner-only trains a
 // The facts of the run that trained the heads we start from (kept in the new card; this run adds a stage).
 const baseFacts = fromDir ? await readTrainingFacts(fromDir) : null;
 if (fromDir && !baseFacts) throw new Error(`--from ${fromDir}: no training.json there (the facts of the run that trained those heads)`);
+if (fromDir && fromDir === outDir) throw new Error('--from and --out are the same folder: an interrupted run would overwrite its own starting point; write to another --out');
+if (baseFacts && baseFacts.version === values.version) throw new Error(`--version ${values.version} is the version of the --from heads; name the new one`);
+if (values['refiner-only'] && baseFacts?.refinerStage) throw new Error(`--from ${fromDir} already has a trained refiner (${baseFacts.version}); start from the heads it was trained on`);
+if (values['refiner-only'] && baseFacts && Number(baseFacts.hyperParameters.maxViewSide) !== maxViewSide) {
+  throw new Error(`--max-view-side ${maxViewSide} differs from the base run's ${String(baseFacts.hyperParameters.maxViewSide)}: the refiner stage must see the positives the heads were trained on`);
+}
 
 const datasetDir = join(datasetsDir, 'coco128');
 const selection = await selectBackend();
 log(`backend ${selection.backend}${selection.notes.length ? ` (${selection.notes.length} faster backends unavailable)` : ''}`);
 const trunk = await loadTrunk();
 let heads = fromDir ? await loadHeads(fromDir) : createHeads({ channels: trunk.channels, ...(refineHidden > 0 ? { refineHidden, refineChannels8: trunk.fineChannels.stride8, refineChannels4: trunk.fineChannels.stride4 } : {}) }, seed);
+if (fromDir && refineHidden > 0 && heads.config.refineHidden > 0 && heads.config.refineHidden !== refineHidden) {
+  throw new Error(`--refine-hidden ${refineHidden}: the --from heads already have a refiner ${heads.config.refineHidden} wide`);
+}
 if (fromDir && refineHidden > 0 && heads.config.refineHidden === 0) {
   const plain = heads;
   heads = withRefiner(plain, refineHidden, trunk.fineChannels.stride8, trunk.fineChannels.stride4, seed);
@@ -89,6 +99,9 @@ if (values['first-images']) {
   sampler = new WindowSampler(dataset.samplerImages.slice(0, count), sampler.options);
 }
 const imageCount = sampler.images.length;
+if (values['refiner-only'] && baseFacts && baseFacts.dataset.images !== imageCount) {
+  throw new Error(`the base heads were trained on ${baseFacts.dataset.images} images, this run has ${imageCount} (--first-images): the refiner stage must see the same positives`);
+}
 const objects = sampler.images.reduce((sum, image) => sum + image.objects.filter((object) => !object.iscrowd).length, 0);
 const views = sampler.images.reduce((sum, _, index) => sum + sampler.views(index).length, 0);
 log(`coco128: ${imageCount} images, ${objects} objects, ${sampler.positiveObjectCount} usable as positives, ${views} views`);
@@ -107,7 +120,8 @@ const result = await trainHeads(
     steps: values['features-only'] ? 0 : steps,
     batchSize,
     learningRate,
-    checkpointDir: values['features-only'] ? undefined : join(workDir, `checkpoints-${values.version}`),
+    // The base's version is part of the folder name, so --resume never mixes two starting points.
+    checkpointDir: values['features-only'] ? undefined : join(workDir, `checkpoints-${values.version}${baseFacts ? `-from-${baseFacts.version}` : ''}`),
     checkpointEvery: 250,
     resume: values.resume,
     signal: controller.signal,

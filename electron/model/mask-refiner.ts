@@ -11,8 +11,8 @@
 //   logit = coarse + separable3x3(h2) -> 1 channel + b3
 // A separable 3x3 conv is a depthwise 3x3 then a pointwise matMul. The depthwise conv is tfjs's native
 // one, with a gradient of its own: wasm has no kernels for the depthwise conv's backprop, so the input's
-// gradient is another depthwise conv and the filter's is nine shifted products summed (an earlier form,
-// nine shifted slices in the forward pass, was 7-15x slower to run). The last pointwise kernel and bias
+// gradient is another depthwise conv and the filter's one depthwise correlation of the input with the
+// output's gradient (bench/refiner-speed.ts compares it with the earlier form built from shifted slices). The last pointwise kernel and bias
 // start at zero, so a refiner added to trained heads starts as the identity.
 import * as tf from '@tensorflow/tfjs-core';
 

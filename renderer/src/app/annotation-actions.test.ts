@@ -69,6 +69,9 @@ describe('decisions', () => {
       seen.push(store.getState().session.selection?.instanceId);
     }
     expect(seen).toEqual(['a', 'c', 'a']);
+    store.getState().actions.setSession({ selection: null });
+    cycleSelection(store, -1); // Shift+Tab with nothing selected: the last one
+    expect(store.getState().session.selection?.instanceId).toBe('c');
   });
 
   test('only the best proposalLimit pending proposals are shown; deciding one lets the next in', () => {

@@ -87,6 +87,7 @@ export function cycleSelection(store: EditorStore, direction: 1 | -1) {
   const pendingFirst = visible.filter((instance) => instance.status === 'proposed');
   const pool = pendingFirst.length > 0 ? pendingFirst : visible;
   const currentIndex = pool.findIndex((instance) => instance.id === state.session.selection?.instanceId);
-  const next = pool[(currentIndex + direction + pool.length) % pool.length] ?? pool[0];
+  // From outside the pool (nothing selected, or a row that is not shown) Tab starts at the first, Shift+Tab at the last.
+  const next = currentIndex < 0 ? pool[direction > 0 ? 0 : pool.length - 1] : pool[(currentIndex + direction + pool.length) % pool.length];
   state.actions.setSession({ selection: { instanceId: next.id, vertex: null } });
 }
