@@ -88,7 +88,9 @@ const trunk = await loadTrunk();
 const methods = values.methods.split(',');
 for (const method of methods) if (method !== 'DeepMask' && method !== 'InstanceFCN') throw new Error(`--methods takes DeepMask and/or InstanceFCN, got ${method}`);
 const models: Array<{ method: SeedTableRow['method']; model: DeepMask }> = [
-  ...(methods.includes('DeepMask') ? [{ method: 'DeepMask' as const, model: createDeepMask({ trunk, maxCandidates }) }] : []),
+  // refineTop 0: DeepMask as the paper has it. The bundled v2 is v1's heads plus a refiner trained
+  // alone on them, so without refining it proposes exactly what deepmask-coco128-v1 did.
+  ...(methods.includes('DeepMask') ? [{ method: 'DeepMask' as const, model: createDeepMask({ trunk, maxCandidates, refineTop: 0 }) }] : []),
   ...(methods.includes('InstanceFCN') ? [{ method: 'InstanceFCN' as const, model: createInstanceFcn({ trunk, maxCandidates, modelDir: values['instancefcn-dir'] }) }] : []),
 ];
 for (const { model } of models) await model.load();

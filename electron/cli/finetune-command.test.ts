@@ -137,7 +137,7 @@ describe('maskpilot finetune on a copy of pennfudan images (real learner)', () =
     expect(outcome.version.training.steps).toBe(4);
     expect(outcome.version.evaluation.heldOutImages).toBe(1);
     expect(outcome.version.evaluation.ar100).toBeGreaterThanOrEqual(0);
-    expect(outcome.version.evaluation.baselineId).toBe('deepmask-coco128-v1');
+    expect(outcome.version.evaluation.baselineId).toBe('deepmask-coco128-v2');
     const heads = JSON.parse(await readFile(join(folder, '.maskpilot/models/ft-1/heads.json'), 'utf8'));
     expect(heads.meta.modelVersion).toBe('ft-1');
   }, 600_000);

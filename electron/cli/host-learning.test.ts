@@ -33,16 +33,16 @@ describe('maskpilot host: the learning API over WebSocket', () => {
     host = await startHostProcess(folder, { args: ['--no-model'] });
     const api = await connectApi(host.url);
     const { versions, activeId } = await api.listModelVersions({});
-    expect(versions.map((version) => version.id)).toEqual(['deepmask-coco128-v1', 'instancefcn-coco128-v2']);
-    expect(activeId).toBe('deepmask-coco128-v1');
+    expect(versions.map((version) => version.id)).toEqual(['deepmask-coco128-v2', 'instancefcn-coco128-v2']);
+    expect(activeId).toBe('deepmask-coco128-v2');
     expect(await api.saveLearningSettings({ correctionsPerFineTune: 7 })).toEqual({ autoFineTune: true, correctionsPerFineTune: 7 });
     expect(await api.getLearningState({})).toEqual({
       settings: { autoFineTune: true, correctionsPerFineTune: 7 },
       correctionsSinceFineTune: 0,
       running: null,
-      activeVersionId: 'deepmask-coco128-v1',
+      activeVersionId: 'deepmask-coco128-v2',
     });
-    expect((await api.getVersionStats({})).map((stats) => stats.versionId)).toEqual(['deepmask-coco128-v1', 'instancefcn-coco128-v2']);
+    expect((await api.getVersionStats({})).map((stats) => stats.versionId)).toEqual(['deepmask-coco128-v2', 'instancefcn-coco128-v2']);
     await expect(api.fineTune({})).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
     await expect(api.activateModelVersion({ id: 'instancefcn-coco128-v2' })).rejects.toMatchObject({ code: 'MODEL_UNAVAILABLE' });
     api.close();
@@ -65,7 +65,7 @@ describe('maskpilot host: the learning API over WebSocket', () => {
       const api = await connectApi(host.url);
       expect((await api.listModelVersions({})).activeId).toBe('instancefcn-coco128-v2');
       expect((await api.getModelStatus({})).modelVersion).toBe('instancefcn-coco128-v2');
-      await api.activateModelVersion({ id: 'deepmask-coco128-v1' });
+      await api.activateModelVersion({ id: 'deepmask-coco128-v2' });
 
       const progress: FineTuneProgress[] = [];
       const finished = new Promise<FineTuneProgress>((resolve) =>
@@ -88,7 +88,7 @@ describe('maskpilot host: the learning API over WebSocket', () => {
       expect(new Set(instances.map((instance) => instance.modelVersion))).toEqual(new Set([activeId]));
 
       // Rollback: the bundled DeepMask proposes again.
-      expect((await api.activateModelVersion({ id: 'deepmask-coco128-v1' })).modelVersion).toBe('deepmask-coco128-v1');
+      expect((await api.activateModelVersion({ id: 'deepmask-coco128-v2' })).modelVersion).toBe('deepmask-coco128-v2');
       api.close();
     },
     600_000,

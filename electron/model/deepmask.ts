@@ -78,10 +78,10 @@ export const DEFAULT_SETTINGS: DeepMaskSettings = {
   // 1.123 s/image with weight 1 against 0.786 s without (postprocess 609 vs 160 ms), above the
   // 1 s target. Off by default until it is made cheaper; `maskpilot propose --colour-refine 1` uses it.
   colourWeight: 0,
-  // The refiner costs a few ms per window on wasm (bench/refine-head-prototype.ts): refining every one
-  // of 100 proposals would add most of a second per image, so only the best ones are refined, the
-  // ones an annotator looks at first.
-  refineTop: 20,
+  // With the native depthwise conv the refiner costs about 1 ms per window on wasm
+  // (bench/refiner-speed.ts), so every kept proposal up to 100 is refined: deepmask-coco128-v2 AR@100
+  // pennfudan .406 refining the best 20, .451 refining 100; coco128 .298 / .319 (bench/refiner-ar.ts).
+  refineTop: 100,
 };
 
 export interface StageTimings {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readCocoFile } from '../training/dataset';
 import { createDeepMask, defaultModelDir } from '../deepmask';
 import { readHeadsManifest } from '../heads-io';
+import { createHeads, loadHeads } from '../heads';
 import { selectBackend } from '../backend';
 import { loadTrunk, type Trunk } from '../trunk';
 import type { LearnerProgress, LearningImage } from '../../services/learner';
@@ -76,11 +77,10 @@ describe.skipIf(!datasetsAvailable)('fine-tuning DeepMask on pennfudan correctio
 
     const manifest = await readHeadsManifest(outputDir);
     expect(manifest.meta.modelVersion).toBe('pennfudan-ft-1');
-    expect(manifest.meta.parentVersion).toBe('deepmask-coco128-v1');
-    // The bundled heads have no mask refiner: the fine-tune added one and trained it.
-    expect(manifest.config).toMatchObject({ refineHidden: 16, refineChannels8: 32, refineChannels4: 24 });
-    expect(manifest.weights.map((weight) => weight.name)).toContain('refine/conv2/pointwise');
-    expect(await readFile(join(outputDir, 'MODEL_CARD.md'), 'utf8')).toMatch(/fine-tuned from \*\*deepmask-coco128-v1\*\*[\s\S]*Mask refiner: 16 wide[^\n]*added by this fine-tune[\s\S]*steps: 40/);
+    expect(manifest.meta.parentVersion).toBe('deepmask-coco128-v2');
+    // The bundled heads carry a 32-wide mask refiner: the fine-tune keeps it and trains it.
+    expect(manifest.config).toMatchObject({ refineHidden: 32, refineChannels8: 32, refineChannels4: 24 });
+    expect(await readFile(join(outputDir, 'MODEL_CARD.md'), 'utf8')).toMatch(/fine-tuned from \*\*deepmask-coco128-v2\*\*[\s\S]*Mask refiner: 32 wide[^\n]*inherited from deepmask-coco128-v2[\s\S]*steps: 40/);
     expect((await readdir(work)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
     // The disk cache holds the views' features for the next fine-tune of the project.
     const cached = (await readdir(cacheDir, { recursive: true })).filter((name) => String(name).endsWith('.f32'));
@@ -98,6 +98,22 @@ describe.skipIf(!datasetsAvailable)('fine-tuning DeepMask on pennfudan correctio
     expect(after[0].modelVersion).toBe('pennfudan-ft-1');
     expect(after.map((instance) => instance.score)).not.toEqual(before.map((instance) => instance.score));
   }, 300_000);
+
+  test(`heads without a refiner get one (16 wide, starting as the identity) and it is trained${reason}`, async () => {
+    const plainDir = join(work, 'plain-base');
+    const plain = createHeads({ channels: trunk.channels }, 2);
+    await plain.save(plainDir, { modelVersion: 'plain-base' });
+    plain.dispose();
+    const outputDir = join(work, 'from-plain');
+    await fineTuneDeepMask({ baseModelDir: plainDir, outputDir, modelVersion: 'from-plain-1', images: images.slice(0, 2), steps: 4, cacheDir: join(work, 'cache'), seed: 3 }, { trunk });
+    const manifest = await readHeadsManifest(outputDir);
+    expect(manifest.config).toMatchObject({ refineHidden: 16, refineChannels8: 32, refineChannels4: 24 });
+    expect(manifest.weights.map((weight) => weight.name)).toContain('refine/conv2/pointwise');
+    expect(await readFile(join(outputDir, 'MODEL_CARD.md'), 'utf8')).toMatch(/fine-tuned from \*\*plain-base\*\*[\s\S]*Mask refiner: 16 wide[^\n]*added by this fine-tune/);
+    const tuned = await loadHeads(outputDir);
+    expect(Array.from(await tuned.refineVariables[8].data()).some((value) => value !== 0)).toBe(true); // the output layer left zero
+    tuned.dispose();
+  }, 120_000);
 
   test(`a cancelled fine-tune writes nothing${reason}`, async () => {
     const controller = new AbortController();
