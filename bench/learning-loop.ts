@@ -9,7 +9,7 @@
 // the last --eval-images images, which are never walked (block 0: before any fine-tune).
 // Prints a table per block and writes bench/results/learning-loop.json. Run niced:
 //   nice -n 10 npx tsx bench/learning-loop.ts [--images 100] [--eval-images 45] [--block 10]
-//     [--shown 10] [--steps 64] [--no-fine-tune] [--learner worker|in-process] [--out file]
+//     [--shown 10] [--steps 0] [--no-fine-tune] [--learner worker|in-process] [--out file]
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -35,9 +35,9 @@ const { values } = parseArgs({
     'eval-images': { type: 'string', default: '45' },
     block: { type: 'string', default: '10' },
     shown: { type: 'string', default: '10' },
-    // The learner's own default (2 steps per example, 40..400) reaches 400 steps (~5 min) after two
-    // blocks; 64 steps (2048 triplets) keeps ten fine-tunes within the bench's half hour. 0 = learner default.
-    steps: { type: 'string', default: '64' },
+    // 0 = the learner's own step count, what the app does (2 steps per usable example, 40..400; about
+    // 30 min for the default 100 images); a fixed count (e.g. 64) gives shorter runs that learn less.
+    steps: { type: 'string', default: '0' },
     iou: { type: 'string', default: String(DEFAULT_ANNOTATOR.iouThreshold) },
     'reject-clicks': { type: 'string', default: String(DEFAULT_ANNOTATOR.rejectClicks) },
     'no-fine-tune': { type: 'boolean', default: false },
