@@ -8,6 +8,7 @@ import type { Autosave } from '../state/autosave';
 import { createImageDocument, deriveStatus, newInstanceId, orderedInstances } from '../state/document';
 import { fitCamera } from '../state/session';
 import { createEditorStore } from '../state/store';
+import { keepProposalLimit } from './view-preferences';
 import type { EditorStore } from '../state/store';
 import { createToolbox } from '../tools/toolbox';
 import type { Toolbox } from '../tools/toolbox';
@@ -53,7 +54,7 @@ export interface Controller {
 export function createController(client: MaskPilotClient & ConnectionAware, store: EditorStore = createEditorStore()): Controller {
   const { actions } = store.getState();
   const requestedPages = new Set<number>();
-  const unsubscribers: (() => void)[] = [];
+  const unsubscribers: (() => void)[] = [keepProposalLimit(store)];
   let openToken = 0;
   const recent: ImageId[] = [];
 
