@@ -72,7 +72,7 @@ async function makeBatch(set: TrainingDataset, samples: WindowSample[]): Promise
   const maps = await Promise.all(samples.map((s) => featuresOf(set).get(s.imageIndex, s.view)));
   const cut = (level: (map: FeatureMap) => PlainFeatureMap, factor: number) => {
     const parts = maps.map(level);
-    const data = cutWindows(parts, samples.map((s) => ({ cellX: s.position.cellX * factor, cellY: s.position.cellY * factor })), 14 * factor);
+    const data = cutWindows(parts, samples.map((s) => s.position), 14, factor);
     return tf.tensor4d(data, [samples.length, 14 * factor, 14 * factor, parts[0].channels]);
   };
   const fine = (map: FeatureMap) => map.fine as NonNullable<FeatureMap['fine']>;

@@ -78,8 +78,9 @@ export async function clickWindows(
     const windowOf = (data: Float32Array, channels: number, factor: number): Float32Array =>
       cutMapWindows(
         [{ width: cropCells.columns * factor, height: cropCells.rows * factor, channels, data }],
-        [{ cellX: (cellX - columns.start) * factor, cellY: (cellY - rows.start) * factor }],
-        WINDOW_CELLS * factor,
+        [{ cellX: cellX - columns.start, cellY: cellY - rows.start }],
+        WINDOW_CELLS,
+        factor,
       );
     const features = windowOf(data16, trunk.channels, 1);
     const fineWindows = fine ? { stride8: windowOf(data8, trunk.fineChannels.stride8, 2), stride4: windowOf(data4, trunk.fineChannels.stride4, 4) } : undefined;

@@ -125,8 +125,9 @@ export function cutFineWindows(features: LevelFeatures, cells: ReadonlyArray<{ c
   const cut = (map: PaddedMap, factor: number): Float32Array =>
     cutMapWindows(
       clamped.map(() => map),
-      clamped.map(({ cellX, cellY }) => ({ cellX: (cellX + PAD_CELLS) * factor, cellY: (cellY + PAD_CELLS) * factor })),
-      WINDOW_CELLS * factor,
+      clamped.map(({ cellX, cellY }) => ({ cellX: cellX + PAD_CELLS, cellY: cellY + PAD_CELLS })),
+      WINDOW_CELLS,
+      factor,
     );
   return { stride8: cut(features.fine.stride8, 2), stride4: cut(features.fine.stride4, 4) };
 }

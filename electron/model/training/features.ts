@@ -179,12 +179,16 @@ function byteLength(map: FeatureMap): number {
 }
 
 /**
- * Copies the 14 x 14 windows at `positions` (top-left cells) out of `maps` into one
- * [B, cells, cells, channels] buffer; cells outside a map (windows past the image border) are zero.
+ * Copies the `cells` x `cells` windows at `positions` (top-left cells) out of `maps` into one
+ * [B, cells * factor, cells * factor, channels] buffer; cells outside a map (windows past the image
+ * border) are zero. Positions and `cells` count stride-16 cells; with `factor` 2 or 4 the maps are the
+ * same views' stride-8 or stride-4 maps, and the same windows are cut at that finer resolution.
  */
-export function cutWindows(maps: readonly PlainFeatureMap[], positions: readonly WindowPosition[], cells: number): Float32Array {
-  if (maps.length !== positions.length) throw new Error(`cutWindows: ${maps.length} maps for ${positions.length} positions`);
+export function cutWindows(maps: readonly PlainFeatureMap[], stride16Positions: readonly WindowPosition[], stride16Cells: number, factor = 1): Float32Array {
+  if (maps.length !== stride16Positions.length) throw new Error(`cutWindows: ${maps.length} maps for ${stride16Positions.length} positions`);
   if (maps.length === 0) return new Float32Array(0);
+  const cells = stride16Cells * factor;
+  const positions = factor === 1 ? stride16Positions : stride16Positions.map(({ cellX, cellY }) => ({ cellX: cellX * factor, cellY: cellY * factor }));
   const channels = maps[0].channels;
   const windowSize = cells * cells * channels;
   const out = new Float32Array(maps.length * windowSize);

@@ -183,11 +183,8 @@ async function trainStep(
   const maps = await Promise.all(batch.map((sample) => source.features.get(sample.imageIndex, sample.view)));
   const channels = maps[0].channels;
   if (channels !== heads.config.channels) throw new Error(`features have ${channels} channels, the heads expect ${heads.config.channels}`);
-  const windowData = cutWindows(
-    maps,
-    batch.map((sample) => sample.position),
-    cells,
-  );
+  const positions = batch.map((sample) => sample.position);
+  const windowData = cutWindows(maps, positions, cells);
   const size = heads.config.maskSize;
   const refining = branch === 'mask' && heads.config.refineHidden > 0;
   // The refiner reads the same windows at stride 8 (2x the cells) and stride 4 (4x).
@@ -196,8 +193,7 @@ async function trainStep(
       if (!map.fine) throw new Error('these heads have a mask refiner: the feature cache must hold stride-8 and stride-4 maps (FeatureCacheOptions.fine)');
       return map.fine[stride];
     });
-    const positions = batch.map((sample) => ({ cellX: sample.position.cellX * factor, cellY: sample.position.cellY * factor }));
-    return { data: cutWindows(parts, positions, cells * factor), channels: parts[0].channels };
+    return { data: cutWindows(parts, positions, cells, factor), channels: parts[0].channels };
   };
   const fine8 = refining ? fineWindows('stride8', 2) : null;
   const fine4 = refining ? fineWindows('stride4', 4) : null;
