@@ -12,8 +12,9 @@
 // A separable 3x3 conv is a depthwise 3x3 then a pointwise matMul. The depthwise conv is tfjs's native
 // one, with a gradient of its own: wasm has no kernels for the depthwise conv's backprop, so the input's
 // gradient is another depthwise conv and the filter's one depthwise correlation of the input with the
-// output's gradient (bench/refiner-speed.ts compares it with the earlier form built from shifted slices). The last pointwise kernel and bias
-// start at zero, so a refiner added to trained heads starts as the identity.
+// output's gradient (bench/refiner-speed.ts compares it with the earlier form built from shifted
+// slices, mask-refiner-reference.ts). The last pointwise kernel and bias start at zero, so a refiner
+// added to trained heads starts as the identity.
 import * as tf from '@tensorflow/tfjs-core';
 
 export const REFINER_PARAMETER_NAMES: readonly string[] = [
@@ -50,9 +51,12 @@ export function initialRefinerValue(name: string, shape: number[], seed: number)
   return tf.truncatedNormal(shape, 0, Math.sqrt(2 / shape[0]), 'float32', seed);
 }
 
+/** x [B, H, W, C] (*) weights [9, C] (tap k = 3 * dy + dx), zero padding, stride 1. */
+export type Depthwise3x3 = (x: tf.Tensor4D, weights: tf.Tensor2D) => tf.Tensor4D;
+
 /**
  * coarse [B, S, S] mask logits, fine8 [B, S/2, S/2, c8], fine4 [B, S, S, c4] -> refined logits [B, S, S].
- * `parameter` looks a refiner parameter up by name.
+ * `parameter` looks a refiner parameter up by name; `depthwise` is replaced only by the reference form.
  */
 export function applyRefiner(
   parameter: (name: string) => tf.Tensor,
@@ -60,6 +64,7 @@ export function applyRefiner(
   coarse: tf.Tensor3D,
   fine8: tf.Tensor4D,
   fine4: tf.Tensor4D,
+  depthwise: Depthwise3x3 = depthwise3x3,
 ): tf.Tensor3D {
   const [batch, size] = coarse.shape;
   const channels8 = parameter('refine/fine8/kernel').shape[0];
@@ -74,24 +79,23 @@ export function applyRefiner(
     const from4 = project(fine4, channels4, 'refine/fine4/kernel', size);
     const fromCoarse = project(coarse, 1, 'refine/coarse/kernel', size);
     const h1 = tf.relu(tf.add(tf.add(tf.add(from4, from8), fromCoarse), parameter('refine/input/bias'))) as tf.Tensor4D;
-    const h2 = tf.relu(separable3x3(h1, parameter('refine/conv1/depthwise'), parameter('refine/conv1/pointwise'), parameter('refine/conv1/bias'))) as tf.Tensor4D;
-    const correction = separable3x3(h2, parameter('refine/conv2/depthwise'), parameter('refine/conv2/pointwise'), parameter('refine/conv2/bias'));
+    const h2 = tf.relu(separable3x3(depthwise, h1, parameter('refine/conv1/depthwise'), parameter('refine/conv1/pointwise'), parameter('refine/conv1/bias'))) as tf.Tensor4D;
+    const correction = separable3x3(depthwise, h2, parameter('refine/conv2/depthwise'), parameter('refine/conv2/pointwise'), parameter('refine/conv2/bias'));
     return tf.add(coarse, tf.reshape(correction, [batch, size, size])) as tf.Tensor3D;
   });
 }
 
 /** Depthwise 3x3 (zero padding, 'same'), then pointwise + bias. */
-function separable3x3(x: tf.Tensor4D, depthwise: tf.Tensor, pointwise: tf.Tensor, bias: tf.Tensor): tf.Tensor4D {
+function separable3x3(conv: Depthwise3x3, x: tf.Tensor4D, depthwise: tf.Tensor, pointwise: tf.Tensor, bias: tf.Tensor): tf.Tensor4D {
   const [batch, height, width, channels] = x.shape;
-  const spatial = depthwise3x3(x, depthwise as tf.Tensor2D);
+  const spatial = conv(x, depthwise as tf.Tensor2D);
   const flat = tf.reshape(spatial, [batch * height * width, channels]) as tf.Tensor2D;
   const out = tf.add(tf.matMul(flat, pointwise as tf.Tensor2D), bias);
   return tf.reshape(out, [batch, height, width, pointwise.shape[1] as number]) as tf.Tensor4D;
 }
 
 /**
- * x [B, H, W, C] (*) weights [9, C] (tap k = 3 * dy + dx), zero padding, stride 1: the native depthwise
- * conv, with its gradient written from kernels wasm has. The input's gradient is the same conv of dy
+ * The native depthwise conv (a Depthwise3x3), with its gradient written from kernels wasm has. The input's gradient is the same conv of dy
  * with the filter turned half a turn; the filter's gradient for tap k is the sum of dy times x shifted by k.
  * (Nine shifted slices would do the same; slicing is slow on wasm, 0.9 of 1.5 s of a 32-window step.)
  */
@@ -116,4 +120,4 @@ const depthwise3x3 = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>)
       return [dx, tf.sum(tf.reshape(perImage, [9, batch, channels]), 1)];
     },
   };
-}) as (x: tf.Tensor4D, weights: tf.Tensor2D) => tf.Tensor4D;
+}) as Depthwise3x3;
