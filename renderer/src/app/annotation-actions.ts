@@ -5,9 +5,9 @@ import { removeInstances, setStatus, updateInstances } from '../state/commands';
 import { orderedInstances } from '../state/document';
 import type { ImageDocument } from '../state/document';
 import type { SessionState } from '../state/session';
-import { rankedProposals, shownProposals, visibilityOf } from './visibility';
 import { currentDocument } from '../state/store';
 import type { EditorStore } from '../state/store';
+import { rankedProposals, shownProposals, visibilityOf } from './visibility';
 
 /** The instance the decision keys act on: the selection, else the best visible proposal. */
 function target(store: EditorStore): { document: ImageDocument; id: string } | null {

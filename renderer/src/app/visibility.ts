@@ -11,13 +11,11 @@ export type VisibilitySettings = Pick<SessionState, 'scoreThreshold' | 'showReje
 /** The proposal limits the toolbar offers; 0 shows every proposal above the threshold. */
 export const PROPOSAL_LIMITS: readonly number[] = [5, 10, 20, 50, 0];
 
-/** Pending proposals at or above the threshold, best score first (ties keep the document's order). */
+/** Pending proposals at or above the threshold, best score first (sort is stable: ties keep the document's order). */
 export function rankedProposals(document: ImageDocument, settings: Pick<SessionState, 'scoreThreshold'>): Instance[] {
   return orderedInstances(document)
     .filter((instance) => instance.status === 'proposed' && (instance.score ?? 1) >= settings.scoreThreshold)
-    .map((instance, order) => ({ instance, order }))
-    .sort((a, b) => (b.instance.score ?? 1) - (a.instance.score ?? 1) || a.order - b.order)
-    .map(({ instance }) => instance);
+    .sort((a, b) => (b.score ?? 1) - (a.score ?? 1));
 }
 
 /** The pending proposals on show: the best `proposalLimit` of those above the threshold. */
