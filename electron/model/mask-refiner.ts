@@ -86,7 +86,7 @@ export function applyRefiner(
 }
 
 /** Depthwise 3x3 (zero padding, 'same'), then pointwise + bias. */
-function separable3x3(conv: Depthwise3x3, x: tf.Tensor4D, depthwise: tf.Tensor, pointwise: tf.Tensor, bias: tf.Tensor): tf.Tensor4D {
+export function separable3x3(conv: Depthwise3x3, x: tf.Tensor4D, depthwise: tf.Tensor, pointwise: tf.Tensor, bias: tf.Tensor): tf.Tensor4D {
   const [batch, height, width, channels] = x.shape;
   const spatial = conv(x, depthwise as tf.Tensor2D);
   const flat = tf.reshape(spatial, [batch * height * width, channels]) as tf.Tensor2D;
@@ -99,7 +99,7 @@ function separable3x3(conv: Depthwise3x3, x: tf.Tensor4D, depthwise: tf.Tensor, 
  * with the filter turned half a turn; the filter's gradient for tap k is the sum of dy times x shifted by k.
  * (Nine shifted slices would do the same; slicing is slow on wasm, 0.9 of 1.5 s of a 32-window step.)
  */
-const depthwise3x3 = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+export const depthwise3x3 = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const [x, weights, save] = args as [tf.Tensor4D, tf.Tensor2D, tf.GradSaveFunc];
   const channels = weights.shape[1] as number;
   const filter = tf.reshape(weights, [3, 3, channels, 1]) as tf.Tensor4D;
@@ -111,13 +111,39 @@ const depthwise3x3 = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>)
       const [batch, height, width] = input.shape;
       const turned = tf.reverse(tf.reshape(kernel, [3, 3, channels, 1]), [0, 1]) as tf.Tensor4D;
       const dx = tf.depthwiseConv2d(dy as tf.Tensor4D, turned, 1, 'same');
-      // All nine taps at once: with the batch folded into the channels, the filter's gradient is the
-      // depthwise correlation of the padded input with dy ('valid': 3 x 3 outputs per channel).
-      const padded = tf.pad(input, [[0, 0], [1, 1], [1, 1], [0, 0]]);
-      const folded = tf.reshape(tf.transpose(padded, [1, 2, 0, 3]), [1, height + 2, width + 2, batch * channels]) as tf.Tensor4D;
-      const dyFilter = tf.reshape(tf.transpose(dy, [1, 2, 0, 3]), [height, width, batch * channels, 1]) as tf.Tensor4D;
-      const perImage = tf.depthwiseConv2d(folded, dyFilter, 1, 'valid');
-      return [dx, tf.sum(tf.reshape(perImage, [9, batch, channels]), 1)];
+      // The filter's gradient in plain JS: 9 x B x H x W x C multiply-adds over the read-back arrays.
+      // On wasm this is 3-5x faster than any tfjs formulation tried (folding the batch into the
+      // channels and correlating with dy as a huge depthwise filter: 70 vs 15 ms for 32 x 56 x 56 x 16).
+      return [dx, tf.tensor2d(depthwiseFilterGradient(input.dataSync() as Float32Array, dy.dataSync() as Float32Array, batch, height, width, channels), [9, channels])];
     },
   };
 }) as Depthwise3x3;
+
+/**
+ * dW[k][c] = sum over b, y, x of x[b, y + ky - 1, x + kx - 1, c] * dy[b, y, x, c] (zero outside),
+ * tap k = 3 ky + kx; inputs row-major [B, H, W, C]. Returns [9 * C], tap-major.
+ */
+export function depthwiseFilterGradient(input: Float32Array, dy: Float32Array, batch: number, height: number, width: number, channels: number): Float32Array {
+  const sums = new Float64Array(9 * channels);
+  const rowLength = width * channels;
+  const imageLength = height * rowLength;
+  for (let tap = 0; tap < 9; tap++) {
+    const offsetY = Math.floor(tap / 3) - 1;
+    const offsetX = (tap % 3) - 1;
+    const x0 = Math.max(0, -offsetX);
+    const x1 = Math.min(width, width - offsetX);
+    const base = tap * channels;
+    for (let b = 0; b < batch; b++) {
+      for (let y = Math.max(0, -offsetY); y < Math.min(height, height - offsetY); y++) {
+        const gradientRow = b * imageLength + y * rowLength;
+        const inputRow = b * imageLength + (y + offsetY) * rowLength + offsetX * channels;
+        for (let x = x0; x < x1; x++) {
+          const g = gradientRow + x * channels;
+          const i = inputRow + x * channels;
+          for (let c = 0; c < channels; c++) sums[base + c] += input[i + c] * dy[g + c];
+        }
+      }
+    }
+  }
+  return Float32Array.from(sums);
+}
