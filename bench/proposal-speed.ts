@@ -64,10 +64,10 @@ for (const [index, image] of images.entries()) {
   // Cold click first (new image), on an alternating half of the images so proposals also start cold.
   if (index % 2 === 1) {
     let started = performance.now();
-    await model.segmentAt(file, clickAt(0), {});
+    await model.segmentAt(file, { clicks: [{ ...clickAt(0), positive: true }] });
     coldClickMs.push(performance.now() - started);
     started = performance.now();
-    await model.segmentAt(file, clickAt(1), {});
+    await model.segmentAt(file, { clicks: [{ ...clickAt(1), positive: true }] });
     warmClickMs.push(performance.now() - started);
     continue;
   }
@@ -77,7 +77,7 @@ for (const [index, image] of images.entries()) {
   stages.push({ ...model.lastTimings });
   for (let k = 0; k < 3; k++) {
     const clickStarted = performance.now();
-    await model.segmentAt(file, clickAt(k), {});
+    await model.segmentAt(file, { clicks: [{ ...clickAt(k), positive: true }] });
     warmClickMs.push(performance.now() - clickStarted);
   }
   process.stderr.write(`${image.file_name}: ${proposals.length} proposals in ${proposeSeconds.at(-1)?.toFixed(2)} s\n`);

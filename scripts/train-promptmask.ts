@@ -67,8 +67,7 @@ function learningRate(step: number): number {
 async function saveCheckpoint(trainer: PromptMaskTrainer, state: TrainState): Promise<void> {
   const temporary = `${checkpointDir}.tmp-${process.pid}`;
   await rm(temporary, { recursive: true, force: true });
-  const names = promptMaskParameterNames(config);
-  await saveHeadsFiles(temporary, config, { checkpointStep: state.step }, names.map((name) => ({ name, tensor: trainer.variables[name] })));
+  await saveHeadsFiles(temporary, config, { checkpointStep: state.step }, trainer.allParameters());
   const optimizer = await trainer.optimizer.getState();
   const entries = Object.entries(optimizer);
   const buffers = entries.flatMap(([, slot]) => [Buffer.from(slot.firstMoment.buffer, slot.firstMoment.byteOffset, slot.firstMoment.byteLength), Buffer.from(slot.secondMoment.buffer, slot.secondMoment.byteOffset, slot.secondMoment.byteLength)]);
@@ -179,7 +178,6 @@ if (state.step >= totalSteps) {
   runValidation();
   const outDir = resolve(values.out);
   await mkdir(outDir, { recursive: true });
-  const names = promptMaskParameterNames(config);
   const meta = {
     version: values.version,
     model: 'promptmask',
@@ -187,7 +185,7 @@ if (state.step >= totalSteps) {
     training: { steps: state.step, hours: state.trainingSeconds / 3600, settings, split: SPLIT_RULE, images: trainImages.length, objects: trainImages.reduce((sum, image) => sum + image.objects.length, 0), views: views.length, backend: backend.backend },
     validation: state.validation.at(-1),
   };
-  await saveHeadsFiles(outDir, config, meta, names.map((name) => ({ name, tensor: trainer.variables[name] })));
+  await saveHeadsFiles(outDir, config, meta, trainer.allParameters());
   await writeFile(join(outDir, 'training.json'), `${JSON.stringify({ ...meta, history: state.history, validationHistory: state.validation }, null, 2)}\n`);
   log(`wrote ${outDir}`);
 } else log(`stopped at step ${state.step} (time limit); --resume continues`);

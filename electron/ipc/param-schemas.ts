@@ -4,7 +4,7 @@
 // demand a schema for every field of every method in the contract, so the allowlist cannot drift.
 import type { ApiMethodName, ApiParams } from '../../shared/api/contract';
 
-export type FieldKind = 'string' | 'number' | 'integer' | 'boolean' | 'array';
+export type FieldKind = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
 
 export interface FieldSpec {
   kind: FieldKind;
@@ -33,7 +33,7 @@ export const PARAM_SCHEMAS: { readonly [M in ApiMethodName]: ParamSchema<ApiPara
   deleteCategory: { id: required('integer') },
   getModelStatus: {},
   propose: { imageId: required('string'), maxProposals: optional('integer') },
-  segmentAt: { imageId: required('string'), x: required('number'), y: required('number'), scaleIndex: optional('integer') },
+  segmentAt: { imageId: required('string'), clicks: required('array'), box: optional('object'), previousMask: optional('object'), scaleIndex: optional('integer') },
   exportCoco: { onlyAccepted: optional('boolean') },
   importCoco: { json: required('string') },
   proposeAll: { maxProposals: optional('integer') },
@@ -59,5 +59,7 @@ export function matchesKind(value: unknown, kind: FieldKind): boolean {
       return typeof value === 'boolean';
     case 'array':
       return Array.isArray(value);
+    case 'object':
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
   }
 }

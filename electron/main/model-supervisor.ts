@@ -8,8 +8,8 @@
 // one proposal that was being computed.
 // No electron import: unit-tested everywhere.
 import { ApiError } from '../../shared/api/errors';
-import type { Instance, ModelStatus } from '../../shared/api/types';
-import type { ModelProvider, ProposeOptions, ProviderImage, SegmentAtOptions } from '../services/model-provider';
+import type { Instance, ModelStatus, SegmentPrompt } from '../../shared/api/types';
+import type { ModelProvider, ProposeOptions, ProviderImage } from '../services/model-provider';
 
 /** Creates a provider; `onCrash` must be called by it when its worker exits unexpectedly. */
 export type ProviderFactory = (onCrash: (error: Error) => void) => Promise<ModelProvider>;
@@ -79,8 +79,8 @@ export class ModelSupervisor implements ModelProvider {
     return this.call((provider) => provider.propose(image, options));
   }
 
-  segmentAt(image: ProviderImage, point: { x: number; y: number }, options: SegmentAtOptions): Promise<Instance | null> {
-    return this.call((provider) => provider.segmentAt(image, point, options));
+  segmentAt(image: ProviderImage, prompt: SegmentPrompt): Promise<Instance | null> {
+    return this.call((provider) => provider.segmentAt(image, prompt));
   }
 
   /** Switches weights (a model version); remembered, so a restarted worker comes back on them. */

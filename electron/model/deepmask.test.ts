@@ -79,18 +79,18 @@ describe('DeepMask inference', () => {
     const expected = new Map<string, number>();
     for (const image of [first, second]) {
       await model.propose(image, { maxProposals: 5 });
-      await model.segmentAt(image, { x: 50, y: 40 });
+      await model.segmentAt(image, { clicks: [{ x: 50, y: 40, positive: true }] });
       expected.set(image.path, tf.memory().numTensors);
     }
     for (const image of [first, second, first, second]) {
       await model.propose(image, { maxProposals: 5 });
-      await model.segmentAt(image, { x: 50, y: 40 });
+      await model.segmentAt(image, { clicks: [{ x: 50, y: 40, positive: true }] });
       expect(tf.memory().numTensors).toBe(expected.get(image.path));
     }
     // Clicks on an image whose pyramid is not cached take the crop path; it must not leak either.
     const beforeColdClicks = tf.memory().numTensors;
-    await model.segmentAt(first, { x: 30, y: 30 });
-    await model.segmentAt(first, { x: 100, y: 60 }, { scaleIndex: 2 });
+    await model.segmentAt(first, { clicks: [{ x: 30, y: 30, positive: true }] });
+    await model.segmentAt(first, { clicks: [{ x: 100, y: 60, positive: true }], scaleIndex: 2 });
     expect(tf.memory().numTensors).toBe(beforeColdClicks);
     model.dispose();
     model = createDeepMask({ trunk, modelDir: join(dir, 'model'), maxCandidates: 60 });
@@ -106,17 +106,17 @@ describe('DeepMask inference', () => {
 
   test('click-to-segment returns a click instance at image resolution; scale index cycles through scales', async () => {
     const image = await fileImage(photo);
-    const best = await model.segmentAt(image, { x: image.width / 2, y: image.height / 2 });
+    const best = await model.segmentAt(image, { clicks: [{ x: image.width / 2, y: image.height / 2, positive: true }] });
     expect(best).not.toBeNull();
     expect(best).toMatchObject({ source: 'click', status: 'proposed' });
     expect(best?.rle.size).toEqual([image.height, image.width]);
     const masks = new Set<string>();
     for (let scaleIndex = 0; scaleIndex < 4; scaleIndex++) {
-      const instance = await model.segmentAt(image, { x: image.width / 2, y: image.height / 2 }, { scaleIndex });
+      const instance = await model.segmentAt(image, { clicks: [{ x: image.width / 2, y: image.height / 2, positive: true }], scaleIndex });
       if (instance) masks.add(instance.rle.counts);
     }
     expect(masks.size).toBeGreaterThan(1);
-    expect(await model.segmentAt(image, { x: -5, y: 10 })).toBeNull();
+    expect(await model.segmentAt(image, { clicks: [{ x: -5, y: 10, positive: true }] })).toBeNull();
   });
 
   test('an image larger than the working size is proposed at its full resolution', async () => {
@@ -167,11 +167,11 @@ describe('DeepMask inference', () => {
       const actual = await withRefinerModel.propose(image, { maxProposals: 20, withPolygons: false });
       expect(actual.map((instance) => instance.rle)).toEqual(expected.map((instance) => instance.rle));
       const point = { x: image.width / 2, y: image.height / 2 };
-      const expectedClick = await model.segmentAt(image, point);
+      const expectedClick = await model.segmentAt(image, { clicks: [{ ...point, positive: true }] });
       // Both click paths: the pyramid computed by propose, and crops around the click on a fresh model.
-      expect((await withRefinerModel.segmentAt(image, point))?.rle).toEqual(expectedClick?.rle);
+      expect((await withRefinerModel.segmentAt(image, { clicks: [{ ...point, positive: true }] }))?.rle).toEqual(expectedClick?.rle);
       const numTensors = tf.memory().numTensors;
-      const cropClick = await clickModel.segmentAt(image, point);
+      const cropClick = await clickModel.segmentAt(image, { clicks: [{ ...point, positive: true }] });
       expect(tf.memory().numTensors).toBe(numTensors);
 
       // The refiner is really applied, on the first refineTop proposals and on clicks: a bias that
@@ -186,8 +186,8 @@ describe('DeepMask inference', () => {
         if (index < Math.min(refinedCount, grown.length)) expect(area(instance.rle)).toBeGreaterThan(area(expected[index].rle));
         else expect(instance.rle).toEqual(expected[index].rle);
       });
-      expect(area((await withRefinerModel.segmentAt(image, point))!.rle)).toBeGreaterThan(area(expectedClick!.rle));
-      expect(area((await clickModel.segmentAt(image, point))!.rle)).toBeGreaterThan(area(cropClick!.rle));
+      expect(area((await withRefinerModel.segmentAt(image, { clicks: [{ ...point, positive: true }] }))!.rle)).toBeGreaterThan(area(expectedClick!.rle));
+      expect(area((await clickModel.segmentAt(image, { clicks: [{ ...point, positive: true }] }))!.rle)).toBeGreaterThan(area(cropClick!.rle));
     } finally {
       withRefinerModel.dispose();
       clickModel.dispose();

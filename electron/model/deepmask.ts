@@ -10,7 +10,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Instance } from '../../shared/api/types';
+import type { Instance, SegmentPrompt } from '../../shared/api/types';
 import type { ProviderImage } from '../services/model-provider';
 import { selectBackend, type BackendName, type BackendSelection } from './backend';
 import { decodeImage, type DecodedImage } from './decode';
@@ -21,6 +21,7 @@ import { createDetectorBoxBaseline, type DetectorBoxBaseline } from './detector-
 import { scoreAllWindows, topWindows, withDetectorWindows } from './window-candidates';
 import { buildPyramid, WINDOW_CELLS, windowCentredAt } from './pyramid';
 import { clickWindows } from './click-windows';
+import { promptPoint } from './prompt-point';
 import { loadTrunk, type Trunk } from './trunk';
 
 export interface DeepMaskOptions {
@@ -109,7 +110,8 @@ export interface DeepMask {
   load(): Promise<void>;
   /** withPolygons (default true): false leaves `polygons` empty, for evaluations that read only `rle`. */
   propose(image: ModelImage, options: { maxProposals: number; withPolygons?: boolean }): Promise<Instance[]>;
-  segmentAt(image: ModelImage, point: { x: number; y: number }, options?: { scaleIndex?: number }): Promise<Instance | null>;
+  /** Single-click models segment at promptPoint(prompt), at the prompt's scaleIndex-th best scale. */
+  segmentAt(image: ModelImage, prompt: SegmentPrompt): Promise<Instance | null>;
   dispose(): void;
 }
 
@@ -236,7 +238,8 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
       return proposals;
     },
 
-    async segmentAt(image, point, segmentOptions = {}) {
+    async segmentAt(image, prompt) {
+      const point = promptPoint(prompt);
       const parts = ready();
       const model = parts.heads;
       const started = performance.now();
@@ -266,7 +269,7 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
       const scoreValues = await scores.data();
       const ranked = perLevel.map((entry, index) => ({ index, levelIndex: entry.levelIndex, cellX: entry.cellX, cellY: entry.cellY, scoreLogit: scoreValues[index] }));
       ranked.sort((a, b) => b.scoreLogit - a.scoreLogit);
-      const chosen = ranked[(segmentOptions.scaleIndex ?? 0) % ranked.length];
+      const chosen = ranked[(prompt.scaleIndex ?? 0) % ranked.length];
       const fine = perLevel[chosen.index].fine;
       const maskTensor = tf.tidy(() => {
         const coarse = model.maskLogits(tf.slice(batch, [chosen.index, 0, 0, 0], [1, WINDOW_CELLS, WINDOW_CELLS, channels]));

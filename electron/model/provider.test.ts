@@ -53,7 +53,7 @@ describe('worker-backed model provider', () => {
     // The caller's event loop kept running while the worker computed.
     expect(ticks).toBeGreaterThan(2);
     expect(model.status().lastLatencyMs).toBeGreaterThan(0);
-    const click = await model.segmentAt(image, { x: 80, y: 60 }, {});
+    const click = await model.segmentAt(image, { clicks: [{ x: 80, y: 60, positive: true }] });
     expect(click?.source).toBe('click');
   }, 120_000);
 

@@ -6,9 +6,9 @@
 // (with the weights loaded last: load() switches weights once the calls sent before it are done, and
 // keeps the current ones when the new cannot be loaded).
 import { Worker } from 'node:worker_threads';
-import type { Instance, ModelStatus } from '../../shared/api/types';
+import type { Instance, ModelStatus, SegmentPrompt } from '../../shared/api/types';
 import { ApiError, deserializeError } from '../../shared/api/errors';
-import type { ModelProvider, ProposeOptions, ProviderImage, SegmentAtOptions } from '../services/model-provider';
+import type { ModelProvider, ProposeOptions, ProviderImage } from '../services/model-provider';
 import type { BackendName } from './backend';
 import { defaultModelDir, type DeepMaskSettings } from './deepmask';
 import { bundledModelDir as bundledWeightsOf, type ModelArchitecture } from './instancefcn/choose-model';
@@ -149,8 +149,8 @@ export async function createModelProvider(options: ModelProviderOptions = {}): P
     async propose(image: ProviderImage, proposeOptions: ProposeOptions): Promise<Instance[]> {
       return (await call({ method: 'propose', image, maxProposals: proposeOptions.maxProposals })).result as Instance[];
     },
-    async segmentAt(image: ProviderImage, point: { x: number; y: number }, segmentOptions: SegmentAtOptions): Promise<Instance | null> {
-      return (await call({ method: 'segmentAt', image, point, scaleIndex: segmentOptions.scaleIndex })).result as Instance | null;
+    async segmentAt(image: ProviderImage, prompt: SegmentPrompt): Promise<Instance | null> {
+      return (await call({ method: 'segmentAt', image, prompt })).result as Instance | null;
     },
     load(modelDir: string): Promise<ModelStatus> {
       const next = loading.then(

@@ -1,6 +1,6 @@
 // Messages between the model provider (caller's thread) and the model worker. Plain structured-clone
 // data only; errors travel in the API's wire form and are rebuilt as ApiError on the caller's side.
-import type { Instance } from '../../shared/api/types';
+import type { Instance, SegmentPrompt } from '../../shared/api/types';
 import type { SerializedApiError } from '../../shared/api/errors';
 import type { ProviderImage } from '../services/model-provider';
 import type { BackendName } from './backend';
@@ -31,7 +31,7 @@ export type WorkerRequest =
   /** Switches to the weights in modelDir; the old ones stay when the new cannot be loaded. */
   | { id: number; method: 'load'; modelDir: string }
   | { id: number; method: 'propose'; image: ProviderImage; maxProposals: number }
-  | { id: number; method: 'segmentAt'; image: ProviderImage; point: { x: number; y: number }; scaleIndex?: number };
+  | { id: number; method: 'segmentAt'; image: ProviderImage; prompt: SegmentPrompt };
 
 export type WorkerReply =
   | { id: number; ok: true; result: WorkerLoadReport | Instance[] | Instance | null; latencyMs: number }

@@ -41,7 +41,7 @@ async function handle(request: WorkerRequest): Promise<WorkerLoadReport | Instan
     case 'propose':
       return requireModel().propose(request.image, { maxProposals: request.maxProposals });
     case 'segmentAt':
-      return requireModel().segmentAt(request.image, request.point, { scaleIndex: request.scaleIndex });
+      return requireModel().segmentAt(request.image, request.prompt);
   }
 }
 

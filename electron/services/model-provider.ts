@@ -2,7 +2,7 @@
 // CLI and tests, a worker thread in the app and the headless host). The service hands over a path to
 // the image file; the provider decodes it itself (with EXIF orientation applied), so pixels never
 // cross the seam and a worker can do the decoding off the caller's thread.
-import type { Instance, ModelStatus } from '../../shared/api/types';
+import type { Instance, ModelStatus, SegmentPrompt } from '../../shared/api/types';
 
 /** An image as the provider sees it: an absolute path plus its size after EXIF orientation (pixels). */
 export interface ProviderImage {
@@ -16,17 +16,13 @@ export interface ProposeOptions {
   maxProposals: number;
 }
 
-export interface SegmentAtOptions {
-  /** Which candidate scale to use (0 = the best scoring one); shift-click cycles through them. */
-  scaleIndex?: number;
-}
 
 export interface ModelProvider {
   status(): ModelStatus;
   /** Proposals for the whole image, status 'proposed', coordinates in image pixels. */
   propose(image: ProviderImage, options: ProposeOptions): Promise<Instance[]>;
-  /** The best mask for an object centred at point (image pixels), or null if nothing scores there. */
-  segmentAt(image: ProviderImage, point: { x: number; y: number }, options: SegmentAtOptions): Promise<Instance | null>;
+  /** The mask the prompt asks for (image pixels), or null if there is none (e.g. nothing scores there). */
+  segmentAt(image: ProviderImage, prompt: SegmentPrompt): Promise<Instance | null>;
   /**
    * Switches to the weights in modelDir (a bundled network or a project's fine-tune), once calls in
    * flight are done. Rejects, keeping the current weights, when they cannot be loaded. Providers

@@ -17,6 +17,7 @@ import type {
   ModelStatus,
   ModelVersion,
   ProjectInfo,
+  SegmentPrompt,
   VersionStats,
 } from './types';
 
@@ -45,8 +46,12 @@ export interface ApiMethods {
   getModelStatus: { params: Record<string, never>; result: ModelStatus };
   /** Runs the proposal network on one image; returns proposals (status 'proposed'), not saved. */
   propose: { params: { imageId: ImageId; maxProposals?: number }; result: { instances: Instance[]; latencyMs: number } };
-  /** Click-to-segment: the best mask of windows centred at (x, y) in image pixels; not saved. */
-  segmentAt: { params: { imageId: ImageId; x: number; y: number; scaleIndex?: number }; result: { instance: Instance | null; latencyMs: number } };
+  /**
+   * Interactive segmentation: the mask for positive/negative clicks, a box, or both, refining the
+   * interaction's previous mask (image pixels); not saved. The instance's score is the model's
+   * estimate of the mask's quality.
+   */
+  segmentAt: { params: { imageId: ImageId } & SegmentPrompt; result: { instance: Instance | null; latencyMs: number } };
   /** COCO export of the whole project; returns the JSON text. */
   exportCoco: { params: { onlyAccepted?: boolean }; result: { json: string; imageCount: number; annotationCount: number } };
   /** COCO import: validates everything first; saves nothing unless all of it is valid. */

@@ -68,6 +68,33 @@ export interface Instance {
   proposalRle?: CocoRle;
 }
 
+/** A click of interactive segmentation, image pixels: positive adds what is under it, negative removes it. */
+export interface SegmentClick {
+  x: number;
+  y: number;
+  positive: boolean;
+}
+
+/** A box prompt in image pixels, x1 < x2, y1 < y2. */
+export interface SegmentBox {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/**
+ * What interactive segmentation is asked: the clicks so far (oldest first), an optional box, and the
+ * mask the interaction has so far (each further click refines it). At least one click or a box.
+ * scaleIndex picks the n-th best scale of a single click (models without click refinement).
+ */
+export interface SegmentPrompt {
+  clicks: SegmentClick[];
+  box?: SegmentBox;
+  previousMask?: CocoRle;
+  scaleIndex?: number;
+}
+
 export interface Category {
   /** Positive integer, unique within a project (COCO category_id). */
   id: number;

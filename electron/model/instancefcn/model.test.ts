@@ -109,12 +109,12 @@ describe('InstanceFCN inference', () => {
     const expected = new Map<string, number>();
     for (const image of [first, second]) {
       await model.propose(image, { maxProposals: 5 });
-      await model.segmentAt(image, { x: 50, y: 40 });
+      await model.segmentAt(image, { clicks: [{ x: 50, y: 40, positive: true }] });
       expected.set(image.path, tf.memory().numTensors);
     }
     for (const image of [first, second, first, second]) {
       await model.propose(image, { maxProposals: 5 });
-      await model.segmentAt(image, { x: 50, y: 40 });
+      await model.segmentAt(image, { clicks: [{ x: 50, y: 40, positive: true }] });
       expect(tf.memory().numTensors).toBe(expected.get(image.path));
     }
     model.dispose();
@@ -131,14 +131,14 @@ describe('InstanceFCN inference', () => {
   test('click-to-segment: the window centred at the click, best scale first, other scales on request', async () => {
     const image = await fileImage(photo);
     const point = { x: image.width / 2, y: image.height / 2 };
-    const best = await model.segmentAt(image, point);
+    const best = await model.segmentAt(image, { clicks: [{ ...point, positive: true }] });
     expect(best).not.toBeNull();
     expect(best).toMatchObject({ source: 'click', status: 'proposed' });
     expect(best?.rle.size).toEqual([image.height, image.width]);
     const masks = new Set<string>();
     const scores: number[] = [];
     for (let scaleIndex = 0; scaleIndex < 4; scaleIndex++) {
-      const instance = await model.segmentAt(image, point, { scaleIndex });
+      const instance = await model.segmentAt(image, { clicks: [{ ...point, positive: true }], scaleIndex });
       if (instance) {
         masks.add(instance.rle.counts);
         scores.push(instance.score ?? 0);
@@ -147,7 +147,7 @@ describe('InstanceFCN inference', () => {
     expect(masks.size).toBeGreaterThan(1);
     expect(scores[0]).toBe(Math.max(...scores));
     // The mask's window is centred on the click: the mask's bounding box centre is within a window of it.
-    expect(await model.segmentAt(image, { x: -5, y: 10 })).toBeNull();
+    expect(await model.segmentAt(image, { clicks: [{ x: -5, y: 10, positive: true }] })).toBeNull();
   });
 
   test('missing weights and DeepMask weights fail load() clearly', async () => {

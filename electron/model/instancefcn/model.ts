@@ -9,6 +9,7 @@
 //
 // Click-to-segment assembles the window centred at the click at every level from its own features
 // (windows cut with the context margin, no full-map pass) and keeps the one with the best objectness.
+import { promptPoint } from '../prompt-point';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -128,7 +129,8 @@ export function createInstanceFcn(options: InstanceFcnOptions = {}): DeepMask {
       return proposals;
     },
 
-    async segmentAt(image, point, segmentOptions = {}) {
+    async segmentAt(image, prompt) {
+      const point = promptPoint(prompt);
       const { heads: model } = ready();
       const started = performance.now();
       timings = { ...NO_TIMINGS };
@@ -158,7 +160,7 @@ export function createInstanceFcn(options: InstanceFcnOptions = {}): DeepMask {
       predicted.maskLogits.dispose();
       const size = maskSize(model.config);
       const ranked = perLevel.map((entry, index) => ({ candidate: { ...entry, scoreLogit: objectness[index] }, index })).sort((a, b) => b.candidate.scoreLogit - a.candidate.scoreLogit);
-      const chosen = ranked[(segmentOptions.scaleIndex ?? 0) % ranked.length];
+      const chosen = ranked[(prompt.scaleIndex ?? 0) % ranked.length];
       const logits = (maskValues as Float32Array).slice(chosen.index * size * size, (chosen.index + 1) * size * size);
       // One candidate through the proposal postprocess (paste, threshold, RLE, polygons); empty -> null.
       const [instance] = selectProposals(decoded, pyramid, [chosen.candidate], [logits], size, settings, 1, version(), true);

@@ -68,8 +68,20 @@ function separableNames(prefix: string): string[] {
   return [`${prefix}/depthwise`, `${prefix}/pointwise`, `${prefix}/bias`];
 }
 
-/** Every parameter name, in save order. */
+/**
+ * Fixed input normalisation (per channel: (f - mean) * inverseStd), measured on the training views
+ * before training and saved with the weights; never trained. The trunk's maps have per-channel
+ * standard deviations of 4-15, which without it blow the first activations up.
+ */
+export const NORMALISATION_PARAMETER_NAMES = ['norm16/mean', 'norm16/inverseStd', 'norm8/mean', 'norm8/inverseStd', 'norm4/mean', 'norm4/inverseStd'] as const;
+
+/** Every parameter name, in save order: the normalisation first, then the trained weights. */
 export function promptMaskParameterNames(config: PromptMaskConfig): string[] {
+  return [...NORMALISATION_PARAMETER_NAMES, ...trainedParameterNames(config)];
+}
+
+/** The parameters that training changes. */
+export function trainedParameterNames(config: PromptMaskConfig): string[] {
   const names = ['in16/features', 'in16/prompts', 'in16/bias', 'context/kernel', 'context/bias'];
   for (let i = 1; i <= config.convs16; i++) names.push(...separableNames(`conv16_${i}`));
   names.push('in8/up', 'in8/features', 'in8/prompts', 'in8/bias', ...separableNames('conv8_1'), ...separableNames('conv8_2'));
@@ -81,6 +93,12 @@ export function promptMaskParameterNames(config: PromptMaskConfig): string[] {
 export function promptMaskShapes(config: PromptMaskConfig): Record<string, number[]> {
   const { width16: w16, width8: w8, width4: w4 } = config;
   const shapes: Record<string, number[]> = {
+    'norm16/mean': [config.channels16],
+    'norm16/inverseStd': [config.channels16],
+    'norm8/mean': [config.channels8],
+    'norm8/inverseStd': [config.channels8],
+    'norm4/mean': [config.channels4],
+    'norm4/inverseStd': [config.channels4],
     'in16/features': [config.channels16, w16],
     'in16/prompts': [PROMPT_CHANNELS, w16],
     'in16/bias': [w16],
@@ -114,9 +132,14 @@ export function promptMaskShapes(config: PromptMaskConfig): Record<string, numbe
   return shapes;
 }
 
-/** He-normal for layers feeding a ReLU, small for the residual convs' pointwise kernels, zero biases. */
+/**
+ * He-normal for layers feeding a ReLU, half that for the residual convs' pointwise kernels, small
+ * output layers (logits start near 0), zero biases; the identity normalisation until measured.
+ */
 export function initialPromptMaskValue(name: string, shape: number[], seed: number): tf.Tensor {
-  if (name.endsWith('bias') || name.endsWith('Bias')) return tf.zeros(shape);
+  if (name.endsWith('/mean') || name.endsWith('bias') || name.endsWith('Bias')) return tf.zeros(shape);
+  if (name.endsWith('/inverseStd')) return tf.ones(shape);
+  if (name === 'out/kernel' || name === 'iou/out') return tf.truncatedNormal(shape, 0, 0.01, 'float32', seed);
   const fanIn = name.endsWith('/depthwise') ? 9 : shape[0];
   const scale = name.endsWith('/pointwise') ? 0.5 : 1;
   return tf.truncatedNormal(shape, 0, scale * Math.sqrt(2 / fanIn), 'float32', seed);
@@ -149,6 +172,7 @@ export function applyPromptMask(parameter: (name: string) => tf.Tensor, config: 
   expect(f4, [batch, size, size, config.channels4], 'stride-4 features');
   expect(prompts, [batch, size, size, PROMPT_CHANNELS], 'prompt maps');
   const p = parameter;
+  const normalised = (input: tf.Tensor4D, level: string): tf.Tensor4D => tf.mul(tf.sub(input, p(`${level}/mean`)), p(`${level}/inverseStd`)) as tf.Tensor4D;
   const project = (input: tf.Tensor, kernel: string): tf.Tensor4D => {
     const [b, h, w, c] = input.shape as [number, number, number, number];
     const weights = p(kernel) as tf.Tensor2D;
@@ -160,15 +184,15 @@ export function applyPromptMask(parameter: (name: string) => tf.Tensor, config: 
 
   const prompts28 = tf.avgPool(prompts, 2, 2, 'valid');
   const prompts14 = tf.avgPool(prompts28, 2, 2, 'valid');
-  let x = tf.relu(tf.add(tf.add(project(f16, 'in16/features'), project(prompts14, 'in16/prompts')), p('in16/bias'))) as tf.Tensor4D;
+  let x = tf.relu(tf.add(tf.add(project(normalised(f16, 'norm16'), 'in16/features'), project(prompts14, 'in16/prompts')), p('in16/bias'))) as tf.Tensor4D;
   const context = tf.relu(tf.add(tf.matMul(tf.mean(x, [1, 2]) as tf.Tensor2D, p('context/kernel') as tf.Tensor2D), p('context/bias')));
   x = tf.add(x, tf.reshape(context, [batch, 1, 1, config.width16])) as tf.Tensor4D;
   for (let i = 1; i <= config.convs16; i++) x = residual(x, `conv16_${i}`);
 
-  let y = tf.relu(tf.add(tf.add(tf.add(up2(project(x, 'in8/up')), project(f8, 'in8/features')), project(prompts28, 'in8/prompts')), p('in8/bias'))) as tf.Tensor4D;
+  let y = tf.relu(tf.add(tf.add(tf.add(up2(project(x, 'in8/up')), project(normalised(f8, 'norm8'), 'in8/features')), project(prompts28, 'in8/prompts')), p('in8/bias'))) as tf.Tensor4D;
   y = residual(residual(y, 'conv8_1'), 'conv8_2');
 
-  let z = tf.relu(tf.add(tf.add(tf.add(up2(project(y, 'in4/up')), project(f4, 'in4/features')), project(prompts, 'in4/prompts')), p('in4/bias'))) as tf.Tensor4D;
+  let z = tf.relu(tf.add(tf.add(tf.add(up2(project(y, 'in4/up')), project(normalised(f4, 'norm4'), 'in4/features')), project(prompts, 'in4/prompts')), p('in4/bias'))) as tf.Tensor4D;
   z = residual(residual(z, 'conv4_1'), 'conv4_2');
 
   const logits = tf.reshape(tf.add(project(z, 'out/kernel'), p('out/bias')), [batch, size, size]) as tf.Tensor3D;

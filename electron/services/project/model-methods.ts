@@ -10,7 +10,8 @@ import type { ImageRecords } from './image-records';
 import { validateInstance, validateInstances } from './instance-validation';
 import type { Jobs } from './jobs';
 import type { Fields } from './validate';
-import { invalid, optionalInteger, requiredFiniteNumber, requiredString } from './validate';
+import { parseSegmentPrompt } from './segment-prompt';
+import { invalid, optionalInteger, requiredString } from './validate';
 
 const DEFAULT_MAX_PROPOSALS = 100;
 const MAX_PROPOSALS_LIMIT = 1000;
@@ -45,15 +46,11 @@ export class ModelMethods {
 
   async segmentAt(fields: Fields): Promise<{ instance: Instance | null; latencyMs: number }> {
     const imageId = requiredString(fields, 'imageId', 'imageId');
-    const x = requiredFiniteNumber(fields, 'x', 'x');
-    const y = requiredFiniteNumber(fields, 'y', 'y');
-    const scaleIndex = optionalInteger(fields, 'scaleIndex', 'scaleIndex', 0, 64);
     const model = this.requireModel();
     const image = await this.providerImage(imageId);
-    if (x < 0 || x > image.width) throw invalid('x', `must be within the image, 0..${image.width}`);
-    if (y < 0 || y > image.height) throw invalid('y', `must be within the image, 0..${image.height}`);
+    const prompt = parseSegmentPrompt(fields, image.width, image.height);
     const started = performance.now();
-    const instance = await model.segmentAt(image, { x, y }, scaleIndex === undefined ? {} : { scaleIndex });
+    const instance = await model.segmentAt(image, prompt);
     const latencyMs = performance.now() - started;
     return { instance: instance === null ? null : checkedOutput(() => validateInstance(instance, 'instance', sizeContext(image))), latencyMs };
   }

@@ -218,7 +218,7 @@ describe('model delegation', () => {
     project = await openProject(folder);
     expect(await project.getModelStatus({})).toMatchObject({ backend: 'none', ready: false });
     await expectApiError(project.propose({ imageId: 'a.png' }), 'MODEL_UNAVAILABLE');
-    await expectApiError(project.segmentAt({ imageId: 'a.png', x: 1, y: 1 }), 'MODEL_UNAVAILABLE');
+    await expectApiError(project.segmentAt({ imageId: 'a.png', clicks: [{ x: 1, y: 1, positive: true }] }), 'MODEL_UNAVAILABLE');
     await expectApiError(project.proposeAll({}), 'MODEL_UNAVAILABLE');
   });
 
@@ -229,9 +229,9 @@ describe('model delegation', () => {
     const proposed = await project.propose({ imageId: 'b/img2.jpg', maxProposals: 5 });
     expect(proposed.instances).toHaveLength(1);
     expect(model.calls).toEqual([await project.resolveImageFile('b/img2.jpg')]);
-    const click = await project.segmentAt({ imageId: 'b/img2.jpg', x: 10, y: 10 });
+    const click = await project.segmentAt({ imageId: 'b/img2.jpg', clicks: [{ x: 10, y: 10, positive: true }] });
     expect(click.instance?.source).toBe('click');
-    await expectApiError(project.segmentAt({ imageId: 'b/img2.jpg', x: 41, y: 10 }), 'INVALID_ARGUMENT', 'x');
+    await expectApiError(project.segmentAt({ imageId: 'b/img2.jpg', clicks: [{ x: 41, y: 10, positive: true }] }), 'INVALID_ARGUMENT', 'clicks[0].x');
     await expectApiError(project.propose({ imageId: 'b/img2.jpg', maxProposals: 0 }), 'INVALID_ARGUMENT', 'maxProposals');
   });
 

@@ -183,7 +183,7 @@ export async function openProject(folder: string, options: OpenProjectOptions = 
         return model.status();
       }),
     propose: (params) => guarded(() => model.propose(paramsOf('propose', params, ['imageId', 'maxProposals']))),
-    segmentAt: (params) => guarded(() => model.segmentAt(paramsOf('segmentAt', params, ['imageId', 'x', 'y', 'scaleIndex']))),
+    segmentAt: (params) => guarded(() => model.segmentAt(paramsOf('segmentAt', params, ['imageId', 'clicks', 'box', 'previousMask', 'scaleIndex']))),
     exportCoco: (params) => guarded(() => coco.export(paramsOf('exportCoco', params, ['onlyAccepted']))),
     importCoco: (params) => guarded(() => coco.import(paramsOf('importCoco', params, ['json']))),
     proposeAll: (params) => guarded(() => model.proposeAll(paramsOf('proposeAll', params, ['maxProposals']))),

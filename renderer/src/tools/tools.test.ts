@@ -170,8 +170,8 @@ describe('segment tool', () => {
     return {
       calls,
       api: {
-        segmentAt: async (params: { imageId: string; x: number; y: number; scaleIndex?: number }) => {
-          calls.push({ x: params.x, y: params.y, scaleIndex: params.scaleIndex });
+        segmentAt: async (params: { imageId: string; clicks: Array<{ x: number; y: number; positive: boolean }>; scaleIndex?: number }) => {
+          calls.push({ x: params.clicks[0].x, y: params.clicks[0].y, scaleIndex: params.scaleIndex });
           return { instance: blob(`click-${calls.length}`, 10 + 10 * (params.scaleIndex ?? 0)), latencyMs: 42 };
         },
       },

@@ -12,7 +12,7 @@ import { stableSoftplus } from '../../training/loss';
 import { SeededRandom } from '../../sampler/random';
 import { nextClick } from '../click-simulation';
 import { VIEW_SIZE } from '../detector-view';
-import { applyPromptMask, initialPromptMaskValue, promptMaskParameterNames, promptMaskShapes, PROMPT_CHANNELS, PROMPT_MASK_SIZE, type PromptMaskConfig } from '../network';
+import { applyPromptMask, initialPromptMaskValue, promptMaskParameterNames, promptMaskShapes, trainedParameterNames, PROMPT_CHANNELS, PROMPT_MASK_SIZE, type PromptMaskConfig } from '../network';
 import { promptMaps, type PromptInput } from '../prompts';
 import { roiFeatures, type RoiFeatures } from '../roi';
 import { cellToView, drawExample, type Example, type ExampleKind } from './examples';
@@ -36,7 +36,10 @@ export interface PromptTrainerOptions {
 }
 
 export class PromptMaskTrainer {
+  /** The trained weights (what Adam updates). */
   readonly variables: Record<string, tf.Variable> = {};
+  /** The input normalisation, measured once, never trained. */
+  readonly fixed: Record<string, tf.Variable> = {};
   readonly optimizer: Adam;
   readonly random: SeededRandom;
   private readonly names: string[];
@@ -51,9 +54,13 @@ export class PromptMaskTrainer {
     registerFastMatMulGradient();
     this.names = promptMaskParameterNames(config);
     const shapes = promptMaskShapes(config);
+    const normalisation = initial ? null : featureNormalisation(views, config);
+    const trained = new Set(trainedParameterNames(config));
     this.names.forEach((name, index) => {
-      const value = initial?.get(name) ?? initialPromptMaskValue(name, shapes[name], options.seed * 101 + index);
-      this.variables[name] = tf.variable(value, true, `promptmask/${name}`);
+      const value = initial?.get(name) ?? normalisation?.get(name) ?? initialPromptMaskValue(name, shapes[name], options.seed * 101 + index);
+      const variable = tf.variable(value, trained.has(name), `promptmask/${name}`);
+      if (trained.has(name)) this.variables[name] = variable;
+      else this.fixed[name] = variable;
       if (!initial?.has(name)) value.dispose();
     });
     this.optimizer = new Adam({ learningRate: options.learningRate });
@@ -61,7 +68,7 @@ export class PromptMaskTrainer {
   }
 
   parameter = (name: string): tf.Tensor => {
-    const variable = this.variables[name];
+    const variable = this.variables[name] ?? this.fixed[name];
     if (!variable) throw new Error(`no prompt-mask parameter ${name}`);
     return variable;
   };
@@ -158,8 +165,13 @@ export class PromptMaskTrainer {
     }
   }
 
+  /** Every parameter, normalisation included, by name (for saving). */
+  allParameters(): Array<{ name: string; tensor: tf.Tensor }> {
+    return this.names.map((name) => ({ name, tensor: this.parameter(name) }));
+  }
+
   dispose(): void {
-    for (const variable of Object.values(this.variables)) variable.dispose();
+    for (const variable of [...Object.values(this.variables), ...Object.values(this.fixed)]) variable.dispose();
     this.optimizer.dispose();
   }
 }
@@ -207,5 +219,33 @@ export function stackedRoiFeatures(views: readonly TrainingView[], config: Promp
   };
   const result = roiFeatures(maps, examples.map((example) => example.roi), examples.map((example) => viewOrder.indexOf(example.viewIndex)));
   tf.dispose([maps.stride16, maps.stride8, maps.stride4]);
+  return result;
+}
+
+/** Per-channel mean and 1/std of the views' feature maps (every 7th view), as normalisation parameters. */
+export function featureNormalisation(views: readonly TrainingView[], config: PromptMaskConfig): Map<string, tf.Tensor> {
+  const result = new Map<string, tf.Tensor>();
+  const levels: Array<[string, (view: TrainingView) => Float32Array, number]> = [
+    ['norm16', (view) => view.stride16, config.channels16],
+    ['norm8', (view) => view.stride8, config.channels8],
+    ['norm4', (view) => view.stride4, config.channels4],
+  ];
+  for (const [level, pick, channels] of levels) {
+    const sum = new Float64Array(channels);
+    const squares = new Float64Array(channels);
+    let count = 0;
+    for (let v = 0; v < views.length; v += 7) {
+      const data = pick(views[v]);
+      for (let i = 0; i < data.length; i++) {
+        sum[i % channels] += data[i];
+        squares[i % channels] += data[i] * data[i];
+      }
+      count += data.length / channels;
+    }
+    const mean = Float32Array.from(sum, (value) => value / Math.max(1, count));
+    const inverseStd = Float32Array.from(squares, (value, channel) => 1 / Math.sqrt(Math.max(1e-6, value / Math.max(1, count) - mean[channel] ** 2)));
+    result.set(`${level}/mean`, tf.tensor1d(mean));
+    result.set(`${level}/inverseStd`, tf.tensor1d(inverseStd));
+  }
   return result;
 }

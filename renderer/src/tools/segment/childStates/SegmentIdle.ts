@@ -54,7 +54,7 @@ export class SegmentIdle implements ToolState {
     const { store, api, reportLatency } = this.tool.context;
     store.getState().actions.setEphemeral({ segmentPending: true });
     try {
-      const result = await api.segmentAt({ imageId, x: Math.round(x), y: Math.round(y), scaleIndex });
+      const result = await api.segmentAt({ imageId, clicks: [{ x: Math.round(x), y: Math.round(y), positive: true }], scaleIndex });
       reportLatency(result.latencyMs);
       const state = store.getState();
       const document = currentDocument(state);
