@@ -17,7 +17,8 @@ import type { CocoDataset } from '../shared/coco/schema';
 import { evaluateCocoProposals } from '../shared/coco/evaluate-coco';
 import { fromCocoRle } from '../shared/geometry';
 import { selectBackend } from '../electron/model/backend';
-import { createDeepMask, defaultModelDir, type DeepMask } from '../electron/model/deepmask';
+import { createDeepMask, defaultModelDir } from '../electron/model/deepmask';
+import type { ProposalModel } from '../electron/model/proposal-model';
 import { createInstanceFcn, defaultInstanceFcnModelDir } from '../electron/model/instancefcn/model';
 import { mergeRows, seedTableMarkdown, seedTableSnippet, verdict, writeInstanceFcnModelCard, type SeedTableResults, type SeedTableRow } from '../electron/model/instancefcn/model-card';
 import { readCocoFile } from '../electron/model/training/dataset';
@@ -87,7 +88,7 @@ const backend = await selectBackend();
 const trunk = await loadTrunk();
 const methods = values.methods.split(',');
 for (const method of methods) if (method !== 'DeepMask' && method !== 'InstanceFCN') throw new Error(`--methods takes DeepMask and/or InstanceFCN, got ${method}`);
-const models: Array<{ method: SeedTableRow['method']; model: DeepMask }> = [
+const models: Array<{ method: SeedTableRow['method']; model: ProposalModel }> = [
   // refineTop 0: DeepMask as the paper has it. The bundled v2 is v1's heads plus a refiner trained
   // alone on them, so without refining it proposes exactly what deepmask-coco128-v1 did.
   ...(methods.includes('DeepMask') ? [{ method: 'DeepMask' as const, model: createDeepMask({ trunk, maxCandidates, refineTop: 0 }) }] : []),

@@ -194,7 +194,7 @@ const facts: TrainingFacts = values['refiner-only'] && baseFacts
 await writeFile(join(outDir, 'training.json'), `${JSON.stringify(facts, null, 2)}\n`);
 let ar: ArResults | null = null;
 try {
-  ar = JSON.parse(await readFile(join(repoRoot, 'bench/results/proposals-ar.json'), 'utf8')) as ArResults;
+  ar = JSON.parse(await readFile(join(repoRoot, 'bench/results/deepmask-ar.json'), 'utf8')) as ArResults;
 } catch {
   ar = null;
 }

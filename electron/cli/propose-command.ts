@@ -10,7 +10,8 @@ import type { Instance } from '../../shared/api/types';
 import { fromCocoRle, rleArea, rleBbox } from '../../shared/geometry';
 import { readCocoFile, writeJsonFile } from '../services/coco-file';
 import { selectBackend, type BackendName } from '../model/backend';
-import { createDeepMask, defaultModelDir, type DeepMask } from '../model/deepmask';
+import { createDeepMask, defaultModelDir } from '../model/deepmask';
+import type { ProposalModel } from '../model/proposal-model';
 import { createModelForDir, resolveModelChoice } from '../model/instancefcn/choose-model';
 import { createDetectorBoxBaseline, DETECTOR_BASELINE_VERSION } from '../model/detector-baseline';
 import type { CliCommand } from './command';
@@ -169,7 +170,7 @@ async function loadDetectorBaseline(backend: BackendName | undefined): Promise<P
 }
 
 /** `--model`: deepmask | instancefcn (the bundled weights of that network) or a folder of heads of either. */
-async function loadModel(modelOption: string | undefined, backend: BackendName | undefined, detectorPrior: number | undefined, colourWeight: number | undefined): Promise<DeepMask> {
+async function loadModel(modelOption: string | undefined, backend: BackendName | undefined, detectorPrior: number | undefined, colourWeight: number | undefined): Promise<ProposalModel> {
   const bundled = defaultModelDir();
   try {
     const choice = await resolveModelChoice(modelOption);

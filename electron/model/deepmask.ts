@@ -11,7 +11,6 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Instance, SegmentPrompt } from '../../shared/api/types';
-import type { ProviderImage } from '../services/model-provider';
 import { selectBackend, type BackendName, type BackendSelection } from './backend';
 import { decodeImage, type DecodedImage } from './decode';
 import { clampCell, computeFeaturePyramid, cutFineWindows, cutWindows, PAD_CELLS, type FeaturePyramid, type LevelFeatures } from './feature-pyramid';
@@ -19,9 +18,12 @@ import { loadHeads, type DeepMaskHeads } from './heads';
 import { buildInstance, selectProposals, type WindowCandidate } from './proposal-instances';
 import { createDetectorBoxBaseline, type DetectorBoxBaseline } from './detector-baseline';
 import { scoreAllWindows, topWindows, withDetectorWindows } from './window-candidates';
-import { buildPyramid, WINDOW_CELLS, windowCentredAt } from './pyramid';
+import { buildPyramid, WINDOW_CELLS, windowCentredAt, windowRect, type Rect } from './pyramid';
 import { clickWindows } from './click-windows';
 import { promptPoint } from './prompt-point';
+import { NO_TIMINGS, type ModelImage, type ProposalModel, type StageTimings } from './proposal-model';
+
+export type { ModelImage, StageTimings } from './proposal-model';
 import { loadTrunk, type Trunk } from './trunk';
 
 export interface DeepMaskOptions {
@@ -85,34 +87,29 @@ export const DEFAULT_SETTINGS: DeepMaskSettings = {
   refineTop: 100,
 };
 
-export interface StageTimings {
-  decode: number;
-  trunk: number;
-  score: number;
-  mask: number;
-  postprocess: number;
-  total: number;
+/** DeepMask's candidate windows of one image (see DeepMask.scoredWindows). */
+export interface ScoredWindows {
+  decoded: DecodedImage;
+  /** Best first. */
+  candidates: WindowCandidate[];
+  /** Each window in decoded-image pixels (may hang over the border). */
+  rects: Rect[];
+  /** Coarse mask logits, maskSize^2 each, row-major. */
+  logits: Float32Array[];
+  maskSize: number;
+  /** Refined logits of the candidates at `indices` (heads with a refiner), in that order. */
+  refine?: (indices: readonly number[]) => Float32Array[];
 }
 
-const NO_TIMINGS: StageTimings = { decode: 0, trunk: 0, score: 0, mask: 0, postprocess: 0, total: 0 };
-
-/** An image for the model: a file (decoded here) or pixels already decoded. */
-export type ModelImage = ProviderImage | DecodedImage;
-
-export interface DeepMask {
+/** DeepMask: a ProposalModel with its settings and its scored windows for merging proposers. */
+export interface DeepMask extends ProposalModel {
   readonly settings: DeepMaskSettings;
-  /** Set by load(). */
-  readonly backend: BackendSelection | null;
-  readonly modelVersion: string | null;
-  /** Milliseconds per stage of the last propose/segmentAt call (trunk is 0 when the pyramid was cached). */
-  readonly lastTimings: StageTimings;
-  /** Picks the backend, loads trunk and heads, runs one warm-up pass. */
-  load(): Promise<void>;
-  /** withPolygons (default true): false leaves `polygons` empty, for evaluations that read only `rle`. */
-  propose(image: ModelImage, options: { maxProposals: number; withPolygons?: boolean }): Promise<Instance[]>;
-  /** Single-click models segment at promptPoint(prompt), at the prompt's scaleIndex-th best scale. */
-  segmentAt(image: ModelImage, prompt: SegmentPrompt): Promise<Instance | null>;
-  dispose(): void;
+  /**
+   * The first half of propose: the best `limit` windows of the image with their coarse mask logits,
+   * before NMS, and (with a refiner) a way to refine chosen ones. For proposers that merge these
+   * windows with candidates of their own (the detector-guided model).
+   */
+  scoredWindows(image: ModelImage, limit: number): Promise<ScoredWindows>;
 }
 
 export function defaultModelDir(): string {
@@ -211,6 +208,22 @@ export function createDeepMask(options: DeepMaskOptions = {}): DeepMask {
       await this.propose(blank, { maxProposals: 1 });
       cache?.pyramid.dispose();
       cache = null;
+    },
+
+    async scoredWindows(image, limit) {
+      const { heads: model } = ready();
+      const { decoded, pyramid } = await prepare(image);
+      const scores = scoreAllWindows(model, pyramid);
+      const candidates = topWindows(scores, limit);
+      const logits = maskLogitsFor(model, pyramid, candidates, settings.maskBatch);
+      return {
+        decoded,
+        candidates,
+        rects: candidates.map((candidate) => windowRect(pyramid.levels[candidate.levelIndex].level, candidate.cellX, candidate.cellY)),
+        logits,
+        maskSize: model.config.maskSize,
+        ...(hasRefiner(model) ? { refine: (indices: readonly number[]) => refinedLogitsFor(model, pyramid, candidates, indices, logits, settings.maskBatch) } : {}),
+      };
     },
 
     async propose(image, { maxProposals, withPolygons = true }) {

@@ -93,7 +93,7 @@ export function selectProposals(
     const rle = rectMaskToRle(mask);
     if (refining && keptRles.length > 0 && rleIou([rle], keptRles, keptRles.map(() => false))[0].some((iou) => iou > settings.nmsIou)) continue;
     keptRles.push(rle);
-    instances.push(toInstance(decoded, mask, rle, candidates[index].scoreLogit, 'model', modelVersion, withPolygons));
+    instances.push(maskInstance(decoded, mask, rle, sigmoid(candidates[index].scoreLogit), 'model', modelVersion, withPolygons));
   }
   return instances;
 }
@@ -111,10 +111,11 @@ export function buildInstance(
 ): Instance | null {
   const mask = candidateMask(decoded, levels, candidate, logits, maskSize, settings);
   if (!mask.data.includes(1)) return null;
-  return toInstance(decoded, mask, rectMaskToRle(mask), candidate.scoreLogit, source, modelVersion, true);
+  return maskInstance(decoded, mask, rectMaskToRle(mask), sigmoid(candidate.scoreLogit), source, modelVersion, true);
 }
 
-function toInstance(decoded: DecodedImage, mask: RectMask, rle: Rle, scoreLogit: number, source: InstanceSource, modelVersion: string, withPolygons: boolean): Instance {
+/** An Instance of a mask of the decoded image (`rle` is the mask's RLE at the decoded size), in original-image pixels. */
+export function maskInstance(decoded: DecodedImage, mask: RectMask, rle: Rle, score: number, source: InstanceSource, modelVersion: string, withPolygons: boolean): Instance {
   const scaled = decoded.width !== decoded.originalWidth || decoded.height !== decoded.originalHeight;
   const fullRle = scaled ? scaledMaskToRle(rectMaskToFull(mask), decoded.originalWidth, decoded.originalHeight) : rle;
   // Contours of the window-sized crop, moved to image pixels, then scaled to the original's.
@@ -124,7 +125,7 @@ function toInstance(decoded: DecodedImage, mask: RectMask, rle: Rle, scoreLogit:
     id: randomUUID(),
     polygons,
     rle: toCocoRle(fullRle),
-    score: sigmoid(scoreLogit),
+    score,
     status: 'proposed',
     source,
     categoryId: null,

@@ -4,14 +4,14 @@
 import { parentPort } from 'node:worker_threads';
 import type { Instance } from '../../shared/api/types';
 import { ApiError, serializeError } from '../../shared/api/errors';
-import type { DeepMask } from './deepmask';
+import type { ProposalModel } from './proposal-model';
 import { createModelForDir } from './instancefcn/choose-model';
 import type { WorkerInit, WorkerLoadReport, WorkerReply, WorkerRequest } from './worker-protocol';
 
 if (!parentPort) throw new Error('electron/model/worker.ts must run in a worker thread');
 const port = parentPort;
 
-let model: DeepMask | null = null;
+let model: ProposalModel | null = null;
 let unavailable = 'the model worker has not been initialised';
 let initOptions: WorkerInit | null = null;
 let queue: Promise<void> = Promise.resolve();
@@ -45,7 +45,7 @@ async function handle(request: WorkerRequest): Promise<WorkerLoadReport | Instan
   }
 }
 
-function requireModel(): DeepMask {
+function requireModel(): ProposalModel {
   if (!model) throw new ApiError('MODEL_UNAVAILABLE', unavailable);
   return model;
 }

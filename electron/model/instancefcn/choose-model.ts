@@ -4,7 +4,8 @@
 // (meta.architecture, written by InstanceFCN's save; DeepMask's weights carry none).
 import { resolve } from 'node:path';
 import type { BackendName } from '../backend';
-import { createDeepMask, defaultModelDir, type DeepMask, type DeepMaskSettings } from '../deepmask';
+import { createDeepMask, defaultModelDir, type DeepMaskSettings } from '../deepmask';
+import type { ProposalModel } from '../proposal-model';
 import { readHeadsManifest } from '../heads-io';
 import type { Trunk } from '../trunk';
 import { INSTANCEFCN_ARCHITECTURE } from './heads';
@@ -44,7 +45,7 @@ export interface CreateModelOptions extends Partial<DeepMaskSettings> {
 }
 
 /** The model for a weights folder, DeepMask or InstanceFCN by what the folder holds (not loaded yet). */
-export async function createModelForDir(options: CreateModelOptions): Promise<DeepMask> {
+export async function createModelForDir(options: CreateModelOptions): Promise<ProposalModel> {
   const { architecture: known, ...rest } = options;
   const architecture = known ?? (await architectureOf(options.modelDir).catch(() => 'deepmask' as const));
   return architecture === 'instancefcn' ? createInstanceFcn(rest) : createDeepMask(rest);

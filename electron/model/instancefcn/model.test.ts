@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { decodeRle, encodeMask, fromCocoRle, rleIou, type Rle } from '../../../shared/geometry';
 import { datasetsAvailable, datasetsDir } from '../../../test/support/shared-data';
 import { selectBackend } from '../backend';
-import type { DeepMask } from '../deepmask';
+import type { ProposalModel } from '../proposal-model';
 import { maskNms } from '../nms';
 import { loadTrunk, type Trunk } from '../trunk';
 import { createInstanceFcnHeads } from './heads';
@@ -19,7 +19,7 @@ const NARROW = { sharedChannels: 16, contextChannels: 16, objectnessReduceChanne
 
 let dir: string;
 let trunk: Trunk;
-let model: DeepMask;
+let model: ProposalModel;
 let photo: string;
 
 beforeAll(async () => {
@@ -69,7 +69,7 @@ describe('NMS at 0.8 (the InstanceFCN setting)', () => {
         { rle: best, score: 0.9 },
         { rle: overlap85, score: 0.7 },
       ],
-      model.settings.nmsIou,
+      model.settings.nmsIou as number,
       10,
     );
     expect(kept).toEqual([1, 0]);

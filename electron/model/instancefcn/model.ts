@@ -14,7 +14,8 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend, type BackendSelection } from '../backend';
-import { DEFAULT_SETTINGS, resolveSettings, type DeepMask, type DeepMaskOptions, type DeepMaskSettings, type ModelImage, type StageTimings } from '../deepmask';
+import { DEFAULT_SETTINGS, resolveSettings, type DeepMaskOptions, type DeepMaskSettings } from '../deepmask';
+import type { ModelImage, ProposalModel, StageTimings } from '../proposal-model';
 import { decodeImage, type DecodedImage } from '../decode';
 import { clampCell, computeFeaturePyramid, PAD_CELLS, type FeaturePyramid, type LevelFeatures } from '../feature-pyramid';
 import { selectProposals, type WindowCandidate } from '../proposal-instances';
@@ -50,8 +51,8 @@ interface LevelOutputs {
 
 const NO_TIMINGS: StageTimings = { decode: 0, trunk: 0, score: 0, mask: 0, postprocess: 0, total: 0 };
 
-/** Same interface as DeepMask, so the CLI, the worker and the benches take either. */
-export function createInstanceFcn(options: InstanceFcnOptions = {}): DeepMask {
+/** A ProposalModel, so the CLI, the worker and the benches take it like any other. */
+export function createInstanceFcn(options: InstanceFcnOptions = {}): ProposalModel {
   const { heads: injectedHeads, trunk: injectedTrunk, ...rest } = options;
   const settings = resolveSettings({ nmsIou: INSTANCEFCN_NMS_IOU, ...rest });
   let trunk: Trunk | null = injectedTrunk ?? null;

@@ -1,6 +1,6 @@
 // The bundled model's card (resources/models/deepmask/MODEL_CARD.md), generated from facts recorded
 // by the training script (training.json beside the weights) and, once measured, the AR benchmark
-// (bench/results/proposals-ar.json). Both scripts regenerate it, so its numbers are never typed in.
+// (bench/results/deepmask-ar.json). Both scripts regenerate it, so its numbers are never typed in.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -32,7 +32,7 @@ export interface TrainingFacts {
   };
 }
 
-/** One row of the AR benchmark (bench/results/proposals-ar.json). */
+/** One row of the AR benchmark (bench/results/deepmask-ar.json). */
 export interface ArRow {
   dataset: string;
   method: string;
@@ -106,7 +106,7 @@ export function renderModelCard(facts: TrainingFacts, ar: ArResults | null): str
     '## Average recall (class-agnostic segment proposals, COCO IoU .5:.95, cocoeval-equivalent evaluator)',
   ];
   if (!ar || ar.modelVersion !== facts.version) {
-    lines.push('', 'Not measured for this version yet: run `npx tsx bench/proposals-ar.ts`.');
+    lines.push('', 'Not measured for this version yet (bench/results/deepmask-ar.json holds the last DeepMask-only measurement).');
   } else {
     lines.push('', '| dataset | method | images | AR@10 | AR@100 | AR@1000 | s/image |', '|---|---|---|---|---|---|---|');
     for (const row of ar.rows) {
