@@ -1,0 +1,31 @@
+// One entry point for every export format, so the CLI (and later the export dialog) picks a format
+// by name. All take the same input as the COCO export and select instances the same way.
+import { projectToCoco, type ProjectExportInput } from '../coco/export';
+import type { ExportFormat, FormatExport } from './exported-files';
+import { projectToInstanceMasks } from './instance-masks';
+import { projectToLabelme } from './labelme-export';
+import { projectToYolo } from './yolo-export';
+
+/** File name of the COCO export inside an export folder. */
+export const COCO_FILE_NAME = 'annotations.json';
+
+export function exportProject(format: ExportFormat, input: ProjectExportInput): FormatExport {
+  switch (format) {
+    case 'coco': {
+      const dataset = projectToCoco(input);
+      return {
+        format,
+        files: [{ kind: 'text', path: COCO_FILE_NAME, text: JSON.stringify(dataset) }],
+        images: [],
+        counts: { images: dataset.images.length, instances: dataset.annotations.length, classes: dataset.categories.length },
+        skipped: [],
+      };
+    }
+    case 'yolo-seg':
+      return projectToYolo(input);
+    case 'labelme':
+      return projectToLabelme(input);
+    case 'masks':
+      return projectToInstanceMasks(input);
+  }
+}
