@@ -5,7 +5,7 @@ import { createEditorStore } from '../state/store';
 import { orderedInstances } from '../state/document';
 import { hitTest } from '../tools/hit-test';
 import { acceptShownProposals, assignCategory, cycleSelection, decide } from './annotation-actions';
-import { visibilityOf } from './visibility';
+import { visibilityOf } from '../state/visibility';
 
 const proposal = (id: string, score: number, overrides: Partial<Instance> = {}): Instance => ({
   id,

@@ -7,7 +7,7 @@ import type { ImageDocument } from '../state/document';
 import type { SessionState } from '../state/session';
 import { currentDocument } from '../state/store';
 import type { EditorStore } from '../state/store';
-import { rankedProposals, shownProposals, visibilityOf } from './visibility';
+import { rankedProposals, shownProposals, visibilityOf } from '../state/visibility';
 
 /** The instance the decision keys act on: the selection, else the best visible proposal. */
 function target(store: EditorStore): { document: ImageDocument; id: string } | null {

@@ -1,10 +1,10 @@
 // Keyboard shortcuts. The active tool sees a key first (Escape, Enter, Delete, Backspace mean
 // different things mid-gesture); the rest are global. Keys typed into inputs are left alone.
-import { isTyping } from '../canvas/CanvasView';
 import { actualSizeCamera } from '../state/session';
 import { acceptShownProposals, assignCategory, cycleSelection, decide } from './annotation-actions';
 import type { Controller } from './controller';
 import { resimplifySelected, sortedCategories, validSelection } from './selectors';
+import { isTyping } from './typing';
 
 export const SHORTCUTS: [string, string][] = [
   ['A / R', 'accept / reject (selection or best proposal)'],

@@ -1,7 +1,7 @@
 // View preferences kept in the browser between sessions (not part of the annotations): how many
 // proposals are shown at a time. Storage may be disabled or hold junk; both fall back to the default.
 import type { EditorStore } from '../state/store';
-import { PROPOSAL_LIMITS } from './visibility';
+import { PROPOSAL_LIMITS } from '../state/visibility';
 
 const PROPOSAL_LIMIT_KEY = 'maskpilot.proposalLimit';
 

@@ -8,8 +8,9 @@ import { Stage } from 'react-konva';
 import { fitCamera, screenToImage, zoomAround } from '../state/session';
 import type { Camera } from '../state/session';
 import { currentDocument } from '../state/store';
-import type { PointerInfo } from '../tools/tool';
+import type { PointerInfo } from '../tools/state-node';
 import { useController, useEditor } from '../app/context';
+import { isTyping } from '../app/typing';
 import { EditLayer } from './EditLayer';
 import { ImageLayer } from './ImageLayer';
 import { InstancesLayer } from './InstancesLayer';
@@ -150,11 +151,6 @@ export function CanvasView() {
       {pending && <div className="canvas-badge">Segmenting…</div>}
     </div>
   );
-}
-
-export function isTyping(event: KeyboardEvent): boolean {
-  const target = event.target as HTMLElement | null;
-  return !!target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
 }
 
 function sameCamera(a: Camera, b: Camera): boolean {

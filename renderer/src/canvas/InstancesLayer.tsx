@@ -2,7 +2,7 @@
 // with its handles), so a drag redraws only the edit layer.
 import { Layer } from 'react-konva';
 import type { Category, Instance } from '../../../shared/api/types';
-import { visibilityOf } from '../app/visibility';
+import { visibilityOf } from '../state/visibility';
 import { useEditor, useEditorShallow } from '../app/context';
 import { instanceColor } from './colors';
 import { InstanceShape } from './InstanceShape';

@@ -5,7 +5,7 @@ import type { Instance } from '../../../shared/api/types';
 import { createImageDocument } from '../state/document';
 import { createEditorStore } from '../state/store';
 import { createToolbox } from '../tools/toolbox';
-import type { PointerInfo } from '../tools/tool';
+import type { PointerInfo } from '../tools/state-node';
 import { editPolygons } from './instance-edits';
 import { rleFromPolygons } from './mask-sync';
 

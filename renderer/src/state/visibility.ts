@@ -3,8 +3,8 @@
 // the canvas unreadable. Pending proposals are shown best first, at most `proposalLimit` at a time
 // (the AR@10 view of the image): deciding one (accept, reject, edit) lets the next one in.
 import type { Instance } from '../../../shared/api/types';
-import { orderedInstances, type ImageDocument } from '../state/document';
-import type { SessionState } from '../state/session';
+import { orderedInstances, type ImageDocument } from './document';
+import type { SessionState } from './session';
 
 export type VisibilitySettings = Pick<SessionState, 'scoreThreshold' | 'showRejected' | 'proposalLimit'>;
 

@@ -1,7 +1,7 @@
 // Pure hit testing for the tools: which vertex / edge / instance is under the pointer.
 import { containsPoint, nearestEdge, nearestVertex } from '../editing/polygon-edits';
 import type { Point } from '../editing/polygon-edits';
-import { visibilityOf } from '../app/visibility';
+import { visibilityOf } from '../state/visibility';
 import { orderedInstances } from '../state/document';
 import type { ImageDocument } from '../state/document';
 import type { SessionState, VertexRef } from '../state/session';
@@ -11,6 +11,9 @@ export type HitTarget =
   | { kind: 'edge'; instanceId: string; ring: number; afterIndex: number; point: Point }
   | { kind: 'instance'; instanceId: string }
   | { kind: 'empty' };
+
+/** Handle hit radius in screen pixels (a little larger than the drawn dot). */
+export const VERTEX_HIT_RADIUS_PX = 7;
 
 /**
  * Vertices and edges only of the selected instance (the only one showing handles); otherwise the

@@ -1,56 +1,17 @@
 // Tools are small state machines (tldraw style): a tool owns named child states, exactly one is
-// active, and events go to it. States live in their own files and move between each other with
-// `tool.transition(name, info)`. Tools see the pointer in image pixels and hit-test in pure code,
-// so Konva only draws.
-import type { MaskPilotApi } from '../../../shared/api/contract';
-import type { Point } from '../editing/polygon-edits';
-import type { EditorStore } from '../state/store';
+// active, and events go to it. States live in their own files, move between each other with
+// `parent.transition(name, info)` and act through the Editor facade. Tools see the pointer in image
+// pixels and hit-test in pure code, so Konva only draws.
+import type { ToolName } from '../state/session';
+import type { Editor } from './editor';
+import type { KeyInfo, PointerInfo, StateParent, ToolState } from './state-node';
 
-export interface PointerInfo {
-  /** Image pixels. */
-  point: Point;
-  /** CSS pixels relative to the canvas. */
-  screen: Point;
-  button: number;
-  shiftKey: boolean;
-  altKey: boolean;
-  ctrlKey: boolean;
-}
-
-export interface KeyInfo {
-  key: string;
-  shiftKey: boolean;
-  ctrlKey: boolean;
-  altKey: boolean;
-}
-
-export interface ToolContext {
-  store: EditorStore;
-  api: Pick<MaskPilotApi, 'segmentAt'>;
-  /** Called with the latency of each model call the tool makes (ms), for the status bar. */
-  reportLatency(latencyMs: number): void;
-}
-
-export interface ToolState {
-  readonly name: string;
-  onEnter?(info: PointerInfo | null): void;
-  onExit?(): void;
-  onPointerDown?(info: PointerInfo): void;
-  onPointerMove?(info: PointerInfo): void;
-  onPointerUp?(info: PointerInfo): void;
-  onDoubleClick?(info: PointerInfo): void;
-  /** Returns true when the key was handled (the app then ignores it). */
-  onKeyDown?(key: KeyInfo): boolean;
-  /** Escape: abandon the gesture in progress and return to the state before it. */
-  onCancel?(): boolean;
-}
-
-export abstract class Tool {
-  abstract readonly name: string;
-  protected states = new Map<string, ToolState>();
+export abstract class Tool implements StateParent {
+  abstract readonly name: ToolName;
+  private readonly states = new Map<string, ToolState>();
   private active: ToolState | null = null;
 
-  constructor(readonly context: ToolContext) {}
+  constructor(readonly editor: Editor) {}
 
   protected register(states: ToolState[], initial: string) {
     for (const state of states) this.states.set(state.name, state);
@@ -85,23 +46,12 @@ export abstract class Tool {
     if (key.key === 'Escape') return this.active?.onCancel?.() ?? false;
     return this.active?.onKeyDown?.(key) ?? false;
   }
+  /** Undo asked for while this tool is active: true when the gesture in progress took it. */
+  undoInGesture(): boolean {
+    return this.active?.onUndo?.() ?? false;
+  }
   /** The tool is being switched away from: cancel or finish whatever is in progress. */
   deactivate() {
     this.active?.onCancel?.();
   }
-
-  /** Screen pixels per image pixel: hit radii are given in screen pixels and converted with this. */
-  protected get scale(): number {
-    return this.context.store.getState().session.camera.scale;
-  }
-
-  /** A radius of `screenPixels` on screen, in image pixels. */
-  imageRadius(screenPixels: number): number {
-    return screenPixels / this.scale;
-  }
-}
-
-/** Pointer moved far enough (screen pixels) from where it went down to count as a drag. */
-export function isDrag(from: PointerInfo, to: PointerInfo, thresholdPx = 3): boolean {
-  return Math.hypot(to.screen.x - from.screen.x, to.screen.y - from.screen.y) > thresholdPx;
 }

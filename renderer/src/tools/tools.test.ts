@@ -5,7 +5,8 @@ import type { Instance } from '../../../shared/api/types';
 import { createImageDocument } from '../state/document';
 import { createEditorStore } from '../state/store';
 import { createToolbox } from './toolbox';
-import type { PointerInfo, ToolContext } from './tool';
+import type { ToolContext } from './editor';
+import type { PointerInfo } from './state-node';
 
 const square: Instance = {
   id: 'sq',

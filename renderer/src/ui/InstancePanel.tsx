@@ -2,7 +2,7 @@
 import { useEffect, useRef } from 'react';
 import type { Instance } from '../../../shared/api/types';
 import { useController, useEditor, useEditorShallow } from '../app/context';
-import { visibilityOf } from '../app/visibility';
+import { visibilityOf } from '../state/visibility';
 import { instanceColor } from '../canvas/colors';
 import { setStatus } from '../state/commands';
 import { currentDocument } from '../state/store';

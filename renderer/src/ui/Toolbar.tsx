@@ -2,7 +2,7 @@
 import { useRef } from 'react';
 import { acceptShownProposals } from '../app/annotation-actions';
 import { useController, useEditor } from '../app/context';
-import { PROPOSAL_LIMITS } from '../app/visibility';
+import { PROPOSAL_LIMITS } from '../state/visibility';
 import { fineTuneEnded } from '../state/learning';
 import { actualSizeCamera } from '../state/session';
 import type { ToolName } from '../state/session';

@@ -1,16 +1,15 @@
 // Waiting for the first point of a new polygon.
-import type { PointerInfo, ToolState } from '../../tool';
-import type { DrawTool } from '../DrawTool';
+import { ChildState } from '../../state-node';
+import type { PointerInfo } from '../../state-node';
 
-export class DrawIdle implements ToolState {
+export class DrawIdle extends ChildState {
   readonly name = 'draw_idle';
-  constructor(private readonly tool: DrawTool) {}
 
   onPointerDown(info: PointerInfo) {
     if (info.button !== 0) return;
-    this.tool.transition('drawing', info);
+    this.parent.transition('drawing', info);
   }
   onPointerMove(info: PointerInfo) {
-    this.tool.context.store.getState().actions.setEphemeral({ pointer: info.point });
+    this.editor.setEphemeral({ pointer: info.point });
   }
 }

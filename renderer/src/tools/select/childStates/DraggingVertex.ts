@@ -1,72 +1,36 @@
-// Dragging a vertex: the moved polygon lives in the ephemeral drag preview while the pointer moves
-// (nothing saved, nothing undoable yet); pointer up commits one "Move vertex" command; Escape drops
-// the preview, leaving the document exactly as before the gesture.
+// Dragging a vertex: the vertex follows the pointer (kept inside the image), the other vertices stay
+// exactly where they are; one "Move vertex" command on release, Escape restores (see PolygonDrag).
+import type { FlatPolygon, Instance } from '../../../../../shared/api/types';
 import { moveVertex, vertexAt } from '../../../editing/polygon-edits';
 import type { Point } from '../../../editing/polygon-edits';
-import { editPolygons } from '../../../editing/instance-edits';
-import type { FlatPolygon } from '../../../../../shared/api/types';
+import type { ImageDocument } from '../../../state/document';
 import type { VertexRef } from '../../../state/session';
-import { currentDocument } from '../../../state/store';
-import type { PointerInfo, ToolState } from '../../tool';
-import type { SelectTool } from '../SelectTool';
+import type { PointerInfo } from '../../state-node';
+import { PolygonDrag } from '../polygon-drag';
+import type { DragGesture } from '../polygon-drag';
 
-export class DraggingVertex implements ToolState {
+export class DraggingVertex extends PolygonDrag {
   readonly name = 'dragging_vertex';
-  private gesture: { instanceId: string; vertex: VertexRef; original: FlatPolygon[]; grabOffset: Point } | null = null;
-  constructor(private readonly tool: SelectTool) {}
+  protected readonly commitLabel = 'Move vertex';
+  private vertex: VertexRef | null = null;
+  /** Vertex minus pointer at the start, so the vertex does not jump to the cursor. */
+  private grabOffset: Point = { x: 0, y: 0 };
 
-  onEnter(info: PointerInfo | null) {
-    const state = this.tool.context.store.getState();
-    const selection = state.session.selection;
-    const instance = selection ? currentDocument(state)?.instances[selection.instanceId] : undefined;
-    const start = selection?.vertex && instance ? vertexAt(instance.polygons, selection.vertex) : null;
-    if (!selection?.vertex || !instance || !start || !info) {
-      this.tool.transition('idle');
-      return;
-    }
-    // Keep the offset between the pointer and the vertex so the vertex does not jump to the cursor.
-    this.gesture = {
-      instanceId: instance.id,
-      vertex: selection.vertex,
-      original: instance.polygons,
-      grabOffset: { x: start.x - info.point.x, y: start.y - info.point.y },
-    };
-  }
-
-  onPointerMove(info: PointerInfo) {
-    const gesture = this.gesture;
-    const document = currentDocument(this.tool.context.store.getState());
-    if (!gesture || !document) return;
-    // Only the moved vertex is kept inside the image; the others stay exactly as they are.
-    const to = {
-      x: Math.min(Math.max(info.point.x + gesture.grabOffset.x, 0), document.width),
-      y: Math.min(Math.max(info.point.y + gesture.grabOffset.y, 0), document.height),
-    };
-    const polygons = moveVertex(gesture.original, gesture.vertex, to);
-    this.tool.context.store.getState().actions.setEphemeral({ dragPreview: { instanceId: gesture.instanceId, polygons } });
-  }
-
-  onPointerUp() {
-    const state = this.tool.context.store.getState();
-    const preview = state.ephemeral.dragPreview;
-    const document = currentDocument(state);
-    if (this.gesture && preview && document) {
-      state.actions.execute(editPolygons(document, this.gesture.instanceId, preview.polygons, 'Move vertex'));
-    }
-    this.finish();
-  }
-
-  onCancel() {
-    this.finish();
+  protected begin(instance: Instance, info: PointerInfo): boolean {
+    const vertex = this.editor.getState().session.selection?.vertex ?? null;
+    const start = vertex ? vertexAt(instance.polygons, vertex) : null;
+    if (!vertex || !start) return false;
+    this.vertex = vertex;
+    this.grabOffset = { x: start.x - info.point.x, y: start.y - info.point.y };
     return true;
   }
 
-  onExit() {
-    this.gesture = null;
-  }
-
-  private finish() {
-    this.tool.context.store.getState().actions.setEphemeral({ dragPreview: null });
-    this.tool.transition('idle');
+  protected preview(gesture: DragGesture, info: PointerInfo, document: ImageDocument): FlatPolygon[] | null {
+    if (!this.vertex) return null;
+    const to = {
+      x: Math.min(Math.max(info.point.x + this.grabOffset.x, 0), document.width),
+      y: Math.min(Math.max(info.point.y + this.grabOffset.y, 0), document.height),
+    };
+    return moveVertex(gesture.original, this.vertex, to);
   }
 }

@@ -1,24 +1,22 @@
 // Pointing at an instance body: a click selects it; moving far enough starts moving the instance.
-import { isDrag } from '../../tool';
-import type { PointerInfo, ToolState } from '../../tool';
-import type { SelectTool } from '../SelectTool';
+import { ChildState, isDrag } from '../../state-node';
+import type { PointerInfo } from '../../state-node';
 
-export class PointingInstance implements ToolState {
+export class PointingInstance extends ChildState {
   readonly name = 'pointing_instance';
   private origin: PointerInfo | null = null;
-  constructor(private readonly tool: SelectTool) {}
 
   onEnter(info: PointerInfo | null) {
     this.origin = info;
   }
   onPointerMove(info: PointerInfo) {
-    if (this.origin && isDrag(this.origin, info)) this.tool.transition('translating', this.origin);
+    if (this.origin && isDrag(this.origin, info)) this.parent.transition('translating', this.origin);
   }
   onPointerUp() {
-    this.tool.transition('idle');
+    this.parent.transition('idle');
   }
   onCancel() {
-    this.tool.transition('idle');
+    this.parent.transition('idle');
     return true;
   }
 }

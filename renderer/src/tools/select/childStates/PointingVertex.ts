@@ -1,24 +1,22 @@
 // Pointing at a vertex: the button is down on a handle but the pointer has not moved enough to drag.
-import { isDrag } from '../../tool';
-import type { PointerInfo, ToolState } from '../../tool';
-import type { SelectTool } from '../SelectTool';
+import { ChildState, isDrag } from '../../state-node';
+import type { PointerInfo } from '../../state-node';
 
-export class PointingVertex implements ToolState {
+export class PointingVertex extends ChildState {
   readonly name = 'pointing_vertex';
   private origin: PointerInfo | null = null;
-  constructor(private readonly tool: SelectTool) {}
 
   onEnter(info: PointerInfo | null) {
     this.origin = info;
   }
   onPointerMove(info: PointerInfo) {
-    if (this.origin && isDrag(this.origin, info)) this.tool.transition('dragging_vertex', this.origin);
+    if (this.origin && isDrag(this.origin, info)) this.parent.transition('dragging_vertex', this.origin);
   }
   onPointerUp() {
-    this.tool.transition('idle');
+    this.parent.transition('idle');
   }
   onCancel() {
-    this.tool.transition('idle');
+    this.parent.transition('idle');
     return true;
   }
 }

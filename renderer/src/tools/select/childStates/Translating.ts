@@ -1,63 +1,26 @@
-// Moving a whole instance: preview while dragging, one "Move instance" command on release,
-// Escape restores. The offset is kept inside the image so no ring leaves it.
-import { polygonBounds, translatePolygons } from '../../../editing/polygon-edits';
-import type { Point } from '../../../editing/polygon-edits';
-import { editPolygons } from '../../../editing/instance-edits';
+// Moving a whole instance: the offset is kept inside the image so no ring leaves it; one "Move
+// instance" command on release, Escape restores (see PolygonDrag).
 import type { FlatPolygon } from '../../../../../shared/api/types';
-import { currentDocument } from '../../../state/store';
-import type { PointerInfo, ToolState } from '../../tool';
-import type { SelectTool } from '../SelectTool';
+import { polygonBounds, translatePolygons } from '../../../editing/polygon-edits';
+import type { ImageDocument } from '../../../state/document';
+import type { PointerInfo } from '../../state-node';
+import { PolygonDrag } from '../polygon-drag';
+import type { DragGesture } from '../polygon-drag';
 
-export class Translating implements ToolState {
+export class Translating extends PolygonDrag {
   readonly name = 'translating';
-  private gesture: { instanceId: string; original: FlatPolygon[]; start: Point } | null = null;
-  constructor(private readonly tool: SelectTool) {}
+  protected readonly commitLabel = 'Move instance';
 
-  onEnter(info: PointerInfo | null) {
-    const state = this.tool.context.store.getState();
-    const selection = state.session.selection;
-    const instance = selection ? currentDocument(state)?.instances[selection.instanceId] : undefined;
-    if (!instance || !info) {
-      this.tool.transition('idle');
-      return;
-    }
-    this.gesture = { instanceId: instance.id, original: instance.polygons, start: info.point };
-  }
-
-  onPointerMove(info: PointerInfo) {
-    const gesture = this.gesture;
-    const document = currentDocument(this.tool.context.store.getState());
-    if (!gesture || !document) return;
-    const bounds = polygonBounds(gesture.original);
-    if (!bounds) return;
-    const dx = clamp(info.point.x - gesture.start.x, -bounds.minX, document.width - bounds.maxX);
-    const dy = clamp(info.point.y - gesture.start.y, -bounds.minY, document.height - bounds.maxY);
-    const polygons = translatePolygons(gesture.original, dx, dy);
-    this.tool.context.store.getState().actions.setEphemeral({ dragPreview: { instanceId: gesture.instanceId, polygons } });
-  }
-
-  onPointerUp() {
-    const state = this.tool.context.store.getState();
-    const preview = state.ephemeral.dragPreview;
-    const document = currentDocument(state);
-    if (this.gesture && preview && document) {
-      state.actions.execute(editPolygons(document, this.gesture.instanceId, preview.polygons, 'Move instance'));
-    }
-    this.finish();
-  }
-
-  onCancel() {
-    this.finish();
+  protected begin(): boolean {
     return true;
   }
 
-  onExit() {
-    this.gesture = null;
-  }
-
-  private finish() {
-    this.tool.context.store.getState().actions.setEphemeral({ dragPreview: null });
-    this.tool.transition('idle');
+  protected preview(gesture: DragGesture, info: PointerInfo, document: ImageDocument): FlatPolygon[] | null {
+    const bounds = polygonBounds(gesture.original);
+    if (!bounds) return null;
+    const dx = clamp(info.point.x - gesture.start.x, -bounds.minX, document.width - bounds.maxX);
+    const dy = clamp(info.point.y - gesture.start.y, -bounds.minY, document.height - bounds.maxY);
+    return translatePolygons(gesture.original, dx, dy);
   }
 }
 
