@@ -21,6 +21,11 @@ export const commands: CliCommandEntry[] = [
     load: async () => (await import('./evaluate-command')).evaluateCommand,
   },
   {
+    name: 'export',
+    summary: 'export the saved annotations as COCO, YOLO segmentation, LabelMe or instance-mask PNGs',
+    load: async () => (await import('./export-command')).exportCommand,
+  },
+  {
     name: 'train',
     summary: 'train the DeepMask heads on a COCO dataset (checkpoints, resume, Ctrl+C saves)',
     load: async () => (await import('./train-command')).trainCommand,

@@ -4,6 +4,7 @@ import { projectToCoco, type ProjectExportInput } from '../coco/export';
 import type { ExportFormat, FormatExport } from './exported-files';
 import { projectToInstanceMasks } from './instance-masks';
 import { projectToLabelme } from './labelme-export';
+import { exportedStatuses } from './selection';
 import { projectToYolo } from './yolo-export';
 
 /** File name of the COCO export inside an export folder. */
@@ -13,11 +14,16 @@ export function exportProject(format: ExportFormat, input: ProjectExportInput): 
   switch (format) {
     case 'coco': {
       const dataset = projectToCoco(input);
+      const statuses = exportedStatuses(input.onlyAccepted);
+      const unassigned = input.images.reduce(
+        (sum, image) => sum + image.instances.filter((instance) => statuses.has(instance.status) && instance.categoryId === null).length,
+        0,
+      );
       return {
         format,
         files: [{ kind: 'text', path: COCO_FILE_NAME, text: JSON.stringify(dataset) }],
         images: [],
-        counts: { images: dataset.images.length, instances: dataset.annotations.length, classes: dataset.categories.length },
+        counts: { images: dataset.images.length, instances: dataset.annotations.length, unassigned, classes: dataset.categories.length },
         skipped: [],
       };
     }

@@ -39,6 +39,8 @@ export interface FormatExport {
     images: number;
     /** Instances written. */
     instances: number;
+    /** Of those, instances without a category, written under "object" (as the COCO export does). */
+    unassigned: number;
     classes: number;
   };
   /** Selected instances that could not be written, by reason. */

@@ -52,7 +52,7 @@ describe('instance-mask export', () => {
         { value: 2, instanceId: 'b', categoryId: 5, category: 'object', isCrowd: true, area: area(b), visibleArea: area(b) },
       ],
     });
-    expect(result.counts).toEqual({ images: 2, instances: 5, classes: 4 });
+    expect(result.counts).toEqual({ images: 2, instances: 5, unassigned: 1, classes: 4 });
   });
 
   test('overlaps: the later instance wins, and the visible areas say what was covered', () => {

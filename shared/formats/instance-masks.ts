@@ -43,6 +43,7 @@ export function projectToInstanceMasks(input: ProjectExportInput): FormatExport 
   };
   const files: ExportedFile[] = [];
   let instances = 0;
+  let unassigned = 0;
   for (const image of selection.images) {
     const path = `masks/${withoutExtension(image.fileName)}.png`;
     const map = paintInstances(image.width, image.height, image.instances.map((selected) => selected.mask));
@@ -64,6 +65,7 @@ export function projectToInstanceMasks(input: ProjectExportInput): FormatExport 
     });
     files.push({ kind: 'instanceMap', path, map });
     instances += image.instances.length;
+    unassigned += image.instances.filter(({ instance }) => instance.categoryId === null).length;
   }
   assertDistinctPaths(files.map((file, index) => ({ fileName: selection.images[index].fileName, path: file.path })));
   files.push({ kind: 'text', path: CLASS_MAP_PATH, text: `${JSON.stringify(classMap, null, 2)}\n` });
@@ -71,7 +73,7 @@ export function projectToInstanceMasks(input: ProjectExportInput): FormatExport 
     format: 'masks',
     files,
     images: [],
-    counts: { images: selection.images.length, instances, classes: selection.classes.length },
+    counts: { images: selection.images.length, instances, unassigned, classes: selection.classes.length },
     skipped: [],
   };
 }

@@ -42,6 +42,7 @@ export function projectToLabelme(input: ProjectExportInput): FormatExport {
   const files: ExportedFile[] = [];
   const images: ImageCopy[] = [];
   let instances = 0;
+  let unassigned = 0;
   for (const image of selection.images) {
     const shapes: LabelmeShape[] = [];
     image.instances.forEach(({ instance, exportClass, mask }, index) => {
@@ -64,6 +65,7 @@ export function projectToLabelme(input: ProjectExportInput): FormatExport {
         });
       }
       instances += 1;
+      if (instance.categoryId === null) unassigned += 1;
     });
     const content: LabelmeFileContent = {
       version: LABELME_VERSION,
@@ -78,5 +80,5 @@ export function projectToLabelme(input: ProjectExportInput): FormatExport {
     images.push({ fileName: image.fileName, path: image.fileName });
   }
   assertDistinctPaths(files.map((file, index) => ({ fileName: images[index].fileName, path: file.path })));
-  return { format: 'labelme', files, images, counts: { images: images.length, instances, classes: selection.classes.length }, skipped };
+  return { format: 'labelme', files, images, counts: { images: images.length, instances, unassigned, classes: selection.classes.length }, skipped };
 }

@@ -51,7 +51,7 @@ describe('LabelMe export', () => {
       ['cat', null], // the donut: its hole bridged into one ring
     ]);
     expect(file.shapes[4].flags).toEqual({ iscrowd: true });
-    expect(result.counts).toEqual({ images: 1, instances: 4, classes: 4 });
+    expect(result.counts).toEqual({ images: 1, instances: 4, unassigned: 1, classes: 4 });
   });
 
   test('round trip: the same points, categories by name, crowd flag, and masks of the same pixels', () => {

@@ -44,8 +44,13 @@ export interface ExportSelection {
   images: SelectedImage[];
 }
 
+/** The instance statuses an export writes: accepted and edited, plus proposed when onlyAccepted is false; never rejected. */
+export function exportedStatuses(onlyAccepted: boolean | undefined): ReadonlySet<InstanceStatus> {
+  return new Set<InstanceStatus>(onlyAccepted === false ? ['accepted', 'edited', 'proposed'] : ['accepted', 'edited']);
+}
+
 export function selectForExport(input: ProjectExportInput): ExportSelection {
-  const included = new Set<InstanceStatus>(input.onlyAccepted === false ? ['accepted', 'edited', 'proposed'] : ['accepted', 'edited']);
+  const included = exportedStatuses(input.onlyAccepted);
   const sorted = [...input.categories].sort((a, b) => a.id - b.id);
   const classes: ExportClass[] = sorted.map((category: Category, index) => ({ id: category.id, name: category.name, color: category.color, index }));
   const byId = new Map(classes.map((exportClass) => [exportClass.id, exportClass]));

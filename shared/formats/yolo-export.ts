@@ -25,6 +25,7 @@ export function projectToYolo(input: ProjectExportInput): FormatExport {
   const images: ImageCopy[] = [];
   const labels: ExportedFile[] = [];
   let instances = 0;
+  let unassigned = 0;
   for (const image of selection.images) {
     const imagePath = `images/${image.fileName}`;
     const lines: string[] = [];
@@ -44,6 +45,7 @@ export function projectToYolo(input: ProjectExportInput): FormatExport {
       }
       lines.push(`${exportClass.index} ${coordinates.join(' ')}`);
       instances += 1;
+      if (instance.categoryId === null) unassigned += 1;
     }
     images.push({ fileName: image.fileName, path: imagePath });
     // Every image gets a file, empty ones too: Ultralytics reads an empty file as "no objects here".
@@ -54,7 +56,7 @@ export function projectToYolo(input: ProjectExportInput): FormatExport {
     format: 'yolo-seg',
     files: [{ kind: 'text', path: 'data.yaml', text: writeDataYaml(selection.classes.map((exportClass) => exportClass.name)) }, ...labels],
     images,
-    counts: { images: images.length, instances, classes: selection.classes.length },
+    counts: { images: images.length, instances, unassigned, classes: selection.classes.length },
     skipped,
   };
 }

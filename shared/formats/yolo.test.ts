@@ -81,7 +81,7 @@ describe('YOLO segmentation export', () => {
       { fileName: 'empty.png', path: 'images/empty.png' },
     ]);
     expect(text(result, 'labels/empty.txt')).toBe('');
-    expect(result.counts).toEqual({ images: 2, instances: 3, classes: 4 });
+    expect(result.counts).toEqual({ images: 2, instances: 3, unassigned: 1, classes: 4 });
     expect(result.skipped).toEqual([{ reason: 'crowd regions (YOLO has no crowd flag)', count: 1 }]);
   });
 
