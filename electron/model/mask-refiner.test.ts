@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { selectBackend } from './backend';
 import { registerGradients } from './gradients';
 import { createHeads, loadHeads, withRefiner, type DeepMaskHeadsConfig } from './heads';
-import { REFINER_PARAMETER_NAMES } from './mask-refiner';
-import { referenceRefiner } from './mask-refiner-reference';
+import { dilatedDepthwise3x3, REFINER_PARAMETER_NAMES } from './mask-refiner';
+import { referenceRefiner, slicedDilatedDepthwise3x3 } from './mask-refiner-reference';
 import { maskLoss } from './training/loss';
 
 const SMALL: Partial<DeepMaskHeadsConfig> = { channels: 8, sharedChannels: 12, maskReduceChannels: 4, maskBottleneck: 16, scoreReduceChannels: 6, scoreHidden: 10 };
@@ -94,6 +94,22 @@ describe('mask refiner', () => {
     expect((await moved.data())[0]).toBeGreaterThan(0.1);
     tf.dispose([windows, fine8, fine4, coarse, weight, value, expected.value, moved, ...Object.values(grads), ...Object.values(expected.grads)]);
     heads.dispose();
+  });
+
+  test('the dilated depthwise conv and its gradients equal the sliced reference (dilation 1, 2, 3)', async () => {
+    const x = tf.randomNormal([2, 9, 11, 4], 0, 1, 'float32', 11) as tf.Tensor4D;
+    const w = tf.randomNormal([9, 4], 0, 1, 'float32', 12) as tf.Tensor2D;
+    const r = tf.randomNormal([2, 9, 11, 4], 0, 1, 'float32', 13);
+    for (const dilation of [1, 2, 3]) {
+      const native = dilatedDepthwise3x3(dilation);
+      const sliced = slicedDilatedDepthwise3x3(dilation);
+      const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(native(a as tf.Tensor4D, b as tf.Tensor2D), r)))([x, w]);
+      const [rx, rw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(sliced(a as tf.Tensor4D, b as tf.Tensor2D), r)))([x, w]);
+      const value = await tf.max(tf.abs(tf.sub(native(x, w), sliced(x, w)))).data();
+      expect(value[0], `value, dilation ${dilation}`).toBeLessThan(1e-4);
+      expect((await tf.max(tf.abs(tf.sub(gx, rx))).data())[0], `input gradient, dilation ${dilation}`).toBeLessThan(1e-4);
+      expect((await tf.max(tf.abs(tf.sub(gw, rw))).data())[0], `filter gradient, dilation ${dilation}`).toBeLessThan(1e-3);
+    }
   });
 
   test('rejects inputs of the wrong shape, naming the expected ones', () => {

@@ -95,41 +95,47 @@ export function separable3x3(conv: Depthwise3x3, x: tf.Tensor4D, depthwise: tf.T
 }
 
 /**
- * The native depthwise conv (a Depthwise3x3), with its gradient written from kernels wasm has. The input's gradient is the same conv of dy
- * with the filter turned half a turn; the filter's gradient for tap k is the sum of dy times x shifted by k.
+ * The native depthwise conv (a Depthwise3x3) with taps `dilation` cells apart, with its gradient written
+ * from kernels wasm has. The input's gradient is the same conv of dy with the filter turned half a turn;
+ * the filter's gradient for tap k is the sum of dy times x shifted by k (depthwiseFilterGradient).
  * (Nine shifted slices would do the same; slicing is slow on wasm, 0.9 of 1.5 s of a 32-window step.)
  */
-export const depthwise3x3 = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-  const [x, weights, save] = args as [tf.Tensor4D, tf.Tensor2D, tf.GradSaveFunc];
-  const channels = weights.shape[1] as number;
-  const filter = tf.reshape(weights, [3, 3, channels, 1]) as tf.Tensor4D;
-  save([x, weights]);
-  return {
-    value: tf.depthwiseConv2d(x, filter, 1, 'same'),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [input, kernel] = saved as [tf.Tensor4D, tf.Tensor2D];
-      const [batch, height, width] = input.shape;
-      const turned = tf.reverse(tf.reshape(kernel, [3, 3, channels, 1]), [0, 1]) as tf.Tensor4D;
-      const dx = tf.depthwiseConv2d(dy as tf.Tensor4D, turned, 1, 'same');
-      // The filter's gradient in plain JS: 9 x B x H x W x C multiply-adds over the read-back arrays.
-      // On wasm this is 3-5x faster than any tfjs formulation tried (folding the batch into the
-      // channels and correlating with dy as a huge depthwise filter: 70 vs 15 ms for 32 x 56 x 56 x 16).
-      return [dx, tf.tensor2d(depthwiseFilterGradient(input.dataSync() as Float32Array, dy.dataSync() as Float32Array, batch, height, width, channels), [9, channels])];
-    },
-  };
-}) as Depthwise3x3;
+export function dilatedDepthwise3x3(dilation: number): Depthwise3x3 {
+  if (!Number.isInteger(dilation) || dilation < 1) throw new Error(`dilation must be a positive integer, got ${dilation}`);
+  return tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [x, weights, save] = args as [tf.Tensor4D, tf.Tensor2D, tf.GradSaveFunc];
+    const channels = weights.shape[1] as number;
+    const filter = tf.reshape(weights, [3, 3, channels, 1]) as tf.Tensor4D;
+    save([x, weights]);
+    return {
+      value: tf.depthwiseConv2d(x, filter, 1, 'same', 'NHWC', dilation),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [input, kernel] = saved as [tf.Tensor4D, tf.Tensor2D];
+        const [batch, height, width] = input.shape;
+        const turned = tf.reverse(tf.reshape(kernel, [3, 3, channels, 1]), [0, 1]) as tf.Tensor4D;
+        const dx = tf.depthwiseConv2d(dy as tf.Tensor4D, turned, 1, 'same', 'NHWC', dilation);
+        // The filter's gradient in plain JS: 9 x B x H x W x C multiply-adds over the read-back arrays.
+        // On wasm this is 3-5x faster than any tfjs formulation tried (folding the batch into the
+        // channels and correlating with dy as a huge depthwise filter: 70 vs 15 ms for 32 x 56 x 56 x 16).
+        return [dx, tf.tensor2d(depthwiseFilterGradient(input.dataSync() as Float32Array, dy.dataSync() as Float32Array, batch, height, width, channels, dilation), [9, channels])];
+      },
+    };
+  }) as Depthwise3x3;
+}
+
+export const depthwise3x3: Depthwise3x3 = dilatedDepthwise3x3(1);
 
 /**
- * dW[k][c] = sum over b, y, x of x[b, y + ky - 1, x + kx - 1, c] * dy[b, y, x, c] (zero outside),
- * tap k = 3 ky + kx; inputs row-major [B, H, W, C]. Returns [9 * C], tap-major.
+ * dW[k][c] = sum over b, y, x of x[b, y + d (ky - 1), x + d (kx - 1), c] * dy[b, y, x, c] (zero outside),
+ * tap k = 3 ky + kx, d the dilation; inputs row-major [B, H, W, C]. Returns [9 * C], tap-major.
  */
-export function depthwiseFilterGradient(input: Float32Array, dy: Float32Array, batch: number, height: number, width: number, channels: number): Float32Array {
+export function depthwiseFilterGradient(input: Float32Array, dy: Float32Array, batch: number, height: number, width: number, channels: number, dilation = 1): Float32Array {
   const sums = new Float64Array(9 * channels);
   const rowLength = width * channels;
   const imageLength = height * rowLength;
   for (let tap = 0; tap < 9; tap++) {
-    const offsetY = Math.floor(tap / 3) - 1;
-    const offsetX = (tap % 3) - 1;
+    const offsetY = (Math.floor(tap / 3) - 1) * dilation;
+    const offsetX = ((tap % 3) - 1) * dilation;
     const x0 = Math.max(0, -offsetX);
     const x1 = Math.min(width, width - offsetX);
     const base = tap * channels;

@@ -8,15 +8,17 @@
 //
 // Inputs per ROI (ROI-aligned by roi-features.ts):
 //   f16 [B,14,14,c16]  stride-16 trunk features    f8 [B,28,28,c8]    f4 [B,56,56,c4]
-//   prompts [B,56,56,4]: box indicator, positive-click disks, negative-click disks, previous mask (probability)
+//   prompts [B,56,56,6]: box indicator, positive-click disks, negative-click disks, previous mask
+//                        (probability), broad Gaussians around the positive and the negative clicks
 // Layers (every conv is a separable 3x3 or a 1x1 matMul, so wasm can train it; mask-refiner.ts):
-//   x = relu(W f16 + W avgpool4(prompts) + b) + context(mean x);  x += relu(sep(x)) (convs16 times)
-//   y = relu(up2(W x) + W f8 + W avgpool2(prompts) + b);          y += relu(sep(y)) twice
+//   x = relu(W f16 + W avgpool4(prompts) + b) + context(mean x);  x += relu(sep_d(x)) for d = 1, 2, 4
+//       (dilated: the 14 x 14 grid is seen whole, so a click can reach the object's far side)
+//   y = relu(up2(W x) + W f8 + W avgpool2(prompts) + b);          y += relu(sep_d(y)) for d = 1, 2
 //   z = relu(up2(W y) + W f4 + W prompts + b);                    z += relu(sep(z)) twice
 //   logits = W z + b  [B,56,56]     (cell (r,c) covers ROI [c, c+1) x [r, r+1) * roi size / 56)
 //   iou = sigmoid(MLP(mean x, max x, mask-weighted mean z))   the predicted IoU of the mask with the object
 import * as tf from '@tensorflow/tfjs-core';
-import { depthwise3x3, separable3x3 } from '../mask-refiner';
+import { dilatedDepthwise3x3, separable3x3, type Depthwise3x3 } from '../mask-refiner';
 
 export interface PromptMaskConfig {
   /** Channels of the trunk's stride-16, stride-8 and stride-4 features (88, 32, 24 for MB3-CenterNet). */
@@ -36,11 +38,14 @@ export interface PromptMaskConfig {
 /** Output grid side: mask logits per ROI (the stride-4 stage). */
 export const PROMPT_MASK_SIZE = 56;
 /** Prompt map channels, in order. */
-export const PROMPT_CHANNELS = 4;
+export const PROMPT_CHANNELS = 6;
 export const PROMPT_BOX = 0;
 export const PROMPT_POSITIVE = 1;
 export const PROMPT_NEGATIVE = 2;
 export const PROMPT_PREVIOUS = 3;
+/** Broad Gaussians around the positive / negative clicks: every cell knows where the clicks are. */
+export const PROMPT_POSITIVE_NEAR = 4;
+export const PROMPT_NEGATIVE_NEAR = 5;
 
 export const DEFAULT_PROMPT_MASK_CONFIG: PromptMaskConfig = {
   channels16: 88,
@@ -178,8 +183,8 @@ export function applyPromptMask(parameter: (name: string) => tf.Tensor, config: 
     const weights = p(kernel) as tf.Tensor2D;
     return tf.reshape(tf.matMul(tf.reshape(input, [b * h * w, c]) as tf.Tensor2D, weights), [b, h, w, weights.shape[1]]) as tf.Tensor4D;
   };
-  const residual = (x: tf.Tensor4D, prefix: string): tf.Tensor4D =>
-    tf.add(x, tf.relu(separable3x3(depthwise3x3, x, p(`${prefix}/depthwise`), p(`${prefix}/pointwise`), p(`${prefix}/bias`)))) as tf.Tensor4D;
+  const residual = (x: tf.Tensor4D, prefix: string, dilation = 1): tf.Tensor4D =>
+    tf.add(x, tf.relu(separable3x3(depthwiseWithDilation(dilation), x, p(`${prefix}/depthwise`), p(`${prefix}/pointwise`), p(`${prefix}/bias`)))) as tf.Tensor4D;
   const up2 = (x: tf.Tensor4D): tf.Tensor4D => tf.image.resizeBilinear(x, [x.shape[1] * 2, x.shape[2] * 2], false, true);
 
   const prompts28 = tf.avgPool(prompts, 2, 2, 'valid');
@@ -187,10 +192,10 @@ export function applyPromptMask(parameter: (name: string) => tf.Tensor, config: 
   let x = tf.relu(tf.add(tf.add(project(normalised(f16, 'norm16'), 'in16/features'), project(prompts14, 'in16/prompts')), p('in16/bias'))) as tf.Tensor4D;
   const context = tf.relu(tf.add(tf.matMul(tf.mean(x, [1, 2]) as tf.Tensor2D, p('context/kernel') as tf.Tensor2D), p('context/bias')));
   x = tf.add(x, tf.reshape(context, [batch, 1, 1, config.width16])) as tf.Tensor4D;
-  for (let i = 1; i <= config.convs16; i++) x = residual(x, `conv16_${i}`);
+  for (let i = 1; i <= config.convs16; i++) x = residual(x, `conv16_${i}`, 2 ** (i - 1));
 
   let y = tf.relu(tf.add(tf.add(tf.add(up2(project(x, 'in8/up')), project(normalised(f8, 'norm8'), 'in8/features')), project(prompts28, 'in8/prompts')), p('in8/bias'))) as tf.Tensor4D;
-  y = residual(residual(y, 'conv8_1'), 'conv8_2');
+  y = residual(residual(y, 'conv8_1'), 'conv8_2', 2);
 
   let z = tf.relu(tf.add(tf.add(tf.add(up2(project(y, 'in4/up')), project(normalised(f4, 'norm4'), 'in4/features')), project(prompts, 'in4/prompts')), p('in4/bias'))) as tf.Tensor4D;
   z = residual(residual(z, 'conv4_1'), 'conv4_2');
@@ -204,4 +209,14 @@ export function applyPromptMask(parameter: (name: string) => tf.Tensor, config: 
   const hidden = tf.relu(tf.add(tf.matMul(pooled, p('iou/hidden') as tf.Tensor2D), p('iou/hiddenBias'))) as tf.Tensor2D;
   const iouLogits = tf.reshape(tf.add(tf.matMul(hidden, p('iou/out') as tf.Tensor2D), p('iou/outBias')), [batch]) as tf.Tensor1D;
   return { logits, iouLogits };
+}
+
+const depthwiseByDilation = new Map<number, Depthwise3x3>();
+function depthwiseWithDilation(dilation: number): Depthwise3x3 {
+  let conv = depthwiseByDilation.get(dilation);
+  if (!conv) {
+    conv = dilatedDepthwise3x3(dilation);
+    depthwiseByDilation.set(dilation, conv);
+  }
+  return conv;
 }

@@ -3,8 +3,10 @@
 //   channel 1  positive clicks: 1 within CLICK_RADIUS_CELLS of a positive click
 //   channel 2  negative clicks: the same for negative clicks
 //   channel 3  the previous mask as a probability (0 without one)
+//   channel 4  exp(-d^2 / 2 s^2) of the distance d to the nearest positive click, s = NEAR_SIGMA_CELLS
+//   channel 5  the same for negative clicks
 // Radii are in grid cells, so a click looks the same to the head at every ROI size.
-import { PROMPT_BOX, PROMPT_CHANNELS, PROMPT_MASK_SIZE, PROMPT_NEGATIVE, PROMPT_POSITIVE, PROMPT_PREVIOUS } from './network';
+import { PROMPT_BOX, PROMPT_CHANNELS, PROMPT_MASK_SIZE, PROMPT_NEGATIVE, PROMPT_NEGATIVE_NEAR, PROMPT_POSITIVE, PROMPT_POSITIVE_NEAR, PROMPT_PREVIOUS } from './network';
 import type { Roi } from './roi';
 
 /** A click in view pixels; positive adds the object under it, negative removes what is under it. */
@@ -15,6 +17,7 @@ export interface ViewClick {
 }
 
 export const CLICK_RADIUS_CELLS = 2.5;
+export const NEAR_SIGMA_CELLS = 8;
 
 export interface PromptInput {
   /** A box in view pixels. */
@@ -32,6 +35,7 @@ export function writePromptMaps(roi: Roi, prompt: PromptInput, out: Float32Array
   if (prompt.previous && prompt.previous.length !== size * size) throw new Error(`previous mask must be ${size}x${size}, got ${prompt.previous.length} values`);
   const clicks = prompt.clicks.map((click) => ({ column: (click.x - roi.x) / cellWidth - 0.5, row: (click.y - roi.y) / cellHeight - 0.5, positive: click.positive }));
   const radiusSquared = CLICK_RADIUS_CELLS * CLICK_RADIUS_CELLS;
+  const twoSigmaSquared = 2 * NEAR_SIGMA_CELLS * NEAR_SIGMA_CELLS;
   for (let row = 0; row < size; row++) {
     const y = roi.y + (row + 0.5) * cellHeight;
     for (let column = 0; column < size; column++) {
@@ -41,15 +45,22 @@ export function writePromptMaps(roi: Roi, prompt: PromptInput, out: Float32Array
       out[at + PROMPT_BOX] = box && x >= box.x1 && x <= box.x2 && y >= box.y1 && y <= box.y2 ? 1 : 0;
       let positive = 0;
       let negative = 0;
+      let nearestPositive = Infinity;
+      let nearestNegative = Infinity;
       for (const click of clicks) {
         const dx = column - click.column;
         const dy = row - click.row;
-        if (dx * dx + dy * dy > radiusSquared) continue;
+        const squared = dx * dx + dy * dy;
+        if (click.positive) nearestPositive = Math.min(nearestPositive, squared);
+        else nearestNegative = Math.min(nearestNegative, squared);
+        if (squared > radiusSquared) continue;
         if (click.positive) positive = 1;
         else negative = 1;
       }
       out[at + PROMPT_POSITIVE] = positive;
       out[at + PROMPT_NEGATIVE] = negative;
+      out[at + PROMPT_POSITIVE_NEAR] = Math.exp(-nearestPositive / twoSigmaSquared);
+      out[at + PROMPT_NEGATIVE_NEAR] = Math.exp(-nearestNegative / twoSigmaSquared);
       out[at + PROMPT_PREVIOUS] = prompt.previous ? prompt.previous[row * size + column] : 0;
     }
   }
