@@ -1,8 +1,12 @@
 // The application menu as a template. Items that change the document (undo, redo) or the view
 // (zoom) are carried out by the renderer, which owns the editor state: they become commands sent
 // over IPC. Items that need the file system or native dialogs are carried out here in main.
-// Only `import type` from electron, so the template is unit-tested everywhere.
+// The renderer-run items (id, label, key) come from shared/actions/menu-actions.ts, the list the
+// renderer's action registry reads too. Only `import type` from electron, so the template is
+// unit-tested everywhere.
 import type { MenuItemConstructorOptions } from 'electron';
+import { MENU_ACTIONS, menuAction, menuChord } from '../../shared/actions/menu-actions';
+import type { KeyChord, MenuName } from '../../shared/actions/menu-actions';
 import type { AppCommand } from '../../shared/api/bridge';
 
 export interface MenuActions {
@@ -28,17 +32,26 @@ export const MENU_IDS = {
   openFolder: 'file.openFolder',
   importCoco: 'file.importCoco',
   exportCoco: 'file.exportCoco',
-  undo: 'edit.undo',
-  redo: 'edit.redo',
-  zoomIn: 'view.zoomIn',
-  zoomOut: 'view.zoomOut',
-  zoomFit: 'view.zoomFit',
+  undo: menuAction('undo').menuId,
+  redo: menuAction('redo').menuId,
+  zoomIn: menuAction('zoomIn').menuId,
+  zoomOut: menuAction('zoomOut').menuId,
+  zoomFit: menuAction('zoomFit').menuId,
   reload: 'view.reload',
   devTools: 'view.devTools',
   proposeAll: 'model.proposeAll',
-  fineTune: 'model.fineTune',
-  versions: 'model.versions',
+  fineTune: menuAction('startFineTune').menuId,
+  versions: menuAction('showModelVersions').menuId,
 } as const;
+
+/** Electron's name for a KeyboardEvent.key where they differ. */
+const ACCELERATOR_KEYS: Record<string, string> = { '+': 'Plus', ArrowUp: 'Up', ArrowDown: 'Down', ArrowLeft: 'Left', ArrowRight: 'Right', Escape: 'Esc' };
+
+/** A key chord as an Electron accelerator ("CmdOrCtrl+Shift+Z"). */
+export function acceleratorOf(chord: KeyChord): string {
+  const key = ACCELERATOR_KEYS[chord.key] ?? (chord.key.length === 1 ? chord.key.toUpperCase() : chord.key);
+  return [chord.mod ? 'CmdOrCtrl' : null, chord.alt ? 'Alt' : null, chord.shift ? 'Shift' : null, key].filter((part) => part !== null).join('+');
+}
 
 export function buildMenuTemplate(actions: MenuActions, options: MenuOptions): MenuItemConstructorOptions[] {
   const command = (name: AppCommand) => () => actions.sendCommand(name);
@@ -46,6 +59,12 @@ export function buildMenuTemplate(actions: MenuActions, options: MenuOptions): M
   // would let the menu swallow the key before the page sees it, so they are only displayed
   // (Linux, Windows); on macOS the menu takes them and the command reaches the renderer instead.
   const shownOnly = { registerAccelerator: false } as const;
+  /** The renderer-run items of one menu, in the shared list's order. */
+  const rendererItems = (menu: MenuName): MenuItemConstructorOptions[] =>
+    MENU_ACTIONS.filter((spec) => spec.menu === menu).map((spec) => {
+      const chord = menuChord(spec, options.isMac);
+      return { id: spec.menuId, label: spec.label, ...(chord ? { accelerator: acceleratorOf(chord), ...shownOnly } : {}), click: command(spec.id) };
+    });
   const template: MenuItemConstructorOptions[] = [];
   if (options.isMac) template.push({ role: 'appMenu' });
   template.push(
@@ -64,8 +83,7 @@ export function buildMenuTemplate(actions: MenuActions, options: MenuOptions): M
       label: '&Edit',
       submenu: [
         // Not role 'undo': the document's history lives in the renderer's store, not in a text field.
-        { id: MENU_IDS.undo, label: 'Undo', accelerator: 'CmdOrCtrl+Z', ...shownOnly, click: command('undo') },
-        { id: MENU_IDS.redo, label: 'Redo', accelerator: options.isMac ? 'Shift+Cmd+Z' : 'Ctrl+Y', ...shownOnly, click: command('redo') },
+        ...rendererItems('edit'),
         { type: 'separator' },
         { role: 'cut' },
         { role: 'copy' },
@@ -76,9 +94,7 @@ export function buildMenuTemplate(actions: MenuActions, options: MenuOptions): M
     {
       label: '&View',
       submenu: [
-        { id: MENU_IDS.zoomIn, label: 'Zoom In', accelerator: 'CmdOrCtrl+=', ...shownOnly, click: command('zoomIn') },
-        { id: MENU_IDS.zoomOut, label: 'Zoom Out', accelerator: 'CmdOrCtrl+-', ...shownOnly, click: command('zoomOut') },
-        { id: MENU_IDS.zoomFit, label: 'Fit Image', accelerator: 'CmdOrCtrl+0', ...shownOnly, click: command('zoomFit') },
+        ...rendererItems('view'),
         ...(options.isDev
           ? ([
               { type: 'separator' },
@@ -94,8 +110,7 @@ export function buildMenuTemplate(actions: MenuActions, options: MenuOptions): M
       label: '&Model',
       submenu: [
         { id: MENU_IDS.proposeAll, label: 'Propose All Images', accelerator: 'CmdOrCtrl+Shift+P', click: () => actions.proposeAll() },
-        { id: MENU_IDS.fineTune, label: 'Fine-tune on Corrections', click: command('startFineTune') },
-        { id: MENU_IDS.versions, label: 'Model Versions…', click: command('showModelVersions') },
+        ...rendererItems('model'),
       ],
     },
     { role: 'windowMenu' },

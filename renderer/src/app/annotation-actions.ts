@@ -1,7 +1,7 @@
 // What the annotator's decisions do to the document: accept, reject, accept every proposal shown,
-// assign a category, delete, cycle through proposals. Each is one command (undoable).
+// assign a category, cycle through proposals. Each is one command (undoable).
 import type { Instance } from '../../../shared/api/types';
-import { removeInstances, setStatus, updateInstances } from '../state/commands';
+import { setStatus, updateInstances } from '../state/commands';
 import { orderedInstances } from '../state/document';
 import type { ImageDocument } from '../state/document';
 import type { SessionState } from '../state/session';
@@ -67,14 +67,6 @@ export function assignCategory(store: EditorStore, categoryId: number | null): b
   store.getState().actions.execute(command);
   store.getState().actions.setSession({ selection: { instanceId: found.id, vertex: null } });
   return true;
-}
-
-export function deleteInstance(store: EditorStore, instanceId: string) {
-  const state = store.getState();
-  const document = currentDocument(state);
-  if (!document) return;
-  state.actions.execute(removeInstances(document, [instanceId], 'Delete instance'));
-  state.actions.setSession({ selection: null });
 }
 
 /** Tab: select the next visible instance in order (Shift+Tab: previous), wrapping around. */

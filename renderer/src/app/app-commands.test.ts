@@ -8,7 +8,9 @@ import { createBridgeClient } from '../client/bridge-client';
 import { setStatus } from '../state/commands';
 import { createImageDocument } from '../state/document';
 import { createEditorStore } from '../state/store';
-import { listenToAppCommands, MENU_ZOOM_STEP } from './app-commands';
+import { fakeActionContext } from './actions/fake-context';
+import { MENU_ZOOM_STEP } from './actions/registry';
+import { listenToAppCommands } from './app-commands';
 
 const proposal: Instance = {
   id: 'p',
@@ -42,10 +44,10 @@ function setup() {
   store.getState().actions.loadImageDocument(createImageDocument('a.jpg', 10, 10, 'inProgress', [proposal]), 1);
   store.getState().actions.setSession({ currentImageId: 'a.jpg', camera: { x: 0, y: 0, scale: 1 } });
   store.getState().actions.setEphemeral({ viewport: { width: 400, height: 200 } });
-  const calls: string[] = [];
-  const target = { store, fitToView: () => calls.push('fit'), startFineTune: () => calls.push('fineTune') };
+  const context = fakeActionContext(store);
+  const calls = context.calls;
   const fake = fakeBridge();
-  const stop = listenToAppCommands(createBridgeClient(fake.bridge), target);
+  const stop = listenToAppCommands(createBridgeClient(fake.bridge), context);
   const status = () => store.getState().document.images['a.jpg'].instances.p.status;
   return { store, calls, status, stop, ...fake };
 }
@@ -101,7 +103,7 @@ describe('menu commands', () => {
     store.getState().actions.execute(setStatus(store.getState().document.images['a.jpg'], ['p'], 'accepted', 'Accept'));
     send('undo');
     expect(status()).toBe('accepted');
-    const noShell = listenToAppCommands({}, { store, fitToView: () => {}, startFineTune: () => {} });
+    const noShell = listenToAppCommands({}, fakeActionContext(store));
     expect(() => noShell()).not.toThrow();
   });
 });

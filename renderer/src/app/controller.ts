@@ -1,6 +1,7 @@
 // The glue between the typed client and the editor store: builds the store's companions (tools,
 // autosave, learning) and the feature parts (image navigation, proposals, categories, COCO, server
-// events, menu commands) and puts them behind one object the UI reads through React context.
+// events, menu commands) and puts them behind one object the UI reads through React context; the
+// object is also the context every action of the registry runs in.
 import type { MaskPilotClient } from '../../../shared/api/contract';
 import type { Category, ImageId } from '../../../shared/api/types';
 import { createAutosave } from '../state/autosave';
@@ -43,6 +44,8 @@ export interface Controller {
   importCoco(file: File): Promise<void>;
   proposeAll(): Promise<void>;
   cancelJob(): Promise<void>;
+  /** Starts fine-tuning the active model version (see learning.ts). */
+  startFineTune(): void;
   dispose(): void;
 }
 
@@ -77,6 +80,7 @@ export function createController(client: MaskPilotClient & ConnectionAware & Com
     openImage: navigation.openImage,
     openByOffset: navigation.openByOffset,
     fitToView: navigation.fitToView,
+    startFineTune: () => void learning.startFineTune(),
 
     async start() {
       const [project, categoryList, modelStatus] = await Promise.all([
@@ -91,7 +95,7 @@ export function createController(client: MaskPilotClient & ConnectionAware & Com
       unsubscribers.push(
         ...followServerEvents({ store, client, navigation, autosave, learning }),
         ...learning.subscribe(),
-        listenToAppCommands(client, { store, fitToView: () => navigation.fitToView(), startFineTune: () => void learning.startFineTune() }),
+        listenToAppCommands(client, controller),
       );
       void learning.refresh();
       await navigation.openRemembered(project.name);

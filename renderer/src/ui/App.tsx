@@ -3,7 +3,8 @@
 import { useEffect } from 'react';
 import { CanvasView } from '../canvas/CanvasView';
 import { useController, useEditor } from '../app/context';
-import { handleKeyDown, SHORTCUTS } from '../app/keyboard';
+import { shortcutHelp } from '../app/actions/shortcut-help';
+import { handleKeyDown } from '../app/keyboard';
 import { CategoryPanel } from './CategoryPanel';
 import { ImageList } from './ImageList';
 import { InstancePanel } from './InstancePanel';
@@ -43,9 +44,10 @@ export function App() {
           <CategoryPanel />
           <details className="shortcuts">
             <summary>Shortcuts</summary>
-            {SHORTCUTS.map(([keys, action]) => (
-              <div key={keys}>
-                <kbd>{keys}</kbd> {action}
+            {shortcutHelp().map((row) => (
+              <div key={`${row.keys} ${row.label}`}>
+                <kbd>{row.keys}</kbd> {row.label}
+                {row.tool && <span className="muted"> ({row.tool})</span>}
               </div>
             ))}
           </details>

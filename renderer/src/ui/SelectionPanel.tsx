@@ -1,8 +1,7 @@
 // Tools for the selected instance: re-simplify from the mask with a tolerance, delete; and the
 // "show rejected" view option.
-import { deleteInstance } from '../app/annotation-actions';
 import { useController, useEditor } from '../app/context';
-import { resimplifySelected } from '../app/selectors';
+import { ActionButton } from './ActionButton';
 
 export function SelectionPanel() {
   const { store } = useController();
@@ -15,7 +14,6 @@ export function SelectionPanel() {
     const instance = id ? doc?.instances[id] : undefined;
     return instance ? `${instance.polygons.length} ring${instance.polygons.length === 1 ? '' : 's'}, ${instance.polygons.reduce((sum, ring) => sum + ring.length / 2, 0)} vertices` : null;
   });
-  const selectedId = useEditor((state) => state.session.selection?.instanceId ?? null);
 
   return (
     <div className="selection-panel">
@@ -32,12 +30,8 @@ export function SelectionPanel() {
         </label>
       </div>
       <div className="selection-line buttons">
-        <button data-testid="resimplify" disabled={!selectedId} title="Re-trace the selection from its mask (E)" onClick={() => resimplifySelected(store)}>
-          Re-simplify
-        </button>
-        <button disabled={!selectedId} title="Delete the selected instance (Delete)" onClick={() => selectedId && deleteInstance(store, selectedId)}>
-          Delete
-        </button>
+        <ActionButton action="resimplify" testId="resimplify" />
+        <ActionButton action="deleteSelection" title="Delete the selected instance (Delete)" />
       </div>
     </div>
   );
