@@ -13,7 +13,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type { Instance, SegmentPrompt } from '../../../shared/api/types';
-import { decodeRle, fromCocoRle, type BinaryMask } from '../../../shared/geometry';
+import { decodeRle, fromCocoRle, type BinaryMask, type Rle } from '../../../shared/geometry';
 import { selectBackend, type BackendName, type BackendSelection } from '../backend';
 import { loadCenternetGraph } from '../centernet-graph';
 import { decodeImage, type DecodedImage } from '../decode';
@@ -67,6 +67,8 @@ export interface GuidedOptions extends Partial<GuidedSettings> {
 export interface GuidedModel extends ProposalModel {
   readonly settings: GuidedSettings;
   readonly calibration: ScoreCalibration;
+  /** Every candidate before NMS with its calibration features and mask (decoded-image size): what bench/calibrate-scores.ts fits on. */
+  scoredCandidates(image: ModelImage): Promise<{ decoded: DecodedImage; candidates: Array<{ source: CandidateSource; features: number[]; score: number; rle: Rle }> }>;
 }
 
 export function defaultGuidedModelDir(): string {
@@ -80,6 +82,8 @@ interface Candidate {
   logits: Float32Array;
   size: number;
   threshold: number;
+  /** The calibration's features (score-calibration.ts) and the calibrated score. */
+  features: number[];
   score: number;
   /** Index into DeepMask's windows (for its refiner). */
   window?: number;
@@ -139,6 +143,36 @@ export function createGuidedModel(options: GuidedOptions = {}): GuidedModel {
     return view;
   };
 
+  /** Every candidate of an image, box masks and DeepMask windows, with features and calibrated scores. */
+  const collect = async (image: ModelImage): Promise<{ decoded: DecodedImage; candidates: Candidate[]; refine?: (indices: readonly number[]) => Float32Array[] }> => {
+    const parts = ready();
+    const view = await viewOf(image, true);
+    const { decoded } = view;
+    let mark = performance.now();
+    const scale = viewScale(decoded);
+    const boxes = (view.boxes ?? []).slice(0, settings.boxMasks);
+    const predictions = parts.head.predict(view.maps, boxes.map((box) => ({ roi: roiAroundBox(box), prompt: { box, clicks: [] } })));
+    const candidates: Candidate[] = boxes.map((box, index) => {
+      const { logits, iou } = predictions[index];
+      const features = boxFeatures(box.score, iou, maskStability(logits));
+      return { source: 'box', rect: roiRect(roiAroundBox(box), scale), logits, size: PROMPT_MASK_SIZE, threshold: 0, features, score: calibratedScore(calibration, 'box', features) };
+    });
+    timings.mask = performance.now() - mark;
+    mark = performance.now();
+    let refine: ((indices: readonly number[]) => Float32Array[]) | undefined;
+    if (deepmask && settings.windows > 0) {
+      const windows = await deepmask.scoredWindows(decoded, settings.windows);
+      refine = windows.refine;
+      windows.candidates.forEach((window, index) => {
+        const logits = windows.logits[index];
+        const features = windowFeatures(window.scoreLogit, maskStability(logits));
+        candidates.push({ source: 'window', rect: windows.rects[index], logits, size: windows.maskSize, threshold: WINDOW_THRESHOLD, features, score: calibratedScore(calibration, 'window', features), window: index });
+      });
+    }
+    timings.score = performance.now() - mark;
+    return { decoded, candidates, ...(refine ? { refine } : {}) };
+  };
+
   const previousMaskOf = (prompt: SegmentPrompt): BinaryMask | null => {
     if (!prompt.previousMask) return null;
     if (previousCache?.counts !== prompt.previousMask.counts) previousCache = { counts: prompt.previousMask.counts, mask: decodeRle(fromCocoRle(prompt.previousMask)) };
@@ -183,35 +217,18 @@ export function createGuidedModel(options: GuidedOptions = {}): GuidedModel {
       cache = null;
     },
 
+    async scoredCandidates(image) {
+      timings = { ...NO_TIMINGS };
+      const { decoded, candidates } = await collect(image);
+      return { decoded, candidates: candidates.map((candidate) => ({ source: candidate.source, features: candidate.features, score: candidate.score, rle: rectMaskToRle(pasteMask(candidate.logits, candidate.size, candidate.rect, decoded.width, decoded.height, candidate.threshold)) })) };
+    },
+
     async propose(image, { maxProposals, withPolygons = true }) {
       if (!(Number.isInteger(maxProposals) && maxProposals > 0)) throw new Error(`maxProposals must be a positive integer, got ${maxProposals}`);
-      const parts = ready();
       const started = performance.now();
       timings = { ...NO_TIMINGS };
-      const view = await viewOf(image, true);
-      const { decoded } = view;
-      let mark = performance.now();
-      const scale = viewScale(decoded);
-      const boxes = (view.boxes ?? []).slice(0, settings.boxMasks);
-      const predictions = parts.head.predict(view.maps, boxes.map((box) => ({ roi: roiAroundBox(box), prompt: { box, clicks: [] } })));
-      const candidates: Candidate[] = boxes.map((box, index) => {
-        const roi = roiAroundBox(box);
-        const { logits, iou } = predictions[index];
-        return { source: 'box', rect: roiRect(roi, scale), logits, size: PROMPT_MASK_SIZE, threshold: 0, score: calibratedScore(calibration, 'box', boxFeatures(box.score, iou, maskStability(logits))) };
-      });
-      timings.mask = performance.now() - mark;
-      mark = performance.now();
-      let refine: ((indices: readonly number[]) => Float32Array[]) | undefined;
-      if (deepmask && settings.windows > 0) {
-        const windows = await deepmask.scoredWindows(decoded, settings.windows);
-        refine = windows.refine;
-        windows.candidates.forEach((window, index) => {
-          const logits = windows.logits[index];
-          candidates.push({ source: 'window', rect: windows.rects[index], logits, size: windows.maskSize, threshold: WINDOW_THRESHOLD, score: calibratedScore(calibration, 'window', windowFeatures(window.scoreLogit, maskStability(logits))), window: index });
-        });
-      }
-      timings.score = performance.now() - mark;
-      mark = performance.now();
+      const { decoded, candidates, refine } = await collect(image);
+      const mark = performance.now();
       const proposals = selectMerged(decoded, candidates, settings, maxProposals, version ?? 'untrained', withPolygons, refine);
       timings.postprocess = performance.now() - mark;
       timings.total = performance.now() - started;
