@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { Instance, ModelStatus } from '../shared/api/types';
+import sharp from 'sharp';
+import type { Instance, ModelStatus, SegmentBox, SegmentClick, SegmentPrompt } from '../shared/api/types';
 import { parseCocoDataset } from '../shared/coco/validate';
 import { fromCocoRle, rleIou } from '../shared/geometry';
 import { browserSkipReason, collectPageErrors, launchChromium, screenshot } from './support/browser';
@@ -32,11 +33,22 @@ let pageErrors: string[];
 let imageId: string;
 /** The instance the editing steps work on (a proposal if the model runs, else one drawn by hand). */
 let editedId: string;
+/** Every segmentAt prompt the page sent, read off its WebSocket (what the UI asked the model). */
+const segmentPrompts: SegmentPrompt[] = [];
 
 interface Camera {
   x: number;
   y: number;
   scale: number;
+}
+
+/** The segment tool's open interaction as the page holds it (ephemeral, never saved). */
+interface SegmentView {
+  clicks: SegmentClick[];
+  box: SegmentBox | null;
+  result: Instance | null;
+  pending: boolean;
+  commitStatus: 'accepted' | 'proposed' | null;
 }
 
 /** The part of the editor the page exposes as window.maskpilotEditor that these tests read (never write). */
@@ -45,6 +57,17 @@ interface EditorHandle {
     getState(): {
       session: { camera: Camera; currentImageId: string | null; selection: { instanceId: string } | null };
       document: { images: Record<string, { order: string[]; instances: Record<string, Instance> }> };
+    };
+  };
+}
+
+/** More of the editor's state, read by the segmentation steps (the global type is shared with other test files). */
+interface SegmentEditorHandle {
+  store: {
+    getState(): {
+      session: { currentImageId: string | null };
+      ephemeral: { segment: SegmentView | null };
+      history: Record<string, { undo: { label: string }[]; redo: { label: string }[] }>;
     };
   };
 }
@@ -72,6 +95,42 @@ async function savedInstances(): Promise<Instance[]> {
   return (await api.getAnnotations({ imageId })).instances;
 }
 
+/** The open segment interaction, or null. */
+async function segmentView(): Promise<SegmentView | null> {
+  return page.evaluate(() => (window.maskpilotEditor as unknown as SegmentEditorHandle).store.getState().ephemeral.segment);
+}
+
+/** Waits until the model answered the interaction's current prompt; returns the interaction. */
+async function segmentAnswered(): Promise<SegmentView> {
+  await expect.poll(async () => { const view = await segmentView(); return view !== null && !view.pending && view.result !== null; }, { timeout: 15_000 }).toBe(true);
+  return (await segmentView())!;
+}
+
+/** The open image's undo and redo stacks, by label. */
+async function historyLabels(): Promise<{ undo: string[]; redo: string[] }> {
+  return page.evaluate(() => {
+    const state = (window.maskpilotEditor as unknown as SegmentEditorHandle).store.getState();
+    const history = state.history[state.session.currentImageId!] ?? { undo: [], redo: [] };
+    return { undo: history.undo.map((command) => command.label), redo: history.redo.map((command) => command.label) };
+  });
+}
+
+/** The colour on screen at a page position (CSS pixels), from a 1x1 screenshot. */
+async function pixelAt(x: number, y: number): Promise<[number, number, number]> {
+  const png = await page.screenshot({ clip: { x: Math.round(x), y: Math.round(y), width: 1, height: 1 } });
+  const { data } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return [data[0], data[1], data[2]];
+}
+
+/** A click marker is drawn at an image point: the pixel inside its circle, off the sign's arms, has its colour. */
+async function markerColourAt(click: SegmentClick): Promise<'green' | 'red' | 'other'> {
+  const centre = await toPage(click.x, click.y);
+  const [r, g, b] = await pixelAt(centre.x + 4, centre.y + 4);
+  if (g > 150 && r < 110 && b < 150) return 'green';
+  if (r > 200 && g < 120 && b < 120) return 'red';
+  return 'other';
+}
+
 async function savedInstance(id: string): Promise<Instance> {
   const found = (await savedInstances()).find((instance) => instance.id === id);
   if (!found) throw new Error(`instance ${id} not saved`);
@@ -88,6 +147,12 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
     page = await context.newPage();
     pageErrors = collectPageErrors(page);
+    page.on('websocket', (socket) =>
+      socket.on('framesent', ({ payload }) => {
+        const message = typeof payload === 'string' ? (JSON.parse(payload) as { method?: string; params?: SegmentPrompt }) : null;
+        if (message?.method === 'segmentAt' && message.params) segmentPrompts.push(message.params);
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -270,19 +335,148 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
     expect(after).toEqual(before.polygons);
   });
 
-  test('click-to-segment adds an editable instance at the clicked object', async (context) => {
-    if (!model.ready) context.skip(`proposal model not available on the host (backend: ${model.backend}); click-to-segment needs it`);
-    const count = (await savedInstances()).length;
-    const { width, height } = await api.getAnnotations({ imageId });
-    await page.keyboard.press('s');
-    const at = await toPage(width / 2, height / 2);
-    await page.mouse.click(at.x, at.y);
-    await expect.poll(async () => (await savedInstances()).length, { timeout: 15_000 }).toBe(count + 1);
-    const added = (await savedInstances()).find((instance) => instance.source === 'click');
-    expect(added?.polygons.length).toBeGreaterThan(0);
-    await screenshot(page, 'ui-05-click-to-segment');
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('v');
+  describe('interactive segmentation (segment tool)', () => {
+    let before: Instance[];
+    let width: number;
+    let height: number;
+    const needsModel = (context: { skip(note: string): void }) => {
+      if (!model.ready) context.skip(`proposal model not available on the host (backend: ${model.backend}); segmenting needs it`);
+    };
+
+    test('a left click asks with one positive click; the result is pending, drawn with its marker and score, and not saved', async (context) => {
+      needsModel(context);
+      before = await savedInstances();
+      ({ width, height } = await api.getAnnotations({ imageId }));
+      await page.keyboard.press('s');
+      segmentPrompts.length = 0;
+      const at = await toPage(width / 2, height / 2);
+      await page.mouse.click(at.x, at.y);
+      const view = await segmentAnswered();
+      expect(segmentPrompts).toHaveLength(1);
+      expect(segmentPrompts[0].clicks).toEqual([{ x: Math.round(width / 2), y: Math.round(height / 2), positive: true }]);
+      expect(segmentPrompts[0].previousMask).toBeUndefined();
+      expect(await markerColourAt(view.clicks[0])).toBe('green');
+      const label = page.getByTestId('segment-label');
+      expect(Number(await label.getAttribute('data-score'))).toBeCloseTo(view.result!.score!, 5);
+      expect(await label.textContent()).toMatch(/score \d\.\d\d/);
+      expect(await savedInstances()).toEqual(before); // pending: nothing saved
+    });
+
+    test('a right click marks background and refines: every click and the current mask are sent; no context menu', async (context) => {
+      needsModel(context);
+      await page.evaluate(() => {
+        const seen: boolean[] = [];
+        (window as unknown as { contextMenus: boolean[] }).contextMenus = seen;
+        window.addEventListener('contextmenu', (event) => seen.push(event.defaultPrevented));
+      });
+      const current = (await segmentView())!;
+      const background = { x: Math.round(width * 0.85), y: Math.round(height * 0.9) };
+      const at = await toPage(background.x, background.y);
+      await page.mouse.click(at.x, at.y, { button: 'right' });
+      const view = await segmentAnswered();
+      expect(segmentPrompts).toHaveLength(2);
+      expect(segmentPrompts[1].clicks).toEqual([current.clicks[0], { ...background, positive: false }]);
+      expect(segmentPrompts[1].previousMask).toEqual(current.result!.rle);
+      expect(view.clicks.map((click) => click.positive)).toEqual([true, false]);
+      expect(await page.evaluate(() => (window as unknown as { contextMenus: boolean[] }).contextMenus)).toEqual([true]);
+      expect(await markerColourAt(view.clicks[0])).toBe('green');
+      expect(await markerColourAt(view.clicks[1])).toBe('red');
+      expect(await page.getByTestId('segment-label').getAttribute('data-negative-clicks')).toBe('1');
+      await screenshot(page, 'ui-05-segment-interaction');
+      expect(await savedInstances()).toEqual(before);
+    });
+
+    test('Backspace and Ctrl+Z take back the last click and ask again; an earlier edit is not undone', async (context) => {
+      needsModel(context);
+      const history = await historyLabels();
+      await page.keyboard.press('Backspace');
+      await segmentAnswered();
+      expect(segmentPrompts).toHaveLength(3);
+      expect(segmentPrompts[2].clicks).toEqual(segmentPrompts[1].clicks.slice(0, 1));
+      expect((await segmentView())!.clicks).toHaveLength(1);
+      const at = await toPage(Math.round(width * 0.1), Math.round(height * 0.9));
+      await page.keyboard.down('Alt'); // Alt+click: negative too
+      await page.mouse.click(at.x, at.y);
+      await page.keyboard.up('Alt');
+      await segmentAnswered();
+      expect(segmentPrompts[3].clicks.map((click) => click.positive)).toEqual([true, false]);
+      await page.keyboard.press('Control+z');
+      await segmentAnswered();
+      expect((await segmentView())!.clicks).toHaveLength(1);
+      expect(segmentPrompts[4].clicks).toEqual(segmentPrompts[2].clicks);
+      expect(await historyLabels()).toEqual(history);
+      expect(await savedInstances()).toEqual(before);
+    });
+
+    test('Esc cancels the whole interaction: nothing added, the undo history exactly as before', async (context) => {
+      needsModel(context);
+      const history = await historyLabels();
+      await page.keyboard.press('Escape');
+      expect(await segmentView()).toBeNull();
+      await expect.poll(() => page.getByTestId('segment-label').count()).toBe(0);
+      expect(await historyLabels()).toEqual(history);
+      expect(await savedInstances()).toEqual(before);
+    });
+
+    test('Enter adds the result (proposed when it scores below 0.50, and says so); one Ctrl+Z removes it and nothing else', async (context) => {
+      needsModel(context);
+      const history = await historyLabels();
+      const at = await toPage(width / 2, height / 2);
+      await page.mouse.click(at.x, at.y);
+      const view = await segmentAnswered();
+      await page.keyboard.press('Enter');
+      await expect.poll(async () => (await savedInstances()).length, { timeout: 15_000 }).toBe(before.length + 1);
+      const added = (await savedInstances()).find((instance) => !before.some((old) => old.id === instance.id))!;
+      const expected = view.result!.score !== null && view.result!.score < 0.5 ? 'proposed' : 'accepted';
+      expect(added).toMatchObject({ source: 'click', status: expected, rle: view.result!.rle });
+      expect(await page.getByTestId('notice').textContent()).toMatch(expected === 'accepted' ? /^Added/ : /Added as proposed, not accepted/);
+      expect(await historyLabels()).toEqual({ undo: [...history.undo, 'Click to segment'], redo: [] });
+      await screenshot(page, 'ui-05b-segment-added');
+      await page.keyboard.press('Control+z');
+      await expect.poll(async () => (await savedInstances()).length).toBe(before.length);
+      expect(await savedInstances()).toEqual(before);
+      expect((await historyLabels()).undo).toEqual(history.undo);
+    });
+
+    test('Shift+click with no click series open asks nothing and adds nothing', async (context) => {
+      needsModel(context);
+      const sent = segmentPrompts.length;
+      const at = await toPage(width / 2, height / 2);
+      await page.keyboard.down('Shift');
+      await page.mouse.click(at.x, at.y);
+      await page.keyboard.up('Shift');
+      expect(await page.getByTestId('notice').textContent()).toMatch(/click the object first/);
+      expect(segmentPrompts).toHaveLength(sent);
+      expect(await segmentView()).toBeNull();
+      expect(await savedInstances()).toEqual(before);
+    });
+
+    test('a box drag asks for the object in the box; a click refines it with the box kept; Enter adds it', async (context) => {
+      needsModel(context);
+      const sent = segmentPrompts.length;
+      const box = { x1: Math.round(width * 0.3), y1: Math.round(height * 0.3), x2: Math.round(width * 0.7), y2: Math.round(height * 0.8) };
+      const from = await toPage(box.x1, box.y1);
+      const to = await toPage(box.x2, box.y2);
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      await page.mouse.move(to.x, to.y, { steps: 8 });
+      await page.mouse.up();
+      const view = await segmentAnswered();
+      expect(segmentPrompts).toHaveLength(sent + 1);
+      const asked = segmentPrompts[sent];
+      expect(asked.clicks).toEqual([]);
+      // The box is where the mouse went, within a pixel of rounding between page and image pixels.
+      for (const side of ['x1', 'y1', 'x2', 'y2'] as const) expect(Math.abs(asked.box![side] - box[side])).toBeLessThanOrEqual(Math.ceil(1 / (await cameraScale())));
+      expect(view.box).toEqual(asked.box);
+      const inside = await toPage(Math.round(width * 0.35), Math.round(height * 0.75));
+      await page.mouse.click(inside.x, inside.y, { button: 'right' });
+      await segmentAnswered();
+      expect(segmentPrompts[sent + 1]).toMatchObject({ box: asked.box, clicks: [{ positive: false }] });
+      expect(segmentPrompts[sent + 1].previousMask).toEqual(view.result!.rle);
+      await page.keyboard.press('Enter');
+      await expect.poll(async () => (await savedInstances()).length, { timeout: 15_000 }).toBe(before.length + 1);
+      await page.keyboard.press('v');
+    });
   });
 
   test('creates a category and assigns it with its number key', async () => {

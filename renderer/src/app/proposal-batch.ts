@@ -5,12 +5,9 @@
 // rejected, drawn or clicked) is left out: the decision stands and the duplicate would only have to
 // be rejected again. One command, so a single undo brings the previous proposals back.
 import type { Instance } from '../../../shared/api/types';
-import { fromCocoRle, rleIou } from '../../../shared/geometry';
+import { DUPLICATE_IOU, maskOverlaps } from '../editing/duplicates';
 import { addInstances, mergeCommands, removeInstances, type Command } from '../state/commands';
 import type { ImageDocument } from '../state/document';
-
-/** Mask IoU at which a new proposal counts as the same object as a decided instance (the model's NMS overlap). */
-export const DUPLICATE_IOU = 0.8;
 
 export interface ProposalBatch {
   command: Command | null;
@@ -29,9 +26,7 @@ export interface ProposalBatch {
 export function proposalBatch(document: ImageDocument, proposals: readonly Instance[], newId: () => string): ProposalBatch {
   const undecided = document.order.filter((id) => document.instances[id]?.status === 'proposed');
   const decided = document.order.map((id) => document.instances[id]).filter((instance): instance is Instance => instance !== undefined && instance.status !== 'proposed');
-  const overlaps = proposals.length > 0 && decided.length > 0
-    ? rleIou(proposals.map((proposal) => fromCocoRle(proposal.rle)), decided.map((instance) => fromCocoRle(instance.rle)), decided.map(() => false))
-    : [];
+  const overlaps = maskOverlaps(proposals, decided);
   const taken = new Set(document.order);
   const fresh: Instance[] = [];
   let skipped = 0;

@@ -14,6 +14,7 @@ import { isTyping } from '../app/typing';
 import { EditLayer } from './EditLayer';
 import { ImageLayer } from './ImageLayer';
 import { InstancesLayer } from './InstancesLayer';
+import { SegmentLabel } from './SegmentLabel';
 
 /** Zoom per wheel notch (deltaY of about 100). */
 const WHEEL_ZOOM_STEP = 1.0015;
@@ -148,6 +149,7 @@ export function CanvasView() {
         <EditLayer />
       </Stage>
       {!hasImage && <div className="canvas-empty">No image open</div>}
+      <SegmentLabel />
       {pending && <div className="canvas-badge">Segmenting…</div>}
     </div>
   );

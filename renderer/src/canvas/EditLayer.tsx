@@ -1,6 +1,7 @@
 // The edit layer: the selected instance (or its drag preview) with its vertex handles, the polygon
-// being drawn with its rubber band, and the click-to-segment marker. Handles are drawn in one shape
-// (hit-testing is done by the tools in image space), which keeps a 200-vertex drag cheap.
+// being drawn with its rubber band, and the segment tool's open interaction (SegmentOverlay).
+// Handles are drawn in one shape (hit-testing is done by the tools in image space), which keeps a
+// 200-vertex drag cheap.
 import { useEffect, useRef } from 'react';
 import { Layer, Shape } from 'react-konva';
 import type { Context } from 'konva/lib/Context';
@@ -10,6 +11,7 @@ import type { FlatPolygon } from '../../../shared/api/types';
 import { useController, useEditor } from '../app/context';
 import { instanceColor } from './colors';
 import { traceRings, withAlpha } from './InstanceShape';
+import { SegmentOverlay } from './SegmentOverlay';
 
 /** Handle radius in screen pixels. */
 const HANDLE_RADIUS_PX = 4;
@@ -140,6 +142,7 @@ export function EditLayer() {
           }}
         />
       )}
+      <SegmentOverlay />
     </Layer>
   );
 }

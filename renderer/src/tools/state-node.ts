@@ -15,6 +15,8 @@ export interface PointerInfo {
   shiftKey: boolean;
   altKey: boolean;
   ctrlKey: boolean;
+  /** Where the button went down (image pixels), when a state hands a drag in progress to the next one. */
+  origin?: Point;
 }
 
 export interface KeyInfo {

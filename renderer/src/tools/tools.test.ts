@@ -158,66 +158,6 @@ describe('draw tool', () => {
   });
 });
 
-describe('segment tool', () => {
-  const blob = (id: string, size: number): Instance => ({
-    ...square,
-    id,
-    polygons: [[60, 60, 60 + size, 60, 60 + size, 60 + size]],
-    score: 0.7,
-  });
-
-  function fakeModel() {
-    const calls: { x: number; y: number; scaleIndex?: number }[] = [];
-    return {
-      calls,
-      api: {
-        segmentAt: async (params: { imageId: string; clicks: Array<{ x: number; y: number; positive: boolean }>; scaleIndex?: number }) => {
-          calls.push({ x: params.clicks[0].x, y: params.clicks[0].y, scaleIndex: params.scaleIndex });
-          return { instance: blob(`click-${calls.length}`, 10 + 10 * (params.scaleIndex ?? 0)), latencyMs: 42 };
-        },
-      },
-    };
-  }
-
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
-
-  test('a click adds the mask; shift-click asks for the next scale and replaces it; one undo step', async () => {
-    const model = fakeModel();
-    const { toolbox, doc, store, latencies } = setup(model.api);
-    toolbox.setTool('segment');
-    toolbox.pointerDown(at(70, 70));
-    await settle();
-    toolbox.pointerDown(at(70, 70, { shiftKey: true }));
-    await settle();
-    expect(model.calls).toEqual([
-      { x: 70, y: 70, scaleIndex: 0 },
-      { x: 70, y: 70, scaleIndex: 1 },
-    ]);
-    expect(latencies).toEqual([42, 42]);
-    const clicked = doc().order.filter((id) => id !== 'sq');
-    expect(clicked).toHaveLength(1);
-    expect(doc().instances[clicked[0]]).toMatchObject({ source: 'click', status: 'accepted' });
-    expect(doc().instances[clicked[0]].polygons[0][2]).toBe(80); // the scale-1 answer
-    toolbox.setTool('select'); // finishes the series
-    expect(store.getState().history['a.jpg'].undo).toHaveLength(1);
-    store.getState().actions.undo();
-    expect(doc().order).toEqual(['sq']);
-  });
-
-  test('Escape bails the whole click series', async () => {
-    const model = fakeModel();
-    const { toolbox, doc, store } = setup(model.api);
-    toolbox.setTool('segment');
-    toolbox.pointerDown(at(70, 70));
-    await settle();
-    toolbox.pointerDown(at(70, 70, { shiftKey: true }));
-    await settle();
-    expect(toolbox.keyDown(key('Escape'))).toBe(true);
-    expect(doc().order).toEqual(['sq']);
-    expect(store.getState().actions.redo()).toBe(false);
-  });
-});
-
 describe('select tool edge cases', () => {
   test('dragging one vertex leaves the other vertices untouched, even ones outside the image', () => {
     const { toolbox, doc, store } = setup();

@@ -13,6 +13,7 @@ export function StatusBar() {
   const job = useEditor((state) => state.catalog.job);
   const position = useEditor((state) => `${state.session.currentIndex + 1} / ${state.catalog.imageTotal}`);
   const toolState = useEditor((state) => state.session.tool);
+  const segment = useEditor((state) => state.ephemeral.segment);
   const connection = useEditor((state) => state.catalog.connection);
 
   return (
@@ -31,6 +32,13 @@ export function StatusBar() {
       <span>{position}</span>
       <span>{Math.round(zoom * 100)}%</span>
       <span>{toolState}</span>
+      {segment && (
+        <span data-testid="segment-status" title="Segment interaction: positive / negative clicks; Enter adds the result, Esc cancels">
+          {segment.clicks.filter((click) => click.positive).length}+ {segment.clicks.filter((click) => !click.positive).length}−{segment.box ? ' box' : ''}
+          {segment.scaleIndex > 0 ? ` scale ${segment.scaleIndex + 1}` : ''}
+          {segment.result?.score != null ? ` · score ${segment.result.score.toFixed(2)}` : ''}
+        </span>
+      )}
       {saveState && (
         <span className={`save ${saveState}`} data-testid="save-state" data-state={saveState}>
           {SAVE_LABEL[saveState]}

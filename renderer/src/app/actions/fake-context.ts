@@ -3,9 +3,13 @@
 import type { EditorStore } from '../../state/store';
 import type { SegmentApi } from '../../tools/editor';
 import { createToolbox } from '../../tools/toolbox';
+import type { Toolbox } from '../../tools/toolbox';
 import type { ActionContext } from './action';
 
-export function fakeActionContext(store: EditorStore, api: SegmentApi = { segmentAt: async () => ({ instance: null, latencyMs: 1 }) }): ActionContext & { calls: string[] } {
+export function fakeActionContext(
+  store: EditorStore,
+  api: SegmentApi = { segmentAt: async () => ({ instance: null, latencyMs: 1 }) },
+): ActionContext & { calls: string[]; toolbox: Toolbox } {
   const calls: string[] = [];
   const toolbox = createToolbox({ store, api, reportLatency: () => {} });
   return {

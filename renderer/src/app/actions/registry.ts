@@ -75,7 +75,7 @@ export const ACTIONS: readonly Action[] = [
   menuBacked('undo', {
     buttonText: '↶',
     group: 'edit',
-    enabled: (state) => historyLength(state, 'undo') > 0,
+    enabled: (state) => historyLength(state, 'undo') > 0 || state.ephemeral.segment !== null || state.ephemeral.segmentPending,
     perform({ store, toolbox }) {
       // A gesture in progress (a segment interaction) steps back first; the document after it.
       if (toolbox.undoInGesture()) return;

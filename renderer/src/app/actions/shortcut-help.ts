@@ -1,6 +1,7 @@
 // The shortcut help: every action with a key, from the registry, then the gestures the tools'
 // state machines own (their keys mean different things mid-gesture, so they are not actions).
 import type { ToolName } from '../../state/session';
+import { SEGMENT_ACCEPT_SCORE } from '../../tools/segment/prompt';
 import { keysText } from './action';
 import { ACTIONS } from './registry';
 
@@ -18,6 +19,13 @@ export const GESTURES: readonly HelpRow[] = [
   { keys: 'Enter, click the first point', label: 'close the polygon', tool: 'draw' },
   { keys: 'Shift+first click', label: 'add the ring to the selection (a hole inside it)', tool: 'draw' },
   { keys: 'Backspace', label: 'remove the last point', tool: 'draw' },
+  { keys: 'click', label: 'segment the object there; further clicks refine it', tool: 'segment' },
+  { keys: 'right click, Alt+click', label: 'mark background (refines the result)', tool: 'segment' },
+  { keys: 'drag', label: 'box prompt: segment the object in the box (clicks then refine it)', tool: 'segment' },
+  { keys: 'Shift+click, ] / [', label: 'next / previous scale of a single click', tool: 'segment' },
+  { keys: 'Backspace, Ctrl+Z', label: 'take back the last click (asks the model again)', tool: 'segment' },
+  { keys: 'Enter', label: `add the result (as proposed when its score is below ${SEGMENT_ACCEPT_SCORE.toFixed(2)}); another image or tool adds it too`, tool: 'segment' },
+  { keys: 'Esc', label: 'cancel the whole interaction: nothing is added', tool: 'segment' },
   { keys: 'Space+drag, middle drag, wheel', label: 'pan, zoom' },
 ];
 
