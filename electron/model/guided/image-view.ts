@@ -12,8 +12,10 @@ import { TRUNK_FEATURE_NODE, TRUNK_FINE_NODES } from '../trunk';
 export interface ImageView {
   decoded: DecodedImage;
   maps: ViewMaps;
-  /** Detector boxes in view pixels, best first; null until detect() ran. */
+  /** Detector boxes in view pixels, best first; null until the detector ran. */
   boxes: ViewBox[] | null;
+  /** The detector's class heatmaps [1, 128, 128, 80] (owned here); null until the detector ran. */
+  classMap: tf.Tensor4D | null;
   dispose(): void;
 }
 
@@ -27,24 +29,29 @@ export async function computeImageView(graph: GraphModel, decoded: DecodedImage,
   const rgb = await resizeRgb(decoded, VIEW_SIZE, VIEW_SIZE);
   let maps: ViewMaps;
   let boxes: ViewBox[] | null = null;
+  let classMap: tf.Tensor4D | null = null;
   if (maxBoxes > 0) {
     const result = await runDetectorView(graph, rgb, maxBoxes);
     maps = result.maps;
     boxes = result.boxes;
+    classMap = result.classMap;
   } else {
     maps = trunkMaps(graph, rgb);
   }
   let disposed = false;
-  return {
+  const view: ImageView = {
     decoded,
     maps,
     boxes,
+    classMap,
     dispose() {
       if (disposed) return;
       disposed = true;
       tf.dispose([maps.stride16, maps.stride8, maps.stride4]);
+      view.classMap?.dispose();
     },
   };
+  return view;
 }
 
 /** The detector's boxes for a view that has only its maps (runs the whole graph once more). */
@@ -54,6 +61,7 @@ export async function addDetections(graph: GraphModel, view: ImageView, maxBoxes
   const result = await runDetectorView(graph, rgb, maxBoxes);
   tf.dispose([result.maps.stride16, result.maps.stride8, result.maps.stride4]);
   view.boxes = result.boxes;
+  view.classMap = result.classMap;
 }
 
 function trunkMaps(graph: GraphModel, rgb: Uint8Array): ViewMaps {

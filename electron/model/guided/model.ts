@@ -28,7 +28,9 @@ import { PROMPT_MASK_SIZE } from '../promptmask/network';
 import { roiAroundBox, type Roi } from '../promptmask/roi';
 import type { Rect } from '../pyramid';
 import { addDetections, computeImageView, viewScale, type ImageView } from './image-view';
+import { describeInstances } from './describe';
 import { segmentInView } from './interactive';
+import type { InstanceDescription } from '../categories/suggester';
 import { boxFeatures, calibratedScore, calibrationFromMeta, maskStability, windowFeatures, type CandidateSource, type ScoreCalibration } from './score-calibration';
 
 export const GUIDED_ARCHITECTURE = 'guided';
@@ -67,6 +69,8 @@ export interface GuidedOptions extends Partial<GuidedSettings> {
 export interface GuidedModel extends ProposalModel {
   readonly settings: GuidedSettings;
   readonly calibration: ScoreCalibration;
+  /** Descriptions of instances of an image (masks at the original size) for category suggestions. */
+  describe(image: ModelImage, masks: readonly BinaryMask[]): Promise<InstanceDescription[]>;
   /** Every candidate before NMS with its calibration features and mask (decoded-image size): what bench/calibrate-scores.ts fits on. */
   scoredCandidates(image: ModelImage): Promise<{ decoded: DecodedImage; candidates: Array<{ source: CandidateSource; features: number[]; score: number; rle: Rle }> }>;
 }
@@ -233,6 +237,16 @@ export function createGuidedModel(options: GuidedOptions = {}): GuidedModel {
       timings.postprocess = performance.now() - mark;
       timings.total = performance.now() - started;
       return proposals;
+    },
+
+    async describe(image, masks) {
+      const parts = ready();
+      const view = await viewOf(image, true);
+      for (const mask of masks) {
+        if (mask.width !== view.decoded.originalWidth || mask.height !== view.decoded.originalHeight) throw new Error(`mask is ${mask.width}x${mask.height}, the image ${view.decoded.originalWidth}x${view.decoded.originalHeight}`);
+      }
+      const classMap = view.classMap ? (view.classMap.dataSync() as Float32Array) : null;
+      return describeInstances(parts.head, view.maps, classMap, view.boxes ?? [], masks);
     },
 
     async segmentAt(image, prompt) {

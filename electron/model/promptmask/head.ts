@@ -17,6 +17,8 @@ export interface PromptMaskPrediction {
 export interface PromptMaskHead {
   readonly config: PromptMaskConfig;
   readonly meta: Record<string, unknown>;
+  /** The head's fixed input normalisation of the stride-16 and stride-8 features (per channel). */
+  readonly normalisation: { mean16: Float32Array; inverseStd16: Float32Array; mean8: Float32Array; inverseStd8: Float32Array };
   /** Runs `entries` (ROIs of one view, with prompts) in batches of at most `batch`. */
   predict(maps: ViewMaps, entries: ReadonlyArray<{ roi: Roi; prompt: PromptInput }>, batch?: number): PromptMaskPrediction[];
   dispose(): void;
@@ -37,9 +39,12 @@ export function createPromptMaskHead(config: PromptMaskConfig, tensors: Map<stri
     if (!tensor) throw new Error(`prompt-mask head has no parameter ${name}`);
     return tensor;
   };
+  const read = (name: string): Float32Array => parameter(name).dataSync() as Float32Array;
+  const normalisation = { mean16: read('norm16/mean'), inverseStd16: read('norm16/inverseStd'), mean8: read('norm8/mean'), inverseStd8: read('norm8/inverseStd') };
   return {
     config,
     meta,
+    normalisation,
     predict(maps, entries, batch = PROMPT_MASK_BATCH) {
       if (disposed) throw new Error('the prompt-mask head is disposed');
       const size = PROMPT_MASK_SIZE;

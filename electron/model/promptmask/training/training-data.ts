@@ -147,7 +147,7 @@ export async function loadViews(
         const result = await runDetectorView(graph, await viewRgb(decoded, transform), MAX_VIEW_BOXES);
         const read = async (map: tf.Tensor4D): Promise<Float32Array> => (await map.data()) as Float32Array;
         loaded.push({ imageIndex, transform, boxes: result.boxes, stride16: await read(result.maps.stride16), stride8: await read(result.maps.stride8), stride4: await read(result.maps.stride4) });
-        tf.dispose([result.maps.stride16, result.maps.stride8, result.maps.stride4]);
+        tf.dispose([result.maps.stride16, result.maps.stride8, result.maps.stride4, result.classMap]);
       }
       await writeViewFile(file, loaded);
     }
@@ -158,7 +158,7 @@ export async function loadViews(
 }
 
 async function writeViewFile(path: string, views: readonly TrainingView[]): Promise<void> {
-  const header = Buffer.from(JSON.stringify({ format: VIEW_FILE_FORMAT, views: views.map((view) => ({ transform: view.transform, boxes: view.boxes, lengths: [view.stride16.length, view.stride8.length, view.stride4.length] })) }));
+  const header = Buffer.from(JSON.stringify({ format: VIEW_FILE_FORMAT, views: views.map((view) => ({ transform: view.transform, boxes: view.boxes.map(({ classScores: _evidence, ...box }) => box), lengths: [view.stride16.length, view.stride8.length, view.stride4.length] })) }));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.byteLength);
   const parts: Buffer[] = [length, header];
