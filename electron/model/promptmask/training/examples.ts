@@ -7,8 +7,9 @@
 //                         (a first click) or the object's box widened 1.2-2x and shifted (a zoomed
 //                         later click); 0-3 more clicks follow from the model's own errors (the trainer
 //                         runs them: RITM's iterative training)
-//   negative box  (10%)  a detector box on no object (IoU < .3 with every object and crowd region):
-//                         no mask loss, predicted IoU 0
+//   negative box  (10%)  a detector box on no object (IoU < .3 with every object and crowd region) of
+//                         a completely annotated image, or a proposal the user rejected: no mask
+//                         loss, predicted IoU 0
 // Boxes get 1-2 correcting clicks a quarter of the time (a box refined with clicks).
 import { SeededRandom } from '../../sampler/random';
 import { interiorMostPoint, squaredDistanceToOutside } from '../click-simulation';
@@ -117,7 +118,7 @@ export function drawExample(images: readonly TrainingImage[], views: readonly Tr
   const image = images[view.imageIndex];
   const objects = viewObjects(image, view);
   const roll = random.next();
-  if (roll >= 0.9) return negativeExample(image, view, viewIndex, objects, random);
+  if (roll >= 0.9) return negativeExample(image, view, viewIndex, random);
   if (objects.length === 0) return null;
   const { objectIndex, box: objectBox } = random.pick(objects);
   const boxRounds = (): number => (random.next() < 0.25 ? random.int(1, 2) : 0);
@@ -152,11 +153,13 @@ export function drawExample(images: readonly TrainingImage[], views: readonly Tr
   return { kind: 'clicks', viewIndex, roi, clicks: [{ ...click, positive: true }], target, rounds };
 }
 
-function negativeExample(image: TrainingImage, view: TrainingView, viewIndex: number, objects: ReadonlyArray<{ box: Box }>, random: SeededRandom): Example | null {
-  const everyObject = image.objects.map((object) => boxToView(view.transform, { x1: object.bbox[0], y1: object.bbox[1], x2: object.bbox[0] + object.bbox[2], y2: object.bbox[1] + object.bbox[3] }));
-  const crowds = image.crowdBoxes.map((bbox) => boxToView(view.transform, { x1: bbox[0], y1: bbox[1], x2: bbox[0] + bbox[2], y2: bbox[1] + bbox[3] }));
-  const free = view.boxes.filter((box) => everyObject.every((other) => boxIou(box, other) < 0.3) && crowds.every((crowd) => intersection(box, crowd) < 0.3 * (box.x2 - box.x1) * (box.y2 - box.y1)));
-  void objects;
+function negativeExample(image: TrainingImage, view: TrainingView, viewIndex: number, random: SeededRandom): Example | null {
+  const toView = (bbox: readonly number[]): Box => boxToView(view.transform, { x1: bbox[0], y1: bbox[1], x2: bbox[0] + bbox[2], y2: bbox[1] + bbox[3] });
+  const everyObject = image.objects.map((object) => toView(object.bbox));
+  const crowds = image.crowdBoxes.map(toView);
+  // Detector boxes are negatives only where every object is annotated; rejected proposals always are.
+  const candidates = [...(image.complete ? view.boxes : []), ...image.rejectedBoxes.map(toView)];
+  const free = candidates.filter((box) => box.x2 - box.x1 >= 2 && box.y2 - box.y1 >= 2 && everyObject.every((other) => boxIou(box, other) < 0.3) && crowds.every((crowd) => intersection(box, crowd) < 0.3 * (box.x2 - box.x1) * (box.y2 - box.y1)));
   if (free.length === 0) return null;
   const box = random.pick(free);
   return { kind: 'negative-box', viewIndex, roi: roiAroundBox(box, BOX_ROI_EXPANSION), box, clicks: [], target: null, rounds: 0 };

@@ -35,6 +35,15 @@ export interface TrainingImage {
   objects: TrainingObject[];
   /** Crowd regions' boxes: detector boxes on them are not used as negatives. */
   crowdBoxes: Array<[number, number, number, number]>;
+  /**
+   * Every object is annotated (COCO's images; a project image the user marked done): any detector box
+   * on no object may be a negative. Otherwise only `rejectedBoxes` are.
+   */
+  complete: boolean;
+  /** Boxes of proposals the user rejected (image pixels): negatives unless they overlap an object. */
+  rejectedBoxes: Array<[number, number, number, number]>;
+  /** Names the image in the view cache's file names (unique, stable while the file is unchanged). */
+  cacheKey: string;
 }
 
 export interface TrainingView {
@@ -81,7 +90,7 @@ export async function loadTrainingImages(datasetsDir: string, sets: readonly str
         for (let y = y0; y < y1; y++) data.set(full.data.subarray(y * image.width + x0, y * image.width + x1), (y - y0) * (x1 - x0));
         objects.push({ bbox: annotation.bbox, mask: { x0, y0, width: x1 - x0, height: y1 - y0, data }, area: annotation.area, categoryId: annotation.category_id });
       }
-      images.push({ set, id: image.id, path: resolve(datasetsDir, set, 'images', image.file_name), width: image.width, height: image.height, objects, crowdBoxes });
+      images.push({ set, id: image.id, path: resolve(datasetsDir, set, 'images', image.file_name), width: image.width, height: image.height, objects, crowdBoxes, complete: true, rejectedBoxes: [], cacheKey: `${set}-${image.id}` });
     }
   }
   return images;
@@ -136,7 +145,7 @@ export async function loadViews(
   const views: TrainingView[] = [];
   for (let imageIndex = 0; imageIndex < images.length; imageIndex++) {
     const image = images[imageIndex];
-    const file = join(cacheDir, `${image.set}-${image.id}-c${options.cropViews}-s${options.seed}.views`);
+    const file = join(cacheDir, `${image.cacheKey}-c${options.cropViews}-s${options.seed}.views`);
     let loaded = await readViewFile(file, imageIndex);
     if (!loaded) {
       const random = new SeededRandom(options.seed * 1_000_003 + image.id);
