@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../electron/model/backend';
 import { decodeImage } from '../electron/model/decode';
-import { DEFAULT_SETTINGS, defaultModelDir } from '../electron/model/deepmask';
+import { DEFAULT_SETTINGS, defaultModelDir } from '../electron/model/deepmask/model';
 import { clampCell, computeFeaturePyramid, cutWindows } from '../electron/model/feature-pyramid';
 import { clickWindows } from '../electron/model/click-windows';
 import { loadHeads } from '../electron/model/heads';

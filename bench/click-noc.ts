@@ -16,7 +16,7 @@ import type { Instance, SegmentClick } from '../shared/api/types';
 import { segmentationToRle } from '../shared/coco/segmentation';
 import { decodeRle, fromCocoRle, type BinaryMask } from '../shared/geometry';
 import { selectBackend } from '../electron/model/backend';
-import { createDeepMask } from '../electron/model/deepmask';
+import { createDeepMask } from '../electron/model/deepmask/model';
 import { createGuidedModel, defaultGuidedModelDir } from '../electron/model/guided/model';
 import type { ProposalModel } from '../electron/model/proposal-model';
 import { interiorMostPoint, nextClick } from '../electron/model/promptmask/click-simulation';

@@ -10,7 +10,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../electron/model/backend';
-import { createDeepMask, defaultModelDir } from '../electron/model/deepmask';
+import { createDeepMask, defaultModelDir } from '../electron/model/deepmask/model';
 import { addRejectedProposals, learningImagesFromCoco } from '../electron/model/finetune/coco-learning-images';
 import { evaluateModelDir } from '../electron/model/finetune/evaluate';
 import { fineTuneDeepMask } from '../electron/model/finetune/finetune';

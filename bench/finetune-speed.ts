@@ -18,7 +18,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../electron/model/backend';
-import { createDeepMask, defaultModelDir } from '../electron/model/deepmask';
+import { createDeepMask, defaultModelDir } from '../electron/model/deepmask/model';
 import { addRejectedProposals, learningImagesFromCoco } from '../electron/model/finetune/coco-learning-images';
 import { defaultFineTuneSteps, FINETUNE_LEARNING_RATE, fineTuneDeepMask } from '../electron/model/finetune/finetune';
 import { readCocoFile } from '../electron/model/training/dataset';

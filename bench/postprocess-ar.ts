@@ -10,7 +10,7 @@ import type { Proposal } from '../shared/coco/results';
 import { evaluateCocoProposals } from '../shared/coco/evaluate-coco';
 import { fromCocoRle } from '../shared/geometry';
 import { selectBackend } from '../electron/model/backend';
-import { createDeepMask, defaultModelDir, maskLogitsFor } from '../electron/model/deepmask';
+import { createDeepMask, defaultModelDir, maskLogitsFor } from '../electron/model/deepmask/model';
 import { decodeImage } from '../electron/model/decode';
 import { computeFeaturePyramid } from '../electron/model/feature-pyramid';
 import { loadHeads } from '../electron/model/heads';

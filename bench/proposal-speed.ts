@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../electron/model/backend';
-import { createDeepMask, defaultModelDir, type StageTimings } from '../electron/model/deepmask';
+import { createDeepMask, defaultModelDir, type StageTimings } from '../electron/model/deepmask/model';
 import { loadTrunk } from '../electron/model/trunk';
 import { readCocoFile } from '../electron/services/coco-file';
 import { datasetsAvailable, datasetsDir, datasetsSkipReason, repoRoot } from '../test/support/shared-data';

@@ -25,7 +25,7 @@ import { segmentationToRle } from '../shared/coco/segmentation';
 import { fromCocoRle, rleIou, type Rle } from '../shared/geometry';
 import { diverseOrder } from '../shared/proposals/diverse-order';
 import { selectBackend } from '../electron/model/backend';
-import { createDeepMask } from '../electron/model/deepmask';
+import { createDeepMask } from '../electron/model/deepmask/model';
 import { createDetectorBoxBaseline } from '../electron/model/detector-baseline';
 import { createGuidedModel, defaultGuidedModelDir } from '../electron/model/guided/model';
 import { readCocoFile } from '../electron/model/training/dataset';

@@ -16,7 +16,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../electron/model/backend';
-import { defaultModelDir } from '../electron/model/deepmask';
+import { defaultModelDir } from '../electron/model/deepmask/model';
 import { registerGradients } from '../electron/model/gradients';
 import { loadHeads, withRefiner, type DeepMaskHeads } from '../electron/model/heads';
 import { maskTarget } from '../electron/model/sampler/mask-target';

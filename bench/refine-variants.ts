@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { segmentationToRle } from '../shared/coco/segmentation';
 import { decodeRle } from '../shared/geometry';
 import { selectBackend } from '../electron/model/backend';
-import { defaultModelDir, DEFAULT_SETTINGS, maskLogitsFor } from '../electron/model/deepmask';
+import { defaultModelDir, DEFAULT_SETTINGS, maskLogitsFor } from '../electron/model/deepmask/model';
 import { decodeImage } from '../electron/model/decode';
 import { computeFeaturePyramid } from '../electron/model/feature-pyramid';
 import { loadHeads } from '../electron/model/heads';

@@ -14,7 +14,7 @@ import type { CocoDataset } from '../shared/coco/schema';
 import { evaluateCocoProposals } from '../shared/coco/evaluate-coco';
 import { fromCocoRle } from '../shared/geometry';
 import { selectBackend } from '../electron/model/backend';
-import { createDeepMask, defaultModelDir, type DeepMask } from '../electron/model/deepmask';
+import { createDeepMask, defaultModelDir, type DeepMask } from '../electron/model/deepmask/model';
 import { readHeadsManifest } from '../electron/model/heads-io';
 import { readCocoFile } from '../electron/model/training/dataset';
 import { loadTrunk } from '../electron/model/trunk';

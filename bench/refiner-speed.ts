@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../electron/model/backend';
-import { defaultModelDir } from '../electron/model/deepmask';
+import { defaultModelDir } from '../electron/model/deepmask/model';
 import { registerGradients } from '../electron/model/gradients';
 import { loadHeads, withRefiner } from '../electron/model/heads';
 import { REFINER_PARAMETER_NAMES } from '../electron/model/mask-refiner';

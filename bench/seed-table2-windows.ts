@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../electron/model/backend';
-import { defaultModelDir } from '../electron/model/deepmask';
+import { defaultModelDir } from '../electron/model/deepmask/model';
 import { loadHeads } from '../electron/model/heads';
 import { loadInstanceFcnHeads, paddedWindowCells } from '../electron/model/instancefcn/heads';
 import { defaultInstanceFcnModelDir } from '../electron/model/instancefcn/model';

@@ -17,7 +17,7 @@ import type { CocoDataset } from '../shared/coco/schema';
 import { evaluateCocoProposals } from '../shared/coco/evaluate-coco';
 import { fromCocoRle } from '../shared/geometry';
 import { selectBackend } from '../electron/model/backend';
-import { createDeepMask, defaultModelDir } from '../electron/model/deepmask';
+import { createDeepMask, defaultModelDir } from '../electron/model/deepmask/model';
 import type { ProposalModel } from '../electron/model/proposal-model';
 import { createInstanceFcn, defaultInstanceFcnModelDir } from '../electron/model/instancefcn/model';
 import { mergeRows, seedTableMarkdown, seedTableSnippet, verdict, writeInstanceFcnModelCard, type SeedTableResults, type SeedTableRow } from '../electron/model/instancefcn/model-card';

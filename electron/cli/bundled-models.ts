@@ -1,26 +1,13 @@
-// Where the networks shipped with MaskPilot live, described as the model versions every project can
-// use (the project service lists them and loads them through the provider; it never finds them itself).
+// Where the models shipped with MaskPilot live, described as the model versions every project can
+// use (the project service lists them and loads them through the provider; it never finds them
+// itself). Every folder of resources/models with a heads.json is one; its meta.bundledRank orders them.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeBundledModel, type BundledModel } from '../services/project';
+import { scanBundledModels, type BundledModel } from '../services/project';
 
-const modelsDir = resolve(fileURLToPath(import.meta.url), '../../../resources/models');
-export const BUNDLED_ARCHITECTURES = ['deepmask', 'instancefcn'] as const;
-export type BundledArchitecture = (typeof BUNDLED_ARCHITECTURES)[number];
+export const BUNDLED_MODELS_DIR = resolve(fileURLToPath(import.meta.url), '../../../resources/models');
 
-export function bundledModelDirOf(architecture: BundledArchitecture): string {
-  return resolve(modelsDir, architecture);
-}
-
-/** DeepMask then InstanceFCN; a network whose weights are missing is left out with a note on stderr. */
-export async function bundledModels(): Promise<BundledModel[]> {
-  const found: BundledModel[] = [];
-  for (const architecture of BUNDLED_ARCHITECTURES) {
-    try {
-      found.push(await describeBundledModel(bundledModelDirOf(architecture)));
-    } catch (error) {
-      process.stderr.write(`maskpilot: the bundled ${architecture} weights are unusable (${(error as Error).message})\n`);
-    }
-  }
-  return found;
+/** The bundled models, default first; an unusable folder is left out with a note on stderr. */
+export function bundledModels(): Promise<BundledModel[]> {
+  return scanBundledModels(BUNDLED_MODELS_DIR, (message) => process.stderr.write(`maskpilot: ${message}\n`));
 }

@@ -10,7 +10,7 @@ import type { ModelProvider } from '../services/model-provider';
 import { openProject } from '../services/project';
 import { workingFolderFor } from '../services/sample-folder';
 import { isLoopbackAddress, startHost } from '../host';
-import { BUNDLED_ARCHITECTURES, bundledModels, type BundledArchitecture } from './bundled-models';
+import { bundledModels } from './bundled-models';
 import type { CliCommand } from './command';
 
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -27,8 +27,9 @@ random token printed in the URL. Runs until Ctrl+C (SIGINT) or SIGTERM.
   --bind ADDR         address to bind (default 127.0.0.1)
   --allow-remote      allow a non-loopback --bind (other machines can then reach it)
   --token T           fixed token, 16+ characters of A-Z a-z 0-9 _ - (default: random)
-  --model NET         deepmask or instancefcn: the network a project starts with when it has
-                      no model version chosen yet (default deepmask; a chosen one is kept)
+  --model NAME        a bundled model (guided, deepmask, instancefcn): the one a project starts
+                      with when it has no version chosen yet (default: the first bundled,
+                      guided where present; a chosen one is kept)
   --no-model          do not load the proposal network (no proposals, no fine-tuning)
   --open              also open the URL in the default browser`;
 
@@ -45,6 +46,12 @@ export const hostCommand: CliCommand = {
       return 2;
     }
     const { folder, port, bind, allowRemote, token, noModel, open, model: architecture } = parsed;
+    const bundled = await bundledModels();
+    const chosen = architecture === undefined ? bundled[0] : bundled.find((entry) => entry.architecture === architecture);
+    if (architecture !== undefined && !chosen) {
+      process.stderr.write(`maskpilot host: --model must name a bundled model (${bundled.map((entry) => entry.architecture).join(', ')}), got '${architecture}'\n\n${USAGE}\n`);
+      return 2;
+    }
     if (!isLoopbackAddress(bind) && !allowRemote) {
       // Checked again by startHost; failing here spares loading the model first.
       process.stderr.write(`maskpilot host: refusing to bind to ${bind}: it is not a loopback address, so other machines could reach the host. Pass --allow-remote if you mean it.\n`);
@@ -54,16 +61,15 @@ export const hostCommand: CliCommand = {
     const served = await workingFolderFor(folder, DEFAULT_FOLDER);
     if (served !== folder) process.stdout.write(`The bundled sample photos are never annotated in place; using the copy in ${served}\n`);
 
-    const model = noModel ? null : await loadModelProvider(architecture);
+    const model = noModel ? null : await loadModelProvider(chosen?.architecture);
     const learner = model ? await loadLearner() : null;
-    const bundled = await bundledModels();
     let service: Awaited<ReturnType<typeof openProject>>;
     try {
       service = await openProject(served, {
         ...(model ? { model } : {}),
         ...(learner ? { learner } : {}),
         bundledModels: bundled,
-        defaultModelId: bundled.find((entry) => entry.architecture === architecture)?.id,
+        defaultModelId: chosen?.id,
       });
     } catch (error) {
       await Promise.all([model?.dispose(), learner?.dispose()]);
@@ -104,8 +110,8 @@ export interface HostArguments {
   token: string | undefined;
   noModel: boolean;
   open: boolean;
-  /** The network of a project with no model version chosen yet. */
-  model: BundledArchitecture;
+  /** The model (a bundled model's id, e.g. guided, deepmask) a project with no version chosen yet starts on; default: the first bundled. */
+  model: string | undefined;
 }
 
 /** Parses `host` arguments; throws a one-line message for the usage error. */
@@ -119,12 +125,11 @@ export function parseHostArguments(argv: string[]): HostArguments {
       'allow-remote': { type: 'boolean', default: false },
       token: { type: 'string' },
       'no-model': { type: 'boolean', default: false },
-      model: { type: 'string', default: 'deepmask' },
+      model: { type: 'string' },
       open: { type: 'boolean', default: false },
     },
   });
-  const model = values.model as BundledArchitecture;
-  if (!BUNDLED_ARCHITECTURES.includes(model)) throw new Error(`--model must be ${BUNDLED_ARCHITECTURES.join(' or ')}, got '${values.model}'`);
+  const model = values.model;
   if (positionals.length > 1) throw new Error(`expected one folder, got ${positionals.length}`);
   const port = Number(values.port);
   if (!/^\d+$/.test(values.port) || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got '${values.port}'`);
@@ -147,7 +152,7 @@ export function parseHostArguments(argv: string[]): HostArguments {
  * tfjs. A provider whose weights fail to load still comes back, with a status saying why; only a
  * failure to start it at all leaves the host running without a model.
  */
-async function loadModelProvider(architecture: BundledArchitecture): Promise<ModelProvider | null> {
+async function loadModelProvider(architecture: string | undefined): Promise<ModelProvider | null> {
   process.stdout.write('Loading the proposal model...\n');
   try {
     const { createModelProvider } = await import('../model/provider');

@@ -10,9 +10,8 @@ import type { Instance } from '../../shared/api/types';
 import { fromCocoRle, rleArea, rleBbox } from '../../shared/geometry';
 import { readCocoFile, writeJsonFile } from '../services/coco-file';
 import { selectBackend, type BackendName } from '../model/backend';
-import { createDeepMask, defaultModelDir } from '../model/deepmask';
 import type { ProposalModel } from '../model/proposal-model';
-import { createModelForDir, resolveModelChoice } from '../model/instancefcn/choose-model';
+import { createModelForDir, defaultModel, resolveModelChoice } from '../model/registry';
 import { createDetectorBoxBaseline, DETECTOR_BASELINE_VERSION } from '../model/detector-baseline';
 import type { CliCommand } from './command';
 
@@ -28,8 +27,9 @@ Options:
   --out <file>        where to write the proposals                              (required)
   --max <n>           proposals per image, best first                          (default 100)
   --gt <file>         COCO ground truth: use its image ids (matched by file name)
-  --model <name|dir>  deepmask | instancefcn (bundled weights of that network) or a folder of
-                      heads (heads.json + heads.bin) of either         (default: deepmask)
+  --model <name|dir>  guided | deepmask | instancefcn (the bundled weights of that model) or a
+                      weights folder (heads.json + heads.bin) of any of them
+                      (default: the first bundled of guided, deepmask)
   --backend <name>    tensorflow | wasm | cpu                      (default: fastest available)
   --limit <n>         only the first n images (in file-name order)
   --detector-prior <n> add mask windows on the n best boxes of the trunk's own detector (0 = off)
@@ -169,18 +169,19 @@ async function loadDetectorBaseline(backend: BackendName | undefined): Promise<P
   return { modelVersion: DETECTOR_BASELINE_VERSION, propose: (image, options) => baseline.propose(image, options), dispose: () => baseline.dispose() };
 }
 
-/** `--model`: deepmask | instancefcn (the bundled weights of that network) or a folder of heads of either. */
+/** `--model`: a model id (its bundled weights; registry.ts) or a weights folder; else the default model. */
 async function loadModel(modelOption: string | undefined, backend: BackendName | undefined, detectorPrior: number | undefined, colourWeight: number | undefined): Promise<ProposalModel> {
-  const bundled = defaultModelDir();
+  const settings = { ...(detectorPrior === undefined ? {} : { detectorPrior }), ...(colourWeight === undefined ? {} : { colourWeight }) };
+  const fallback = defaultModel();
   try {
     const choice = await resolveModelChoice(modelOption);
-    const model = await createModelForDir({ modelDir: choice.modelDir, architecture: choice.architecture, backend, detectorPrior, ...(colourWeight === undefined ? {} : { colourWeight }) });
+    const model = await createModelForDir({ modelDir: choice.modelDir, model: choice.model, backend, settings });
     await model.load();
     return model;
   } catch (error) {
-    if (!modelOption || modelOption === 'deepmask' || resolve(modelOption) === bundled) throw error;
-    process.stderr.write(`cannot use ${modelOption}: ${(error as Error).message}; using the bundled model\n`);
-    const model = createDeepMask({ modelDir: bundled, backend, detectorPrior, ...(colourWeight === undefined ? {} : { colourWeight }) });
+    if (!modelOption || modelOption === fallback.id || resolve(modelOption) === fallback.bundledDir()) throw error;
+    process.stderr.write(`cannot use ${modelOption}: ${(error as Error).message}; using the bundled ${fallback.label} model\n`);
+    const model = fallback.create({ modelDir: fallback.bundledDir(), backend, settings });
     await model.load();
     return model;
   }

@@ -7,7 +7,7 @@ import type { SegmentBox, SegmentClick, SegmentPrompt } from '../../shared/api/t
 import { fromCocoRle, rleArea, rleBbox } from '../../shared/geometry';
 import { writeJsonFile } from '../services/coco-file';
 import { selectBackend, type BackendName } from '../model/backend';
-import { createModelForDir, resolveModelChoice } from '../model/instancefcn/choose-model';
+import { createModelForDir, resolveModelChoice } from '../model/registry';
 import type { CliCommand } from './command';
 
 const USAGE = `Usage: maskpilot segment-at <image> [<x> <y>] [options]
@@ -20,8 +20,9 @@ Options:
                       <x> <y> is the first positive click)
   --box <x1,y1,x2,y2> a box around the object
   --scale-index <n>   use the n-th best scale instead of the best (shift-click in the app)
-  --model <name|dir>  deepmask | instancefcn (bundled weights of that network) or a
-                      folder of heads of either            (default: deepmask)
+  --model <name|dir>  guided | deepmask | instancefcn (bundled weights of that model)
+                      or a weights folder of any of them
+                      (default: the first bundled of guided, deepmask)
   --backend <name>    tensorflow | wasm | cpu               (default: fastest available)
   --out <file>        also write the instance (RLE + polygons) as JSON`;
 
@@ -74,7 +75,7 @@ export const segmentAtCommand: CliCommand = {
     const selection = await selectBackend(backendName);
     process.stdout.write(`backend: ${selection.backend}${selection.notes.length ? ` (${selection.notes.join('; ')})` : ''}\n`);
     const choice = await resolveModelChoice(values.model);
-    const model = await createModelForDir({ modelDir: choice.modelDir, architecture: choice.architecture, backend: backendName });
+    const model = await createModelForDir({ modelDir: choice.modelDir, model: choice.model, backend: backendName });
     try {
       await model.load();
       process.stdout.write(`model: ${model.modelVersion}\n`);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Learner } from '../services/learner';
 import type { ModelProvider } from '../services/model-provider';
-import { describeBundledModel, type BundledModel } from '../services/project';
+import { scanBundledModels, type BundledModel } from '../services/project';
 import { WASM_DIR_ENV } from './model-host-env';
 import type { ProviderFactory } from './model-supervisor';
 
@@ -38,7 +38,8 @@ export function modelProviderFactory(bundleDir: string, paths: { wasmDir: string
     if (!existsSync(entry)) throw new Error('this build has no proposal model (dist/electron/model-provider.js is missing)');
     const module = (await import(pathToFileURL(entry).href)) as { createModelProvider?: CreateModelProvider };
     if (typeof module.createModelProvider !== 'function') throw new Error('the model module does not export createModelProvider');
-    const weights = join(paths.modelsDir, 'deepmask');
+    // The default model's weights (the first bundled one), falling back to themselves.
+    const weights = (await bundledModelsIn(paths.modelsDir))[0]?.dir ?? join(paths.modelsDir, 'deepmask');
     return module.createModelProvider({ modelDir: weights, bundledModelDir: weights, wasmDir: paths.wasmDir, onCrash });
   };
 }
@@ -63,15 +64,7 @@ export async function loadLearner(bundleDir: string): Promise<Learner | null> {
   }
 }
 
-/** The networks shipped in resources/models, as model versions; unusable ones are left out (logged). */
-export async function bundledModelsIn(modelsDir: string): Promise<BundledModel[]> {
-  const found: BundledModel[] = [];
-  for (const architecture of ['deepmask', 'instancefcn']) {
-    try {
-      found.push(await describeBundledModel(join(modelsDir, architecture)));
-    } catch (error) {
-      console.warn(`maskpilot: the bundled ${architecture} weights are unusable: ${(error as Error).message}`);
-    }
-  }
-  return found;
+/** The models shipped in resources/models, as model versions, default first; unusable ones are left out (logged). */
+export function bundledModelsIn(modelsDir: string): Promise<BundledModel[]> {
+  return scanBundledModels(modelsDir, (message) => console.warn(`maskpilot: ${message}`));
 }

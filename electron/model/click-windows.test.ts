@@ -5,7 +5,7 @@ import { selectBackend } from './backend';
 import { clickWindows, cropSpan } from './click-windows';
 import { decodeImage } from './decode';
 import { clampCell, computeFeaturePyramid, cutWindows } from './feature-pyramid';
-import { DEFAULT_SETTINGS } from './deepmask';
+import { DEFAULT_SETTINGS } from './deepmask/model';
 import { windowCentredAt } from './pyramid';
 import { loadTrunk, type Trunk } from './trunk';
 

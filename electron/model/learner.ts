@@ -1,20 +1,20 @@
 // The model side of the learning loop behind the service's Learner seam (electron/services/learner.ts):
 //   createWorkerLearner   the app and the headless host: a training worker thread of its own
 //   createInProcessLearner the CLI, benches and tests: the same work on the caller's thread
-// Both fine-tune DeepMask heads on corrections (finetune/finetune.ts) and measure weights on annotated
-// images (finetune/evaluate.ts), reusing one trunk between calls.
+// Both fine-tune the base version's model (its registry entry's fineTune) on corrections and measure
+// weights on annotated images (finetune/evaluate.ts), reusing one trunk between calls.
 import { ApiError } from '../../shared/api/errors';
 import type { ModelArchitectureName } from '../../shared/api/types';
 import type { EvaluationReport, FineTuneReport, FineTuneRequest, Learner, LearnerProgress, LearningImage } from '../services/learner';
 import type { BackendName } from './backend';
 import { evaluateModelDir } from './finetune/evaluate';
-import { fineTuneDeepMask } from './finetune/finetune';
+import { MODELS, modelOfDir } from './registry';
 import { startWorkerLearner } from './finetune/worker-learner';
 import { loadTrunk, type Trunk } from './trunk';
 import { selectBackend } from './backend';
 
-/** Only DeepMask versions can be fine-tuned (finetune.ts refuses InstanceFCN bases). */
-export const FINE_TUNABLE: readonly ModelArchitectureName[] = ['deepmask'];
+/** The models whose versions can be fine-tuned: the registry's models with a fineTune. */
+export const FINE_TUNABLE: readonly ModelArchitectureName[] = MODELS.filter((model) => model.fineTune).map((model) => model.id);
 
 export async function createWorkerLearner(options?: { backend?: BackendName }): Promise<Learner> {
   return startWorkerLearner(options);
@@ -41,7 +41,13 @@ export function createInProcessLearner(options: { backend?: BackendName } = {}):
   return {
     architectures: FINE_TUNABLE,
     fineTune(request: FineTuneRequest, onProgress: (progress: LearnerProgress) => void, signal: AbortSignal): Promise<FineTuneReport> {
-      return serial(() => fineTuneDeepMask(request, { trunk: sharedTrunk, backend: options.backend, onProgress, signal }));
+      return serial(async () => {
+        const model = await modelOfDir(request.baseModelDir).catch((error: Error) => {
+          throw new ApiError('MODEL_UNAVAILABLE', `cannot fine-tune from ${request.baseModelDir}: ${error.message}`);
+        });
+        if (!model.fineTune) throw new ApiError('INVALID_ARGUMENT', `${model.label} versions cannot be fine-tuned (activate a ${FINE_TUNABLE.join(' or ')} version and fine-tune that)`);
+        return model.fineTune(request, { trunk: sharedTrunk, backend: options.backend, onProgress, signal });
+      });
     },
     evaluate(modelDir: string, images: LearningImage[], signal: AbortSignal): Promise<EvaluationReport> {
       return serial(() => evaluateModelDir(modelDir, images, { trunk: sharedTrunk, backend: options.backend, signal }));

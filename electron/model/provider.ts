@@ -10,17 +10,18 @@ import type { Instance, ModelStatus, SegmentPrompt } from '../../shared/api/type
 import { ApiError, deserializeError } from '../../shared/api/errors';
 import type { ModelProvider, ProposeOptions, ProviderImage } from '../services/model-provider';
 import type { BackendName } from './backend';
-import { defaultModelDir, type DeepMaskSettings } from './deepmask';
-import { bundledModelDir as bundledWeightsOf, type ModelArchitecture } from './instancefcn/choose-model';
+import { defaultModelDir, type DeepMaskSettings } from './deepmask/model';
+import { modelById } from './registry';
 import type { WorkerInit, WorkerLoadReport, WorkerReply, WorkerRequest } from './worker-protocol';
 
 export interface ModelProviderOptions {
   /** Weights to use (heads.json + heads.bin); default and fallback: the bundled resources/models/deepmask. */
   modelDir?: string;
   /** Without modelDir: the bundled weights of this network (default deepmask); DeepMask stays the fallback. */
-  model?: ModelArchitecture;
+  /** A registry model id: start on its bundled weights. */
+  model?: string;
   backend?: BackendName;
-  settings?: Partial<DeepMaskSettings>;
+  settings?: Readonly<Record<string, number | boolean>>;
   /** The fallback weights (default: the bundled resources/models/deepmask; tests point it elsewhere). */
   bundledModelDir?: string;
 }
@@ -45,7 +46,7 @@ interface Pending {
 export async function createModelProvider(options: ModelProviderOptions = {}): Promise<WorkerModelProvider> {
   const bundledModelDir = options.bundledModelDir ?? defaultModelDir();
   // Mutable: after a successful load() a restarted worker starts from the weights loaded last.
-  let init: WorkerInit = { modelDir: options.modelDir ?? (options.model ? bundledWeightsOf(options.model) : bundledModelDir), bundledModelDir, backend: options.backend, settings: options.settings };
+  let init: WorkerInit = { modelDir: options.modelDir ?? (options.model ? modelById(options.model).bundledDir() : bundledModelDir), bundledModelDir, backend: options.backend, settings: options.settings };
   let status: ModelStatus = { backend: 'none', backendNotes: [], modelVersion: null, lastLatencyMs: null, ready: false, message: 'loading the model' };
   let worker: Worker | null = null;
   let workerReady: Promise<void> = Promise.resolve();

@@ -4,14 +4,15 @@ import type { Instance, SegmentPrompt } from '../../shared/api/types';
 import type { SerializedApiError } from '../../shared/api/errors';
 import type { ProviderImage } from '../services/model-provider';
 import type { BackendName } from './backend';
-import type { DeepMaskSettings } from './deepmask';
+import type { DeepMaskSettings } from './deepmask/model';
 
 export interface WorkerInit {
   /** The weights to use; the bundled ones are the fallback. */
   modelDir: string;
   bundledModelDir: string;
   backend?: BackendName;
-  settings?: Partial<DeepMaskSettings>;
+  /** Inference settings the model takes (e.g. DeepMask's maxCandidates); see ModelCreateOptions. */
+  settings?: Readonly<Record<string, number | boolean>>;
 }
 
 /** What the worker reports after loading (the reply to 'init' and to 'load'). */

@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import type { Instance } from '../../shared/api/types';
 import { ApiError, serializeError } from '../../shared/api/errors';
 import type { ProposalModel } from './proposal-model';
-import { createModelForDir } from './instancefcn/choose-model';
+import { createModelForDir } from './registry';
 import type { WorkerInit, WorkerLoadReport, WorkerReply, WorkerRequest } from './worker-protocol';
 
 if (!parentPort) throw new Error('electron/model/worker.ts must run in a worker thread');
@@ -56,7 +56,7 @@ function requireModel(): ProposalModel {
  */
 async function load(modelDir: string): Promise<WorkerLoadReport> {
   if (!initOptions) throw new ApiError('MODEL_UNAVAILABLE', unavailable);
-  const candidate = await createModelForDir({ ...initOptions.settings, modelDir, backend: initOptions.backend });
+  const candidate = await createModelForDir({ modelDir, backend: initOptions.backend, settings: initOptions.settings });
   try {
     await candidate.load();
   } catch (error) {
@@ -76,8 +76,8 @@ async function init(options: WorkerInit): Promise<WorkerLoadReport> {
   const problems: string[] = [];
   const directories = options.modelDir === options.bundledModelDir ? [options.modelDir] : [options.modelDir, options.bundledModelDir];
   for (const modelDir of directories) {
-    // DeepMask or InstanceFCN, by what the folder's heads.json says.
-    const candidate = await createModelForDir({ ...options.settings, modelDir, backend: options.backend });
+    // The model the folder's heads.json names (registry.ts).
+    const candidate = await createModelForDir({ modelDir, backend: options.backend, settings: options.settings });
     try {
       await candidate.load();
       model = candidate;

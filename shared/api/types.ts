@@ -143,8 +143,8 @@ export interface JobProgress {
   message?: string;
 }
 
-/** The two proposal networks; every model version is one of them. */
-export type ModelArchitectureName = 'deepmask' | 'instancefcn';
+/** A proposal model's id in the model registry (electron/model/registry.ts), e.g. 'guided', 'deepmask', 'instancefcn'. */
+export type ModelArchitectureName = string;
 
 /** AR of a model version on the project's held-out annotated images (COCO's evaluator, IoU .5:.95). */
 export interface VersionEvaluation {
@@ -173,6 +173,8 @@ export interface LossPoint {
 export interface ModelVersion {
   id: string;
   architecture: ModelArchitectureName;
+  /** The model's name for the user: "Detector-guided", "DeepMask", "InstanceFCN". */
+  architectureLabel: string;
   kind: 'bundled' | 'finetuned';
   /** For the user: "DeepMask (bundled)", "Fine-tune 3 of DeepMask". */
   label: string;

@@ -131,6 +131,7 @@ const progress = (phase: FineTuneProgress['phase'], extra: Partial<FineTuneProgr
 const version = (id: string, decision: string): ModelVersion => ({
   id,
   architecture: 'deepmask',
+  architectureLabel: 'DeepMask',
   kind: 'finetuned',
   label: id,
   parentId: 'deepmask',

@@ -8,7 +8,7 @@ import { evaluateProposals, type EvaluationImage } from '../../../shared/coco/ev
 import { evaluationImageFromInstances } from '../../../shared/coco/evaluate-instances';
 import type { EvaluationReport, LearningImage } from '../../services/learner';
 import { selectBackend, type BackendName } from '../backend';
-import { createModelForDir } from '../instancefcn/choose-model';
+import { createModelForDir } from '../registry';
 import type { Trunk } from '../trunk';
 
 export interface EvaluateOptions {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readCocoFile } from '../training/dataset';
-import { createDeepMask, defaultModelDir } from '../deepmask';
+import { createDeepMask, defaultModelDir } from '../deepmask/model';
 import { readHeadsManifest } from '../heads-io';
 import { createHeads, loadHeads } from '../heads';
 import { selectBackend } from '../backend';

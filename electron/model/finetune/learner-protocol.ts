@@ -13,5 +13,5 @@ export type LearnerWorkerRequest =
 
 export type LearnerWorkerReply =
   | { id: number; kind: 'progress'; progress: LearnerProgress }
-  | { id: number; kind: 'done'; result: FineTuneReport | EvaluationReport | null }
+  | { id: number; kind: 'done'; result: FineTuneReport | EvaluationReport | readonly string[] | null }
   | { id: number; kind: 'error'; error: SerializedApiError };

@@ -34,7 +34,7 @@ async function serve(request: Exclude<LearnerWorkerRequest, { method: 'abort' }>
       case 'init':
         await learner.dispose();
         learner = createInProcessLearner({ backend: request.backend });
-        result = { id: request.id, kind: 'done', result: null };
+        result = { id: request.id, kind: 'done', result: [...(learner.architectures ?? [])] };
         break;
       case 'fineTune':
         result = { id: request.id, kind: 'done', result: await learner.fineTune(request.request, (progress) => reply({ id: request.id, kind: 'progress', progress }), signal) };

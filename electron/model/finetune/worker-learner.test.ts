@@ -1,11 +1,12 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { FINE_TUNABLE } from '../learner';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiError } from '../../../shared/api/errors';
 import type { LearnerProgress, LearningImage } from '../../services/learner';
 import { datasetsAvailable, datasetsDir, datasetsSkipReason } from '../../../test/support/shared-data';
-import { defaultModelDir } from '../deepmask';
+import { defaultModelDir } from '../deepmask/model';
 import { readHeadsManifest } from '../heads-io';
 import { readCocoFile } from '../training/dataset';
 import { learningImagesFromCoco } from './coco-learning-images';
@@ -95,8 +96,10 @@ describe.skipIf(!datasetsAvailable)('the worker learner', () => {
 describe('the worker learner lifecycle', () => {
   test('calls after dispose are refused', async () => {
     const disposable = await startWorkerLearner();
-    // Only DeepMask versions can be fine-tuned; the service refuses others up front.
-    expect(disposable.architectures).toEqual(['deepmask']);
+    // The models the worker's registry can fine-tune; the service refuses others up front.
+    expect(disposable.architectures).toEqual(FINE_TUNABLE);
+    expect(disposable.architectures).toContain('deepmask');
+    expect(disposable.architectures).not.toContain('instancefcn');
     await disposable.dispose();
     await expect(disposable.evaluate(defaultModelDir(), [], new AbortController().signal)).rejects.toThrow(/disposed/);
   }, 60_000);

@@ -65,11 +65,13 @@ export async function startWorkerLearner(options: { backend?: BackendName } = {}
     };
     current.on('error', (error) => onDeath(error.message));
     current.on('exit', (code) => onDeath(`exit code ${code}`));
-    ready = new Promise((resolve, reject) => post(current, { method: 'init', backend: options.backend }, { resolve, reject }));
+    // The worker answers init with the models it can fine-tune (the registry's, over there).
+    ready = new Promise((resolve, reject) => post(current, { method: 'init', backend: options.backend }, { resolve: (result) => resolve((fineTunable = result as string[])), reject }));
     ready.catch(() => undefined);
     return current;
   };
 
+  let fineTunable: readonly string[] = [];
   const call = async <T>(body: RequestBody, signal: AbortSignal | undefined, onProgress?: (progress: LearnerProgress) => void): Promise<T> => {
     if (disposed) throw new ApiError('MODEL_UNAVAILABLE', 'the learner is disposed');
     const current = worker ?? start();
@@ -101,7 +103,9 @@ export async function startWorkerLearner(options: { backend?: BackendName } = {}
   await ready;
 
   return {
-    architectures: ['deepmask'],
+    get architectures() {
+      return fineTunable;
+    },
     get workerStarts() {
       return starts;
     },

@@ -17,7 +17,7 @@ import { decodeRle, fromCocoRle, type BinaryMask, type Rle } from '../../../shar
 import { selectBackend, type BackendName, type BackendSelection } from '../backend';
 import { loadCenternetGraph } from '../centernet-graph';
 import { decodeImage, type DecodedImage } from '../decode';
-import { createDeepMask, type DeepMask, type DeepMaskOptions } from '../deepmask';
+import { createDeepMask, type DeepMask, type DeepMaskOptions } from '../deepmask/model';
 import { readHeadsManifest } from '../heads-io';
 import { maskNms } from '../nms';
 import { logit, pasteMask, pasteMaskCoarse, rectMaskToRle } from '../postprocess';

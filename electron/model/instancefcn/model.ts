@@ -14,7 +14,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend, type BackendSelection } from '../backend';
-import { DEFAULT_SETTINGS, resolveSettings, type DeepMaskOptions, type DeepMaskSettings } from '../deepmask';
+import { DEFAULT_SETTINGS, resolveSettings, type DeepMaskOptions, type DeepMaskSettings } from '../deepmask/model';
 import type { ModelImage, ProposalModel, StageTimings } from '../proposal-model';
 import { decodeImage, type DecodedImage } from '../decode';
 import { clampCell, computeFeaturePyramid, PAD_CELLS, type FeaturePyramid, type LevelFeatures } from '../feature-pyramid';

@@ -11,6 +11,7 @@ import type { LearningApi } from './learning';
 const bundled: ModelVersion = {
   id: 'deepmask',
   architecture: 'deepmask',
+  architectureLabel: 'DeepMask',
   kind: 'bundled',
   label: 'DeepMask (bundled)',
   parentId: null,

@@ -7,13 +7,12 @@ import type { FineTuneProgress, LossPoint, ModelArchitectureName, ModelVersion, 
 import type { EvaluationReport, Learner, LearnerProgress } from '../../learner';
 import type { ApiEventHub } from '../events';
 import type { JobControl } from '../jobs';
-import { ARCHITECTURE_NAMES } from './bundled-models';
 import type { ModelVersions } from './model-versions';
 import type { TrainingSet } from './training-set';
 
 export interface FineTunePlan {
   /** The version to start from and compare with (active when the fine-tune started). */
-  base: { id: string; dir: string; architecture: ModelArchitectureName };
+  base: { id: string; dir: string; architecture: ModelArchitectureName; architectureLabel: string };
   candidateId: string;
   candidateDir: string;
   set: TrainingSet;
@@ -136,8 +135,9 @@ export async function runFineTune(plan: FineTunePlan, job: JobControl, deps: Fin
     const version: ModelVersion = {
       id: plan.candidateId,
       architecture: plan.base.architecture,
+      architectureLabel: plan.base.architectureLabel,
       kind: 'finetuned',
-      label: `Fine-tune ${number} of ${ARCHITECTURE_NAMES[plan.base.architecture]}`,
+      label: `Fine-tune ${number} of ${plan.base.architectureLabel}`,
       parentId: plan.base.id,
       createdAt: new Date().toISOString(),
       evaluation,

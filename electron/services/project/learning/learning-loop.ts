@@ -11,7 +11,7 @@ import type { ApiEventHub } from '../events';
 import type { Jobs } from '../jobs';
 import type { Fields } from '../validate';
 import { optionalBoolean, optionalInteger, requiredString } from '../validate';
-import { ARCHITECTURE_NAMES, type BundledModel } from './bundled-models';
+import type { BundledModel } from './bundled-models';
 import { countCorrections } from './corrections';
 import { runFineTune } from './fine-tune-job';
 import { LearningFile, MAX_CORRECTIONS_PER_FINETUNE, type LearningFileState } from './learning-file';
@@ -49,6 +49,11 @@ export class LearningLoop {
   /** Per-image stats tallies, filled on the first getVersionStats; images saved since are recounted. */
   private tallies: Map<ImageId, VersionTally[]> | null = null;
   private readonly changedImages = new Set<ImageId>();
+
+  /** The names of models, by id, from the bundled versions (an id with none is shown as itself). */
+  private architectureLabels(ids: readonly string[]): string[] {
+    return ids.map((id) => this.options.bundled.find((model) => model.architecture === id)?.architectureLabel ?? id);
+  }
 
   private constructor(
     private readonly options: LearningLoopOptions,
@@ -169,7 +174,7 @@ export class LearningLoop {
       if (learner.architectures && !learner.architectures.includes(base.architecture)) {
         throw new ApiError(
           'INVALID_ARGUMENT',
-          `${base.label} cannot be fine-tuned here (only ${learner.architectures.map((name) => ARCHITECTURE_NAMES[name]).join(', ')} versions can); activate one of those and fine-tune it.`,
+          `${base.label} cannot be fine-tuned here (only ${this.architectureLabels(learner.architectures).join(', ')} versions can); activate one of those and fine-tune it.`,
           { reason: 'ARCHITECTURE', architecture: base.architecture },
         );
       }
@@ -189,7 +194,7 @@ export class LearningLoop {
       }
       const candidateId = await this.versions.claimFineTuneId();
       const plan = {
-        base: { id: base.id, dir: this.versions.dirOf(base.id), architecture: base.architecture },
+        base: { id: base.id, dir: this.versions.dirOf(base.id), architecture: base.architecture, architectureLabel: base.architectureLabel },
         candidateId,
         candidateDir: this.versions.fineTuneDir(candidateId),
         set,

@@ -26,8 +26,8 @@ export async function fakeBundledModels(root: string): Promise<BundledModel[]> {
   await writeFakeWeights(join(root, 'deepmask'), 'deepmask-test-v1');
   await writeFakeWeights(join(root, 'instancefcn'), 'instancefcn-test-v1', 'instancefcn');
   return [
-    { id: 'deepmask-test-v1', architecture: 'deepmask', dir: join(root, 'deepmask'), label: 'DeepMask (bundled)' },
-    { id: 'instancefcn-test-v1', architecture: 'instancefcn', dir: join(root, 'instancefcn'), label: 'InstanceFCN (bundled)' },
+    { id: 'deepmask-test-v1', architecture: 'deepmask', dir: join(root, 'deepmask'), label: 'DeepMask (bundled)', architectureLabel: 'DeepMask' },
+    { id: 'instancefcn-test-v1', architecture: 'instancefcn', dir: join(root, 'instancefcn'), label: 'InstanceFCN (bundled)', architectureLabel: 'InstanceFCN' },
   ];
 }
 

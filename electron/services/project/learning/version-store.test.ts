@@ -10,6 +10,7 @@ function fineTune(id: string, overrides: Partial<ModelVersion> = {}): ModelVersi
   return {
     id,
     architecture: 'deepmask',
+    architectureLabel: 'DeepMask',
     kind: 'finetuned',
     label: `Fine-tune ${id.slice(3)} of DeepMask`,
     parentId: 'deepmask-test-v1',

@@ -15,6 +15,7 @@ import type { ModelVersion } from '../../../../shared/api/types';
 import { writeFileAtomic } from '../../atomic-write';
 import { corruptFileError, keepCorruptFileAside, readIfExists } from '../sidecar-store';
 import { isPlainObject } from '../validate';
+import { legacyArchitectureLabel } from './bundled-models';
 
 export const VERSIONS_FORMAT_VERSION = 1;
 const FINETUNE_ID = /^ft-(\d{1,9})$/;
@@ -238,9 +239,10 @@ function isLossPoint(value: unknown): boolean {
 export function parseModelVersion(value: unknown, where: string): ModelVersion {
   const fail = (what: string) => new ShapeError(`${where}: ${what}`);
   if (!isPlainObject(value)) throw fail('not an object');
-  const { id, architecture, kind, label, parentId, createdAt, evaluation, training, decision } = value;
+  const { id, architecture, architectureLabel, kind, label, parentId, createdAt, evaluation, training, decision } = value;
   if (typeof id !== 'string' || !isFineTuneId(id)) throw fail('id is not a fine-tune id (ft-N)');
-  if (architecture !== 'deepmask' && architecture !== 'instancefcn') throw fail('architecture is unknown');
+  if (typeof architecture !== 'string' || architecture.length === 0) throw fail('architecture is not a model id');
+  if (architectureLabel !== undefined && typeof architectureLabel !== 'string') throw fail('architectureLabel is not a string');
   if (kind !== 'finetuned') throw fail("kind is not 'finetuned'");
   if (typeof label !== 'string') throw fail('label is not a string');
   if (!isNullableString(parentId) || !isNullableString(createdAt) || !isNullableString(decision)) throw fail('parentId, createdAt or decision is not a string');
@@ -262,6 +264,8 @@ export function parseModelVersion(value: unknown, where: string): ModelVersion {
   return {
     id,
     architecture,
+    // Records written before architectureLabel existed name DeepMask or InstanceFCN.
+    architectureLabel: architectureLabel ?? legacyArchitectureLabel(architecture),
     kind,
     label,
     parentId: parentId as string | null,

@@ -39,7 +39,7 @@ export function VersionList() {
               )}
             </div>
             <div className="version-meta muted">
-              {version.architecture === 'deepmask' ? 'DeepMask' : 'InstanceFCN'} · {formatCreated(version.createdAt)}
+              {version.architectureLabel} · {formatCreated(version.createdAt)}
               {version.training ? ` · ${version.training.steps} steps, ${version.training.positives} pos / ${version.training.negatives} neg` : ''}
             </div>
             <Evaluation version={version} />

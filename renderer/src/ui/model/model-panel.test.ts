@@ -66,6 +66,7 @@ describe('lineage', () => {
     id,
     parentId,
     architecture: 'deepmask',
+    architectureLabel: 'DeepMask',
     kind: parentId ? 'finetuned' : 'bundled',
     label: id,
     createdAt: null,

@@ -10,21 +10,21 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Instance, SegmentPrompt } from '../../shared/api/types';
-import { selectBackend, type BackendName, type BackendSelection } from './backend';
-import { decodeImage, type DecodedImage } from './decode';
-import { clampCell, computeFeaturePyramid, cutFineWindows, cutWindows, PAD_CELLS, type FeaturePyramid, type LevelFeatures } from './feature-pyramid';
-import { loadHeads, type DeepMaskHeads } from './heads';
-import { buildInstance, selectProposals, type WindowCandidate } from './proposal-instances';
-import { createDetectorBoxBaseline, type DetectorBoxBaseline } from './detector-baseline';
-import { scoreAllWindows, topWindows, withDetectorWindows } from './window-candidates';
-import { buildPyramid, WINDOW_CELLS, windowCentredAt, windowRect, type Rect } from './pyramid';
-import { clickWindows } from './click-windows';
-import { promptPoint } from './prompt-point';
-import { NO_TIMINGS, type ModelImage, type ProposalModel, type StageTimings } from './proposal-model';
+import type { Instance, SegmentPrompt } from '../../../shared/api/types';
+import { selectBackend, type BackendName, type BackendSelection } from '../backend';
+import { decodeImage, type DecodedImage } from '../decode';
+import { clampCell, computeFeaturePyramid, cutFineWindows, cutWindows, PAD_CELLS, type FeaturePyramid, type LevelFeatures } from '../feature-pyramid';
+import { loadHeads, type DeepMaskHeads } from '../heads';
+import { buildInstance, selectProposals, type WindowCandidate } from '../proposal-instances';
+import { createDetectorBoxBaseline, type DetectorBoxBaseline } from '../detector-baseline';
+import { scoreAllWindows, topWindows, withDetectorWindows } from '../window-candidates';
+import { buildPyramid, WINDOW_CELLS, windowCentredAt, windowRect, type Rect } from '../pyramid';
+import { clickWindows } from '../click-windows';
+import { promptPoint } from '../prompt-point';
+import { NO_TIMINGS, type ModelImage, type ProposalModel, type StageTimings } from '../proposal-model';
 
-export type { ModelImage, StageTimings } from './proposal-model';
-import { loadTrunk, type Trunk } from './trunk';
+export type { ModelImage, StageTimings } from '../proposal-model';
+import { loadTrunk, type Trunk } from '../trunk';
 
 export interface DeepMaskOptions {
   /** Directory with heads.json + heads.bin (default: the bundled resources/models/deepmask). */
@@ -113,7 +113,7 @@ export interface DeepMask extends ProposalModel {
 }
 
 export function defaultModelDir(): string {
-  return resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../../resources/models/deepmask');
+  return resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../../../resources/models/deepmask');
 }
 
 export function resolveSettings(options: DeepMaskOptions): DeepMaskSettings {

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { decodeRle, fromCocoRle } from '../../shared/geometry';
-import { datasetsAvailable, datasetsDir } from '../../test/support/shared-data';
-import { selectBackend } from './backend';
-import { createDeepMask, type DeepMask } from './deepmask';
-import { createHeads, loadHeads, withRefiner } from './heads';
-import { loadTrunk, type Trunk } from './trunk';
+import { decodeRle, fromCocoRle } from '../../../shared/geometry';
+import { datasetsAvailable, datasetsDir } from '../../../test/support/shared-data';
+import { selectBackend } from '../backend';
+import { createDeepMask, type DeepMask } from './model';
+import { createHeads, loadHeads, withRefiner } from '../heads';
+import { loadTrunk, type Trunk } from '../trunk';
 
 // Untrained heads (narrow, seeded) exercise the whole pipeline; what the masks look like is the
 // training's business, what the pipeline guarantees (shapes, coordinates, order, memory) is tested here.
