@@ -10,6 +10,13 @@ import type { JobControl } from '../jobs';
 import type { ModelVersions } from './model-versions';
 import type { TrainingSet } from './training-set';
 
+/** A fine-tune is compared with the active version only on at least this many held-out annotated objects. */
+export const MIN_HELD_OUT_OBJECTS = 20;
+
+function formatDifference(value: number): string {
+  return `${value >= 0 ? '+' : '-'}${formatAr(Math.abs(value))}`;
+}
+
 export interface FineTunePlan {
   /** The version to start from and compare with (active when the fine-tune started). */
   base: { id: string; dir: string; architecture: ModelArchitectureName; architectureLabel: string };
@@ -108,9 +115,10 @@ export async function runFineTune(plan: FineTunePlan, job: JobControl, deps: Fin
     let evaluation: VersionEvaluation | null = null;
     let decision: string;
     let adopt: boolean;
-    if (plan.set.heldOut.length === 0) {
-      adopt = true;
-      decision = 'not evaluated: no held-out images yet; adopted';
+    if (plan.set.heldOutInstances < MIN_HELD_OUT_OBJECTS) {
+      // A comparison on a handful of objects decides by chance: keep the version, adopt nothing.
+      adopt = false;
+      decision = `not evaluated: the held-out images hold ${plan.set.heldOutInstances} annotated objects, the check needs ${MIN_HELD_OUT_OBJECTS}; kept, not adopted (${plan.base.id} stays active; activate it by hand to try it)`;
     } else {
       const candidate: EvaluationReport = await deps.learner.evaluate(plan.candidateDir, plan.set.heldOut, job.signal);
       const baseline: EvaluationReport = await deps.learner.evaluate(plan.base.dir, plan.set.heldOut, job.signal);
@@ -127,8 +135,9 @@ export async function runFineTune(plan: FineTunePlan, job: JobControl, deps: Fin
         baselineAr10: baseline.ar10,
         baselineAr100: baseline.ar100,
       };
-      adopt = candidate.ar100 >= baseline.ar100;
-      const comparison = `AR@100 ${formatAr(candidate.ar100)} vs ${formatAr(baseline.ar100)} (${plan.base.id}) on ${candidate.images} held-out images`;
+      // Adopted only if neither the best ten nor the best hundred got worse on the held-out objects.
+      adopt = candidate.ar100 >= baseline.ar100 && candidate.ar10 >= baseline.ar10;
+      const comparison = `AR@10 ${formatAr(candidate.ar10)} vs ${formatAr(baseline.ar10)} (${formatDifference(candidate.ar10 - baseline.ar10)}), AR@100 ${formatAr(candidate.ar100)} vs ${formatAr(baseline.ar100)} (${formatDifference(candidate.ar100 - baseline.ar100)}) against ${plan.base.id} on ${candidate.images} held-out images, ${candidate.instances} objects`;
       decision = adopt ? `${comparison}: adopted` : `${comparison}: not adopted, ${plan.base.id} stays active`;
     }
     const number = plan.candidateId.replace(/^ft-/, '');

@@ -8,6 +8,7 @@ import type { FineTuneProgress, Instance, JobProgress } from '../../../../shared
 import { openProject, type OpenProjectOptions, type ProjectService } from '../project-service';
 import { makeTempFolder, rectangleInstance, rectangleRle, writeImage } from '../test-helpers';
 import type { BundledModel } from './bundled-models';
+import { MIN_HELD_OUT_OBJECTS } from './fine-tune-job';
 import { FakeLearner, FakeSwitchingProvider, fakeBundledModels } from './test-fakes';
 
 const W = 40;
@@ -36,12 +37,18 @@ async function expectApiError(promise: Promise<unknown>, code: string): Promise<
 const proposal = (id: string, status: Instance['status'], modelVersion = 'deepmask-test-v1', extra: Partial<Instance> = {}) =>
   rectangleInstance(id, W, H, { source: 'model', status, score: 0.9, modelVersion, ...extra });
 
-/** Saves one accepted proposal on each of the first `count` images. */
-async function annotate(count: number): Promise<void> {
+/** Saves `accepted` accepted proposals and one rejected one on each of the first `count` images. */
+async function annotate(count: number, accepted = 1): Promise<void> {
+  // Many corrections at once would start an automatic fine-tune in the middle of the test.
+  if (accepted > 1) await project.saveLearningSettings({ autoFineTune: false });
   for (const name of IMAGES.slice(0, count)) {
-    await project.saveAnnotations({ imageId: name, instances: [proposal('p1', 'accepted'), proposal('p2', 'rejected')], status: 'done' });
+    const positives = Array.from({ length: accepted }, (_, k) => proposal(`p${k + 2}`, 'accepted'));
+    await project.saveAnnotations({ imageId: name, instances: [...positives, proposal('p1', 'rejected')], status: 'done' });
   }
 }
+
+/** Enough accepted objects per image that the held-out 5th image holds the check's minimum. */
+const CHECKABLE = MIN_HELD_OUT_OBJECTS;
 
 function collect<E extends keyof ApiEvents>(event: E): ApiEvents[E][] {
   const seen: ApiEvents[E][] = [];
@@ -148,7 +155,7 @@ describe('model versions', () => {
 describe('fine-tune', () => {
   test('adopts a candidate that does at least as well on held-out images; every 5th annotated image is held out', async () => {
     await open();
-    await annotate(7);
+    await annotate(7, CHECKABLE);
     learner.ar = { 'deepmask-test-v1': 0.28 };
     learner.candidateAr = 0.31;
     const modelEvents = collect('onDidChangeModel');
@@ -175,10 +182,10 @@ describe('fine-tune', () => {
     expect(activeId).toBe('ft-1');
     const made = versions.find((version) => version.id === 'ft-1')!;
     expect(made).toMatchObject({ kind: 'finetuned', architecture: 'deepmask', label: 'Fine-tune 1 of DeepMask', parentId: 'deepmask-test-v1' });
-    expect(made.evaluation).toEqual({ heldOutImages: 1, heldOutInstances: 1, ar10: 0.155, ar100: 0.31, baselineId: 'deepmask-test-v1', baselineAr10: 0.14, baselineAr100: 0.28 });
-    expect(made.training).toMatchObject({ positives: 6, negatives: 6, steps: 4, triplets: 128 });
+    expect(made.evaluation).toEqual({ heldOutImages: 1, heldOutInstances: 20, ar10: 0.155, ar100: 0.31, baselineId: 'deepmask-test-v1', baselineAr10: 0.14, baselineAr100: 0.28 });
+    expect(made.training).toMatchObject({ positives: 120, negatives: 6, steps: 4, triplets: 128 });
     expect(made.training!.loss).toHaveLength(4);
-    expect(made.decision).toBe('AR@100 .310 vs .280 (deepmask-test-v1) on 1 held-out images: adopted');
+    expect(made.decision).toBe('AR@10 .155 vs .140 (+.015), AR@100 .310 vs .280 (+.030) against deepmask-test-v1 on 1 held-out images, 20 objects: adopted');
     expect(provider.status().modelVersion).toBe('ft-1');
     expect(modelEvents.at(-1)?.modelVersion).toBe('ft-1');
 
@@ -211,13 +218,13 @@ describe('fine-tune', () => {
 
   test('keeps a worse candidate as an inactive version and says why', async () => {
     await open();
-    await annotate(5);
+    await annotate(5, CHECKABLE);
     learner.ar = { 'deepmask-test-v1': 0.28 };
     learner.candidateAr = 0.2;
     const { end } = await fineTuneToEnd(3);
     expect(learner.requests[0].steps).toBe(4); // steps come in mask/score pairs
     expect(end.state).toBe('finished');
-    expect(end.message).toBe('ft-1: AR@100 .200 vs .280 (deepmask-test-v1) on 1 held-out images: not adopted, deepmask-test-v1 stays active');
+    expect(end.message).toBe('ft-1: AR@10 .100 vs .140 (-.040), AR@100 .200 vs .280 (-.080) against deepmask-test-v1 on 1 held-out images, 20 objects: not adopted, deepmask-test-v1 stays active');
     const { versions, activeId } = await project.listModelVersions({});
     expect(activeId).toBe('deepmask-test-v1');
     expect(versions.map((version) => version.id)).toContain('ft-1');
@@ -227,30 +234,51 @@ describe('fine-tune', () => {
     expect(provider.status().modelVersion).toBe('ft-1');
   });
 
-  test('a tie on held-out AR@100 adopts the candidate (it has learnt from more corrections)', async () => {
+  test('a tie on held-out AR adopts the candidate (it has learnt from more corrections); a drop in AR@10 alone does not', async () => {
     await open();
-    await annotate(5);
+    await annotate(5, CHECKABLE);
     learner.ar = { 'deepmask-test-v1': 0.25 };
     learner.candidateAr = 0.25;
     await fineTuneToEnd(2);
     expect((await project.listModelVersions({})).activeId).toBe('ft-1');
-  });
-
-  test('without held-out images the candidate is adopted unevaluated', async () => {
-    await open();
-    await annotate(3);
+    learner.ar10 = { 'ft-2': 0.1 };
     await fineTuneToEnd(2);
     const { versions, activeId } = await project.listModelVersions({});
     expect(activeId).toBe('ft-1');
+    expect(versions.find((version) => version.id === 'ft-2')?.decision).toMatch(/^AR@10 \.100 vs \.125 \(-\.025\), AR@100 \.250 vs \.250 \(\+\.000\) .*: not adopted, ft-1 stays active$/);
+  });
+
+  test('with fewer than 20 held-out objects the candidate is kept, not evaluated and not adopted (an untested version is never adopted)', async () => {
+    await open();
+    await annotate(5, 3);
+    await fineTuneToEnd(2);
+    const { versions, activeId } = await project.listModelVersions({});
+    expect(activeId).toBe('deepmask-test-v1');
     const made = versions.find((version) => version.id === 'ft-1')!;
     expect(made.evaluation).toBeNull();
-    expect(made.decision).toBe('not evaluated: no held-out images yet; adopted');
+    expect(made.decision).toBe('not evaluated: the held-out images hold 3 annotated objects, the check needs 20; kept, not adopted (deepmask-test-v1 stays active; activate it by hand to try it)');
     expect(learner.evaluations).toEqual([]);
+    // It can be tried by hand.
+    await project.activateModelVersion({ id: 'ft-1' });
+    expect(provider.status().modelVersion).toBe('ft-1');
+  });
+
+  test('held-out images cover the labelled categories: a category learnt from gets a held-out image of its own', async () => {
+    await open();
+    const withCategory = (id: string, categoryId: number) => proposal(id, 'accepted', 'deepmask-test-v1', { categoryId });
+    const cat = await project.saveCategory({ name: 'cat' });
+    const dog = await project.saveCategory({ name: 'dog' });
+    await project.saveAnnotations({ imageId: 'img1.jpg', instances: [withCategory('a', cat.id), proposal('r', 'rejected')], status: 'done' });
+    await project.saveAnnotations({ imageId: 'img2.jpg', instances: [withCategory('a', dog.id)], status: 'done' });
+    await project.saveAnnotations({ imageId: 'img3.jpg', instances: [withCategory('a', dog.id)], status: 'done' });
+    await project.saveAnnotations({ imageId: 'img4.jpg', instances: [withCategory('a', cat.id)], status: 'done' });
+    await fineTuneToEnd(2);
+    expect(learner.requests[0].images.map((image) => image.path.split('/').at(-1))).toEqual(['img1.jpg', 'img2.jpg']);
   });
 
   test('a candidate that cannot be loaded is kept inactive with the reason', async () => {
     await open();
-    await annotate(2);
+    await annotate(5, CHECKABLE);
     provider.broken.add('ft-1');
     const { end } = await fineTuneToEnd(2);
     expect(end.state).toBe('finished');
@@ -262,7 +290,7 @@ describe('fine-tune', () => {
   test('a session whose model cannot switch keeps the candidate inactive instead of claiming it is active', async () => {
     const fixed = new FakeSwitchingProvider('deepmask-test-v1');
     await open({ model: { status: () => fixed.status(), propose: (image) => fixed.propose(image), segmentAt: () => fixed.segmentAt(), dispose: () => fixed.dispose() } });
-    await annotate(2);
+    await annotate(5, CHECKABLE);
     await fineTuneToEnd(2);
     const { versions, activeId } = await project.listModelVersions({});
     expect(activeId).toBe('deepmask-test-v1');
@@ -360,7 +388,10 @@ describe('corrections and automatic fine-tune', () => {
     expect((await finished).versionId).toBe('ft-1');
     expect(progress[0].phase).toBe('collecting');
     expect((await project.getLearningState({})).correctionsSinceFineTune).toBe(0);
-    expect((await project.listModelVersions({})).activeId).toBe('ft-1');
+    // Nothing held out yet: the automatic fine-tune's version is kept but not adopted untested.
+    const { versions, activeId } = await project.listModelVersions({});
+    expect(activeId).toBe('deepmask-test-v1');
+    expect(versions.find((version) => version.id === 'ft-1')?.decision).toMatch(/^not evaluated: .* kept, not adopted/);
   });
 
   test('an automatic start that finds nothing to learn never fails the save', async () => {
