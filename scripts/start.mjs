@@ -1,33 +1,17 @@
 #!/usr/bin/env node
 // `npm start [-- folder]`: opens MaskPilot as a desktop app on the folder (default: the bundled
-// sample photos). Where Electron cannot start (the electron package has no binary, or Linux has
-// no display), says why and runs the headless host instead, which prints the URL to open.
+// sample photos). The Electron binary is downloaded on first use when a display exists (`npm ci`
+// runs no install scripts; see scripts/electron-binary.mjs). Where Electron cannot start (no
+// binary and no way to download it, or Linux has no display), says why and runs the headless host
+// instead, which prints the URL to open.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { resolveElectron } from './electron-binary.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const folder = resolve(process.argv[2] ?? resolve(root, 'resources/sample-photos'));
-
-/** The Electron executable, or the reason there is none. */
-function findElectron() {
-  let binary;
-  try {
-    // The electron package's main export is the path of its binary (it throws if never downloaded).
-    binary = createRequire(import.meta.url)('electron');
-  } catch (error) {
-    return { reason: `the Electron binary is not installed (${String(error.message ?? error).split('\n')[0]})` };
-  }
-  if (typeof binary !== 'string' || !existsSync(binary)) {
-    return { reason: `the Electron binary is missing (expected at ${binary})` };
-  }
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    return { reason: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)' };
-  }
-  return { binary };
-}
 
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
@@ -55,7 +39,7 @@ if (!existsSync(resolve(root, 'dist/renderer/index.html'))) {
   run(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
 }
 
-const electron = findElectron();
+const electron = await resolveElectron();
 if (electron.binary) {
   run(process.execPath, [resolve(root, 'scripts/build-electron.mjs')]);
   const env = { ...process.env };
