@@ -1,5 +1,7 @@
 // The CLI's dispatcher: `maskpilot <command> [args]`. Each command lives in its own module and
-// registers here; `--help` lists them.
+// registers here; `--help` lists them, `--version` prints package.json's version.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { commands } from './commands';
 
 export async function main(argv: string[]): Promise<number> {
@@ -7,6 +9,10 @@ export async function main(argv: string[]): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());
     return name === undefined ? 1 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
   }
   const entry = commands.find((candidate) => candidate.name === name);
   if (!entry) {
@@ -27,8 +33,18 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** MaskPilot's version: the `version` field of the repository's package.json (e.g. `0.1.0`). */
+export function version(): string {
+  const packageJson = fileURLToPath(new URL('../../package.json', import.meta.url));
+  return (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+}
+
 function usage(): string {
   const width = Math.max(...commands.map((command) => command.name.length));
   const lines = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
-  return `Usage: maskpilot <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'maskpilot <command> --help' for a command's options.\n`;
+  return (
+    `Usage: maskpilot <command> [options]\n\nCommands:\n${lines.join('\n')}\n\n` +
+    `Options:\n  -h, --help     print this help\n  -v, --version  print the version (${version()}) and exit\n\n` +
+    `Run 'maskpilot <command> --help' for a command's options.\n`
+  );
 }
