@@ -20,6 +20,7 @@ import { createInProcessLearner, createWorkerLearner } from '../electron/model/l
 import { createModelProvider } from '../electron/model/provider';
 import type { Learner } from '../electron/services/learner';
 import { readCocoFile } from '../electron/services/coco-file';
+import { imagesInSplit } from '../electron/model/training/dataset-split';
 import { datasetsAvailable, datasetsDir, datasetsSkipReason, repoRoot } from '../test/support/shared-data';
 import { DEFAULT_ANNOTATOR } from './lib/annotator';
 import { addDecisions, clicksPerInstance, correctedInstances, emptyTally, formatTable, type BlockRow, type BlockTally, type FineTuneOutcome } from './lib/block-report';
@@ -40,6 +41,10 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '0' },
     iou: { type: 'string', default: String(DEFAULT_ANNOTATOR.iouThreshold) },
     'reject-clicks': { type: 'string', default: String(DEFAULT_ANNOTATOR.rejectClicks) },
+    // Clicks the annotator spends on an object no proposal fits before drawing it (0: draws at once, issue #7's walk).
+    clicks: { type: 'string', default: '10' },
+    // Assign every saved object its dataset category (one key unless the app suggested it).
+    categories: { type: 'boolean', default: true },
     'no-fine-tune': { type: 'boolean', default: false },
     learner: { type: 'string', default: 'worker' },
     'fine-tune-timeout': { type: 'string', default: '900' },
@@ -85,13 +90,17 @@ const fraction = (name: string, text: string): number => {
   if (!(value > 0 && value <= 1)) throw new Error(`--${name} must be a number in (0, 1], got ${text}`);
   return value;
 };
-const walkOptions: WalkOptions = { shown: Math.max(1, positive('shown', values.shown)), iouThreshold: fraction('iou', values.iou), rejectClicks: positive('reject-clicks', values['reject-clicks']) };
+const walkOptions: WalkOptions = { shown: Math.max(1, positive('shown', values.shown)), iouThreshold: fraction('iou', values.iou), rejectClicks: positive('reject-clicks', values['reject-clicks']), maxClicks: positive('clicks', values.clicks) };
 const fineTuning = !values['no-fine-tune'];
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const datasetDir = join(datasetsDir, values.dataset);
-const truth = truthByFileName(await readCocoFile(join(datasetDir, 'annotations.json')));
-const names = [...truth.keys()].sort();
+// cocotrain-val: the validation split of cocotrain (no model of ours trained on it); others: the whole set.
+const datasetName = values.dataset === 'cocotrain-val' ? 'cocotrain' : values.dataset;
+const datasetDir = join(datasetsDir, datasetName);
+const cocoDataset = await readCocoFile(join(datasetDir, 'annotations.json'));
+const truth = truthByFileName(cocoDataset);
+const chosenIds = values.dataset === 'cocotrain-val' ? imagesInSplit('cocotrain', cocoDataset.images.map((image) => image.id), 'validation') : null;
+const names = [...truth.keys()].filter((name) => !chosenIds || chosenIds.has(cocoDataset.images.find((image) => image.file_name === name)?.id ?? -1)).sort();
 if (walkCount + evalCount > names.length) throw new Error(`--images ${walkCount} + --eval-images ${evalCount} exceed the ${names.length} images of ${values.dataset}`);
 const walkNames = names.slice(0, walkCount);
 const evalNames = names.slice(names.length - evalCount);
@@ -104,13 +113,13 @@ const colourWeight = Number(values['colour-refine']);
 if (!(Number.isFinite(colourWeight) && colourWeight >= 0)) throw new Error(`--colour-refine must be a non-negative number, got '${values['colour-refine']}'`);
 const model = await createModelProvider(colourWeight > 0 ? { settings: { colourWeight } } : {});
 const learner: Learner | null = fineTuning ? (values.learner === 'in-process' ? createInProcessLearner() : await createWorkerLearner()) : null;
-// As the host opens a project: the bundled networks are the project's first versions, DeepMask active.
+// As the host opens a project: the bundled models are the project's first versions, the default active.
 const bundled = await bundledModels();
 const project = await openProject(folder, {
   model,
   ...(learner ? { learner } : {}),
   bundledModels: bundled,
-  defaultModelId: bundled.find((entry) => entry.architecture === 'deepmask')?.id,
+  defaultModelId: bundled[0]?.id,
 });
 const api: LoopApi = project;
 const listed = (await api.listImages({ offset: 0, limit: 1000 })).images.map((image) => image.id);
@@ -120,6 +129,14 @@ if (walkIds.join() !== walkNames.join() || evalIds.join() !== evalNames.join()) 
   await project.close();
   await Promise.all([learner?.dispose(), model.dispose(), cleanup()]);
   throw new Error('the project lists the images in another order than the bench chose them');
+}
+
+// The dataset's categories of the walked images become the project's (the annotator names them up front).
+if (values.categories) {
+  const used = new Set(walkNames.flatMap((name) => truth.get(name)!.objects.flatMap((object) => (object.categoryId === undefined ? [] : [object.categoryId]))));
+  const projectCategory = new Map<number, number>();
+  for (const category of cocoDataset.categories.filter((entry) => used.has(entry.id))) projectCategory.set(category.id, (await project.saveCategory({ name: category.name })).id);
+  walkOptions.categoryOf = (datasetCategoryId) => projectCategory.get(datasetCategoryId) as number;
 }
 
 // Fine-tunes happen only where the bench asks for them (end of each block), never automatically.
@@ -224,7 +241,7 @@ function resultsOf(complete: boolean) {
     table,
     notes: [
       ...notes,
-      'Clicks: an accepted proposal 1, a rejected proposal --reject-clicks (1), a drawn object the vertex count of its outline simplified as the editor does (maskToPolygons, 1.5 px).',
+      'Cost: an accepted proposal 1, a rejected proposal --reject-clicks (1); an object no proposal fits is segmented with up to --clicks clicks (the standard protocol through segmentAt, accepted at the same IoU bar), and drawn by hand when that fails (the vertex count of its outline simplified as the editor does, plus the clicks spent); one category key per saved object unless the app suggested its category.',
       `AR on the ${evalIds.length} last images (never walked); re-measured only when the active version changed.`,
       'Corrected instances = accepted proposals + drawn objects (rejections are counted in the block columns).',
     ],

@@ -14,6 +14,8 @@ export interface TruthObject {
   rle: Rle;
   /** The outline the annotator draws when no proposal fits: outer rings and holes, image pixels. */
   polygons: FlatPolygon[];
+  /** Its category id in the dataset (the project gets a category of the same name); absent = none. */
+  categoryId?: number;
 }
 
 export interface AnnotatorOptions {
@@ -35,7 +37,15 @@ export interface ImageDecisions {
   drawn: number;
   /** Vertices of the drawn polygons. */
   drawnVertices: number;
-  /** accepted + rejected * rejectClicks + drawnVertices. */
+  /** Objects segmented with clicks (walkImage with maxClicks > 0). */
+  clicked?: number;
+  /** Clicks of every click session, those that gave up included. */
+  sessionClicks?: number;
+  /** Category keys pressed: one per saved object whose suggested category was not its category. */
+  categoryKeys?: number;
+  /** Saved objects whose suggested category was right. */
+  categoryRight?: number;
+  /** The annotator's cost: accepted + rejected * rejectClicks + drawnVertices (+ sessionClicks + categoryKeys). */
   clicks: number;
   /** Per object: its best IoU with any proposal shown (0 without proposals), how close the model came. */
   bestIous: number[];

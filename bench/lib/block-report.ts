@@ -15,9 +15,14 @@ export interface BlockTally {
   clicks: number;
   /** Every object's best IoU with a shown proposal. */
   bestIous: number[];
+  /** Objects segmented with clicks, clicks of every session, category keys, right category suggestions (absent in results before issue #19). */
+  clicked?: number;
+  sessionClicks?: number;
+  categoryKeys?: number;
+  categoryRight?: number;
 }
 
-export const emptyTally = (): BlockTally => ({ images: 0, objects: 0, accepted: 0, rejected: 0, drawn: 0, drawnVertices: 0, clicks: 0, bestIous: [] });
+export const emptyTally = (): BlockTally => ({ images: 0, objects: 0, accepted: 0, rejected: 0, drawn: 0, drawnVertices: 0, clicks: 0, bestIous: [], clicked: 0, sessionClicks: 0, categoryKeys: 0, categoryRight: 0 });
 
 export function addDecisions(tally: BlockTally, decisions: ImageDecisions): BlockTally {
   return {
@@ -29,6 +34,10 @@ export function addDecisions(tally: BlockTally, decisions: ImageDecisions): Bloc
     drawnVertices: tally.drawnVertices + decisions.drawnVertices,
     clicks: tally.clicks + decisions.clicks,
     bestIous: [...tally.bestIous, ...decisions.bestIous],
+    clicked: (tally.clicked ?? 0) + (decisions.clicked ?? 0),
+    sessionClicks: (tally.sessionClicks ?? 0) + (decisions.sessionClicks ?? 0),
+    categoryKeys: (tally.categoryKeys ?? 0) + (decisions.categoryKeys ?? 0),
+    categoryRight: (tally.categoryRight ?? 0) + (decisions.categoryRight ?? 0),
   };
 }
 
@@ -46,9 +55,15 @@ export function medianBestIou(tally: BlockTally): number | null {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Instances that became training signal: accepted proposals plus drawn objects (rejections are counted apart). */
+/** Instances that became training signal: accepted proposals, clicked and drawn objects (rejections are counted apart). */
 export function correctedInstances(tally: BlockTally): number {
-  return tally.accepted + tally.drawn;
+  return tally.accepted + (tally.clicked ?? 0) + tally.drawn;
+}
+
+/** Share of saved objects whose suggested category was right; null when no category was assigned. */
+export function categoryAccuracy(tally: BlockTally): number | null {
+  const assigned = (tally.categoryKeys ?? 0) + (tally.categoryRight ?? 0);
+  return assigned > 0 ? (tally.categoryRight ?? 0) / assigned : null;
 }
 
 export interface FineTuneOutcome {
@@ -86,15 +101,17 @@ const fixed = (value: number | null | undefined, digits: number): string => (val
 
 export function formatTable(rows: BlockRow[]): string {
   return [
-    '| block | images walked | corrected so far | clicks/instance (block) | accepted / rejected / drawn (block) | median best IoU (block) | fine-tune s (train / wall) | triplets | steps | adopted | AR@10 remaining | AR@100 remaining | recall@10, IoU .85 |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| block | images walked | corrected so far | cost/object (block) | accepted / rejected / clicked / drawn (block) | session clicks / vertices / category keys (block) | category right | median best IoU (block) | fine-tune s (train / wall) | triplets | steps | adopted | AR@10 remaining | AR@100 remaining | recall@10, IoU .85 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((row) =>
       [
         row.block,
         row.imagesWalked,
         row.correctedSoFar,
         fixed(row.clicksPerInstance, 1),
-        row.walk ? `${row.walk.accepted} / ${row.walk.rejected} / ${row.walk.drawn}` : '–',
+        row.walk ? `${row.walk.accepted} / ${row.walk.rejected} / ${row.walk.clicked ?? 0} / ${row.walk.drawn}` : '–',
+        row.walk ? `${row.walk.sessionClicks ?? 0} / ${row.walk.drawnVertices} / ${row.walk.categoryKeys ?? 0}` : '–',
+        row.walk && categoryAccuracy(row.walk) !== null ? `${Math.round(100 * (categoryAccuracy(row.walk) as number))}%` : '–',
         fixed(row.walk ? medianBestIou(row.walk) : null, 2),
         row.fineTune ? `${fixed(row.fineTune.seconds, 1)} / ${fixed(row.fineTune.wallSeconds, 1)}` : '–',
         row.fineTune?.triplets ?? '–',

@@ -7,6 +7,8 @@
 import type { BlockRow } from './block-report';
 
 export const CORRECTED_THRESHOLD = 50;
+/** Issue #19 compares the cost per object once this many objects were corrected. */
+export const COST_TARGET_CORRECTED = 100;
 
 export interface LoopSummary {
   /** First block after which at least 50 corrected instances were saved; null if never reached. */
@@ -34,6 +36,13 @@ export interface LoopSummary {
    */
   baselineClicksPerInstanceAfter?: number | null;
   baselineClicksPerInstanceBefore?: number | null;
+  /**
+   * Issue #19's target: the annotator's cost per object (keys + clicks + vertices) over the blocks
+   * walked once 100 objects were corrected, and the baseline's over the same blocks: <= 50% wanted.
+   */
+  costPerObjectAfter100: number | null;
+  baselineCostPerObjectAfter100?: number | null;
+  costRatioAfter100?: number | null;
 }
 
 export function summarize(rows: BlockRow[], baseline?: BlockRow[]): LoopSummary {
@@ -57,6 +66,8 @@ export function summarize(rows: BlockRow[], baseline?: BlockRow[]): LoopSummary 
   const baselineBefore = baseline ? pooled((previous) => previous < CORRECTED_THRESHOLD, baseline) : null;
   const baselineAfter = baseline ? pooled((previous) => previous >= CORRECTED_THRESHOLD, baseline) : null;
   const reference = baseline ? baselineAfter : before;
+  const after100 = pooled((previous) => previous >= COST_TARGET_CORRECTED);
+  const baselineAfter100 = baseline ? pooled((previous) => previous >= COST_TARGET_CORRECTED, baseline) : null;
   const made = rows.flatMap((row) => (row.fineTune && row.fineTune.seconds !== null && row.fineTune.triplets ? [row.fineTune] : []));
   const per500 = made.map((fineTune) => ((fineTune.seconds as number) * 500) / (fineTune.triplets as number));
   return {
@@ -75,6 +86,8 @@ export function summarize(rows: BlockRow[], baseline?: BlockRow[]): LoopSummary 
     maxSecondsPer500Triplets: per500.length > 0 ? Math.max(...per500) : null,
     medianTriplets: median(made.map((fineTune) => fineTune.triplets as number)),
     ...(baseline ? { baselineClicksPerInstanceBefore: baselineBefore, baselineClicksPerInstanceAfter: baselineAfter } : {}),
+    costPerObjectAfter100: after100,
+    ...(baseline ? { baselineCostPerObjectAfter100: baselineAfter100, costRatioAfter100: after100 !== null && baselineAfter100 ? after100 / baselineAfter100 : null } : {}),
   };
 }
 

@@ -29,6 +29,7 @@ export function truthByFileName(dataset: CocoDataset): Map<string, TruthImage> {
       polygons: maskToPolygons(decodeRle(rle)),
       area: annotation.area,
       isCrowd: annotation.iscrowd === 1,
+      categoryId: annotation.category_id,
     });
   }
   return new Map([...byId.values()].map((image) => [image.fileName, image]));

@@ -66,6 +66,12 @@ export interface Instance {
    * first edit, never changed afterwards); the per-version statistics measure the edit's IoU with it.
    */
   proposalRle?: CocoRle;
+  /**
+   * The category the app suggests for it, learnt from the project's own labels and the detector's
+   * classes (issue #19), and how sure it is (0..1); absent when there is no suggestion.
+   */
+  suggestedCategoryId?: number;
+  suggestionConfidence?: number;
 }
 
 /** A click of interactive segmentation, image pixels: positive adds what is under it, negative removes it. */

@@ -118,7 +118,7 @@ describe('block bookkeeping', () => {
     };
     const lines = formatTable([row, { ...row, block: 1, imagesWalked: 10, fineTune: { versionId: 'f1', wallSeconds: 50, seconds: 40.04, triplets: 512, steps: 16, adopted: true, decision: 'ok', heldOutAr10: null, baselineHeldOutAr10: null } }]).split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[2]).toBe('| 0 | 0 | 0 | – | – | – | – | – | – | – | 0.250 | 0.400 | 0.200 |');
+    expect(lines[2]).toBe('| 0 | 0 | 0 | – | – | – | – | – | – | – | – | – | 0.250 | 0.400 | 0.200 |');
     expect(lines[3]).toContain('| 40.0 / 50.0 | 512 | 16 | yes | 0.250 |');
   });
 });
@@ -145,5 +145,44 @@ describe('arOnRemaining', () => {
     const report = arOnRemaining([{ truth: image([truthRect(10, 10, 30, 70)]), proposals: [late, ...junk] }]);
     expect(report.ar10).toBe(0);
     expect(report.ar100).toBe(1);
+  });
+});
+
+describe('walkImage with clicks and categories', () => {
+  test('an object no proposal fits is segmented with clicks; the session clicks, a category key per object and the drawn fallback are charged', async () => {
+    const { walkImage } = await import('../../bench/lib/loop-driver');
+    const truth: TruthImage = {
+      fileName: 'x.png',
+      width: W,
+      height: H,
+      objects: [
+        { ...truthRect(10, 10, 30, 70), area: 1200, isCrowd: false, categoryId: 7 },
+        { ...truthRect(60, 10, 90, 50), area: 1200, isCrowd: false, categoryId: 8 },
+      ],
+    };
+    const prompts: Array<{ clicks: number; previous: boolean }> = [];
+    let saved: Instance[] = [];
+    const api = {
+      propose: async () => ({ instances: [proposal('p', 0.9, 10, 10, 30, 70)], latencyMs: 5 }),
+      // The click model gets the second object right on the second click only.
+      segmentAt: async (params: { clicks: Array<{ x: number; y: number; positive: boolean }>; previousMask?: unknown }) => {
+        prompts.push({ clicks: params.clicks.length, previous: params.previousMask !== undefined });
+        const instance = params.clicks.length >= 2 ? proposal('c', 0.8, 60, 10, 90, 50) : proposal('c', 0.8, 60, 10, 75, 30);
+        return { instance: { ...instance, suggestedCategoryId: 108 }, latencyMs: 3 };
+      },
+      saveAnnotations: async (params: { instances: Instance[] }) => {
+        saved = params.instances;
+        return { revision: 1 };
+      },
+    };
+    const decisions = await walkImage(api as never, 'x.png', truth, { shown: 10, iouThreshold: 0.85, rejectClicks: 1, maxClicks: 5, categoryOf: (id) => 100 + id });
+    expect(prompts).toEqual([{ clicks: 1, previous: false }, { clicks: 2, previous: true }]);
+    expect(decisions).toMatchObject({ accepted: 1, rejected: 0, clicked: 1, drawn: 0, drawnVertices: 0, sessionClicks: 2, categoryKeys: 1, categoryRight: 1 });
+    // 1 accept + 2 session clicks + 1 category key (the clicked one's suggestion was right).
+    expect(decisions.clicks).toBe(4);
+    expect(saved.map((instance) => [instance.source, instance.status, instance.categoryId])).toEqual([
+      ['model', 'accepted', 107],
+      ['click', 'accepted', 108],
+    ]);
   });
 });

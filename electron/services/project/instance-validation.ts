@@ -9,7 +9,7 @@ const INSTANCE_STATUSES: readonly InstanceStatus[] = ['proposed', 'accepted', 'r
 const INSTANCE_SOURCES: readonly InstanceSource[] = ['model', 'manual', 'click'];
 const INSTANCE_KEYS = ['id', 'polygons', 'rle', 'score', 'status', 'source', 'categoryId', 'modelVersion'] as const;
 /** Keys that may be absent. */
-const OPTIONAL_INSTANCE_KEYS = ['isCrowd', 'proposalRle'] as const;
+const OPTIONAL_INSTANCE_KEYS = ['isCrowd', 'proposalRle', 'suggestedCategoryId', 'suggestionConfidence'] as const;
 
 /** Bounds that keep one image's sidecar a reasonable size (a few MB at most). */
 export const MAX_INSTANCES = 5000;
@@ -131,6 +131,15 @@ export function validateInstance(value: unknown, field: string, context: Instanc
   if (fields.isCrowd === true) instance.isCrowd = true;
   // The mask as the model proposed it (kept by the editor once a proposal is edited): same frame as rle.
   if (fields.proposalRle !== undefined) instance.proposalRle = validateRle(fields.proposalRle, `${field}.proposalRle`, context);
+  // A suggestion is advice: kept when well-formed, whether or not its category still exists.
+  if (fields.suggestedCategoryId !== undefined) {
+    const suggested = fields.suggestedCategoryId;
+    if (typeof suggested !== 'number' || !Number.isInteger(suggested) || suggested < 1) throw invalid(`${field}.suggestedCategoryId`, 'must be a positive integer');
+    const confidence = fields.suggestionConfidence;
+    if (confidence !== undefined && (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1))) throw invalid(`${field}.suggestionConfidence`, 'must be a number in [0, 1]');
+    instance.suggestedCategoryId = suggested;
+    if (typeof confidence === 'number') instance.suggestionConfidence = confidence;
+  }
   return instance;
 }
 
