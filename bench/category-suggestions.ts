@@ -1,6 +1,6 @@
 // Category suggestions learned from the user's own labels (issue #19): a simulated annotator labels the
 // objects of a mixed COCO set one after another (image order); before each label the suggester
-// (electron/model/categories/suggester.ts) proposes a category, then learns the label. Reports top-1
+// (shared/categories/suggester.ts) proposes a category, then learns the label. Reports top-1
 // accuracy of the suggestions made after 0-19, 20-49, 50-99 and 100+ labels, for
 //   coco names   the project's categories carry COCO's names (the detector's classes seed them)
 //   other names  the same categories renamed "category N" (only the labels teach it)
@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { segmentationToRle } from '../shared/coco/segmentation';
 import { decodeRle } from '../shared/geometry';
-import { CategorySuggester, DEFAULT_SUGGESTER_WEIGHTS, type InstanceDescription, type SuggesterWeights } from '../electron/model/categories/suggester';
-import { COCO_CLASSES } from '../electron/model/categories/coco-classes';
+import { CategorySuggester, DEFAULT_SUGGESTER_WEIGHTS, type InstanceDescription, type SuggesterWeights } from '../shared/categories/suggester';
+import { COCO_CLASSES } from '../shared/categories/coco-classes';
 import { createGuidedModel, defaultGuidedModelDir } from '../electron/model/guided/model';
 import { readCocoFile } from '../electron/model/training/dataset';
 import { imagesInSplit } from '../electron/model/training/dataset-split';

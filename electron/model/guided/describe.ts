@@ -1,4 +1,4 @@
-// What describes an instance for category suggestions (electron/model/categories/suggester.ts): the
+// What describes an instance for category suggestions (shared/categories/suggester.ts): the
 // trunk's stride-16 and stride-8 features of the image's view averaged under the instance's mask
 // (normalised per channel as the prompt-mask head normalises them, then to unit length), and the
 // detector's class evidence: each class's highest heatmap value over the instance's mask (the
@@ -7,8 +7,8 @@
 // names the right class for 72%; over the mask, see bench/category-suggestions.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import type { BinaryMask } from '../../../shared/geometry';
-import type { InstanceDescription } from '../categories/suggester';
-import { COCO_CLASSES } from '../categories/coco-classes';
+import type { InstanceDescription } from '../../../shared/categories/suggester';
+import { COCO_CLASSES } from '../../../shared/categories/coco-classes';
 import { VIEW_SIZE, type ViewBox, type ViewMaps } from '../promptmask/detector-view';
 import type { PromptMaskHead } from '../promptmask/head';
 import { PROMPT_MASK_SIZE } from '../promptmask/network';

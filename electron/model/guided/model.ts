@@ -30,7 +30,7 @@ import type { Rect } from '../pyramid';
 import { addDetections, computeImageView, viewScale, type ImageView } from './image-view';
 import { describeInstances } from './describe';
 import { segmentInView } from './interactive';
-import type { InstanceDescription } from '../categories/suggester';
+import type { InstanceDescription } from '../../../shared/categories/suggester';
 import { boxFeatures, calibratedScore, calibrationFromMeta, maskStability, windowFeatures, type CandidateSource, type ScoreCalibration } from './score-calibration';
 
 export const GUIDED_ARCHITECTURE = 'guided';
