@@ -207,7 +207,7 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
     expect(await camera()).toEqual(fitted);
   });
 
-  test('shows proposals; A accepts one and R rejects one (saved to disk)', async (context) => {
+  test('shows proposals; A accepts one, Tab moves on and R rejects one (saved to disk)', async (context) => {
     if (!model.ready) context.skip(`proposal model not available on the host (backend: ${model.backend}; ${model.backendNotes.join('; ') || 'no notes'})`);
     let rows = page.getByTestId('instance-row');
     // Opening an unvisited image proposes by itself; wait for that, and propose by hand only if it did not.
@@ -234,9 +234,12 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
     const accepted = (await savedInstances()).filter((instance) => instance.status === 'accepted');
     expect(accepted.length).toBeGreaterThanOrEqual(1);
     if (before) expect(accepted.map((instance) => instance.id)).toContain(before);
+    // A keeps the accepted instance selected; Tab moves on to the next proposal, which R rejects.
+    await page.keyboard.press('Tab');
     await page.keyboard.press('r');
     const saved = await savedInstances();
     expect(saved.filter((instance) => instance.status === 'rejected')).toHaveLength(1);
+    expect(saved.find((instance) => instance.id === accepted[0].id)?.status).toBe('accepted');
     editedId = accepted[0].id;
     rows = page.getByTestId('instance-row');
     expect(await rows.count()).toBe(saved.length);
@@ -585,7 +588,7 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
     await page.getByTestId('cancel-job').click();
     // One image is never cut in half, so the job ends after the image in progress.
     await expect.poll(() => progress.getAttribute('data-state'), { timeout: 120_000 }).toMatch(/cancelled|finished/);
-    expect(await page.getByTestId('notice').textContent()).toMatch(/propose: (cancelled|finished)/);
+    expect(await page.getByTestId('notice').textContent()).toMatch(/Propose all (cancelled|finished): \d+ images? proposed/);
   });
 
   test('an edit made while the host is down is kept and saved once it is back', async () => {

@@ -1,42 +1,64 @@
 // What the annotator's decisions do to the document: accept, reject, accept every proposal shown,
-// assign a category, cycle through proposals. Each is one command (undoable).
+// assign a category, finish the image, cycle through proposals. Each is one command (undoable).
+//
+// The rule the keys follow (written in the shortcut help, shown on the canvas and in the list):
+// A, R, 1-9 and C act on the key target, which is the selected instance, else the first proposal in
+// Tab order. A and a category keep their instance selected (so "A then 4" lands on it); R rejects
+// and clears the selection, so the target becomes the next proposal in Tab order; Tab / Shift+Tab
+// move the selection. Nothing else moves it.
 import type { Instance } from '../../../shared/api/types';
 import { setStatus, updateInstances } from '../state/commands';
 import { orderedInstances } from '../state/document';
 import type { ImageDocument } from '../state/document';
 import type { SessionState } from '../state/session';
 import { currentDocument } from '../state/store';
-import type { EditorStore } from '../state/store';
+import type { EditorState, EditorStore } from '../state/store';
 import { rankedProposals, shownProposals, visibilityOf } from '../state/visibility';
 
-/** The instance the decision keys act on: the selection, else the best visible proposal. */
-function target(store: EditorStore): { document: ImageDocument; id: string } | null {
-  const state = store.getState();
+/** The instance the decision keys act on now: the selection, else the first proposal in Tab order. */
+export function keyTarget(state: EditorState): { id: string; selected: boolean } | null {
   const document = currentDocument(state);
   if (!document) return null;
   const selected = state.session.selection?.instanceId;
-  if (selected && document.instances[selected]) return { document, id: selected };
-  const next = bestPendingProposal(document, state.session);
-  return next ? { document, id: next.id } : null;
+  if (selected && document.instances[selected]) return { id: selected, selected: true };
+  const first = tabOrder(document, state.session)[0];
+  return first ? { id: first.id, selected: false } : null;
 }
 
-function bestPendingProposal(document: ImageDocument, session: SessionState): Instance | null {
-  return rankedProposals(document, session)[0] ?? null;
+/**
+ * What Tab walks: the proposals on show in display order (the diverse order of "Show top N"); once
+ * none is left, the visible decided instances in the list's order.
+ */
+export function tabOrder(document: ImageDocument, session: SessionState): Instance[] {
+  const shown = shownProposals(document, session);
+  if (shown.length > 0) return shown;
+  const visible = visibilityOf(document, session);
+  return orderedInstances(document).filter((instance) => instance.status !== 'proposed' && visible(instance));
 }
 
-/** After a decision, move the selection to the next pending proposal so A/R can be pressed in a row. */
-function selectNextPending(store: EditorStore) {
+/** True (and the user told why) while a segment result is open on the current image: the keys wait for Enter or Esc. */
+function segmentResultOpen(state: EditorState, document: ImageDocument): boolean {
+  if (state.ephemeral.segment === null || state.ephemeral.segment.imageId !== document.imageId) return false;
+  state.actions.notify('info', 'A segment result is open: Enter adds it (then the keys act on it), Esc cancels it.');
+  return true;
+}
+
+/** The target as a document and id; null while a segment result is open. */
+function target(store: EditorStore): { document: ImageDocument; id: string } | null {
   const state = store.getState();
   const document = currentDocument(state);
-  const next = document ? bestPendingProposal(document, state.session) : null;
-  state.actions.setSession({ selection: next ? { instanceId: next.id, vertex: null } : null });
+  if (!document || segmentResultOpen(state, document)) return null;
+  const found = keyTarget(state);
+  return found ? { document, id: found.id } : null;
 }
 
+/** A: accept the target and keep it selected. R: reject it and clear the selection (the next in Tab order becomes the target). */
 export function decide(store: EditorStore, status: 'accepted' | 'rejected'): boolean {
   const found = target(store);
   if (!found) return false;
-  store.getState().actions.execute(setStatus(found.document, [found.id], status, status === 'accepted' ? 'Accept' : 'Reject'));
-  selectNextPending(store);
+  const { actions } = store.getState();
+  actions.execute(setStatus(found.document, [found.id], status, status === 'accepted' ? 'Accept' : 'Reject'));
+  actions.setSession({ selection: status === 'accepted' ? { instanceId: found.id, vertex: null } : null });
   return true;
 }
 
@@ -51,7 +73,7 @@ export function acceptShownProposals(store: EditorStore): number {
   return ids.length;
 }
 
-/** Assigns a category to the target; a proposal given a category counts as accepted. */
+/** Assigns a category to the target and keeps it selected; a proposal given a category counts as accepted. */
 export function assignCategory(store: EditorStore, categoryId: number | null): boolean {
   const found = target(store);
   if (!found) return false;
@@ -69,17 +91,40 @@ export function assignCategory(store: EditorStore, categoryId: number | null): b
   return true;
 }
 
-/** Tab: select the next visible instance in order (Shift+Tab: previous), wrapping around. */
+/** Proposals of the open image still waiting for a decision (shown or not). */
+export function undecidedCount(state: EditorState): number {
+  const document = currentDocument(state);
+  return document ? orderedInstances(document).filter((instance) => instance.status === 'proposed').length : 0;
+}
+
+/**
+ * Finish image: every proposal still undecided (shown or hidden) is rejected in one command, so the
+ * image is saved as done and one undo brings them all back. Returns how many were rejected.
+ */
+export function finishImage(store: EditorStore): number {
+  const state = store.getState();
+  const document = currentDocument(state);
+  if (!document || segmentResultOpen(state, document)) return 0;
+  const ids = rankedProposals(document, { scoreThreshold: -Infinity }).map((instance) => instance.id);
+  if (ids.length === 0) return 0;
+  state.actions.execute(setStatus(document, ids, 'rejected', `Finish image (reject ${ids.length} undecided)`));
+  const selected = state.session.selection?.instanceId;
+  if (selected && ids.includes(selected)) state.actions.setSession({ selection: null });
+  state.actions.notify('info', `Image done: ${ids.length} undecided proposal${ids.length === 1 ? '' : 's'} rejected (Ctrl+Z brings them back).`);
+  return ids.length;
+}
+
+/** Tab: select the instance after the key target in Tab order (Shift+Tab: before it), wrapping around. */
 export function cycleSelection(store: EditorStore, direction: 1 | -1) {
   const state = store.getState();
   const document = currentDocument(state);
   if (!document) return;
-  const visible = orderedInstances(document).filter(visibilityOf(document, state.session));
-  if (visible.length === 0) return;
-  const pendingFirst = visible.filter((instance) => instance.status === 'proposed');
-  const pool = pendingFirst.length > 0 ? pendingFirst : visible;
-  const currentIndex = pool.findIndex((instance) => instance.id === state.session.selection?.instanceId);
-  // From outside the pool (nothing selected, or a row that is not shown) Tab starts at the first, Shift+Tab at the last.
+  const pool = tabOrder(document, state.session);
+  if (pool.length === 0) return;
+  // Tab moves on from the key target (with nothing selected, the first in Tab order). From outside
+  // the pool (an instance just accepted) Tab starts at the first, Shift+Tab at the last.
+  const from = keyTarget(state)?.id;
+  const currentIndex = pool.findIndex((instance) => instance.id === from);
   const next = currentIndex < 0 ? pool[direction > 0 ? 0 : pool.length - 1] : pool[(currentIndex + direction + pool.length) % pool.length];
   state.actions.setSession({ selection: { instanceId: next.id, vertex: null } });
 }

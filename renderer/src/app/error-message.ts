@@ -1,4 +1,6 @@
-/** The text of a thrown value, for a notice ("Could not save: <message>"). */
+import { describeError } from '../client/describe-error';
+
+/** The text of a thrown value in plain words, for a notice ("Could not save: <message>"). */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }

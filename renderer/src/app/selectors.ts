@@ -1,6 +1,7 @@
 // Derived views of the state used by several components and the keyboard.
 import type { Category } from '../../../shared/api/types';
 import { resimplify } from '../editing/instance-edits';
+import { errorMessage } from './error-message';
 import { currentDocument } from '../state/store';
 import type { EditorStore } from '../state/store';
 import type { Selection } from '../state/session';
@@ -21,7 +22,7 @@ export function resimplifySelected(store: EditorStore): boolean {
     state.actions.setSession({ selection: { instanceId: id, vertex: null } });
     return true;
   } catch (error) {
-    state.actions.notify('error', `Re-simplify failed: ${error instanceof Error ? error.message : String(error)}`);
+    state.actions.notify('error', `Re-simplify failed: ${errorMessage(error)}`);
     return false;
   }
 }

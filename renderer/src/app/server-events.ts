@@ -9,6 +9,7 @@ import { errorMessage } from './error-message';
 import type { ImageNavigation } from './image-navigation';
 import { IMAGE_PAGE_SIZE } from './image-navigation';
 import type { LearningController } from './learning';
+import { proposeAllEndText } from './propose-all-plan';
 
 /** What a transport may add to the contract's client: connection state (the WebSocket client has it). */
 export interface ConnectionAware {
@@ -23,6 +24,10 @@ export interface ServerEventsDeps {
   autosave: Pick<Autosave, 'flushAll' | 'reload'>;
   learning: Pick<LearningController, 'refresh'>;
 }
+
+/** What to do once the host refuses this page's token (it restarted and printed a new URL). */
+export const REFUSED_TEXT =
+  'The MaskPilot host restarted with a new address: this tab can no longer reach it. Open the URL `maskpilot host` printed (it ends in ?token=…).';
 
 /** Jobs that ended stay in the status bar this long (ms). */
 const ENDED_JOB_SHOWN_MS = 3000;
@@ -50,9 +55,11 @@ export function followServerEvents({ store, client, navigation, autosave, learni
   if (client.onConnectionChange) {
     unsubscribers.push(
       client.onConnectionChange((connection) => {
-        const wasDown = store.getState().catalog.connection !== 'open';
-        actions.setCatalog({ connection });
-        if (connection === 'reconnecting') actions.notify('error', 'Connection to MaskPilot lost; reconnecting… (edits are kept and saved once back)');
+        const before = store.getState().catalog;
+        const wasDown = before.connection !== 'open';
+        actions.setCatalog({ connection, connectionLostAt: connection === 'open' ? null : (before.connectionLostAt ?? Date.now()) });
+        if (connection === 'reconnecting' && !wasDown) actions.notify('error', 'Lost the connection to the MaskPilot host; trying again… (your edits are kept and saved once it is back)');
+        if (connection === 'refused') actions.notify('error', REFUSED_TEXT);
         if (connection === 'open' && wasDown) void resync();
       }),
     );
@@ -64,7 +71,10 @@ export function followServerEvents({ store, client, navigation, autosave, learni
     client.on('onDidProgress', (progress) => {
       actions.setCatalog({ job: progress });
       if (progress.state !== 'running') {
-        const text = `${progress.kind}: ${progress.state} (${progress.done}/${progress.total})${progress.message ? ` — ${progress.message}` : ''}`;
+        const text =
+          progress.kind === 'propose'
+            ? proposeAllEndText(progress.state, progress.message, store.getState().catalog.proposeAllPlan)
+            : `${progress.kind}: ${progress.state} (${progress.done}/${progress.total})${progress.message ? ` — ${progress.message}` : ''}`;
         actions.notify(progress.state === 'failed' ? 'error' : 'info', text);
         setTimeout(() => {
           if (store.getState().catalog.job?.jobId === progress.jobId) actions.setCatalog({ job: null });

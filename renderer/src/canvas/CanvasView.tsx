@@ -14,6 +14,7 @@ import { isTyping } from '../app/typing';
 import { EditLayer } from './EditLayer';
 import { ImageLayer } from './ImageLayer';
 import { InstancesLayer } from './InstancesLayer';
+import { KeyTargetLabel } from './KeyTargetLabel';
 import { SegmentLabel } from './SegmentLabel';
 
 /** Zoom per wheel notch (deltaY of about 100). */
@@ -150,6 +151,7 @@ export function CanvasView() {
       </Stage>
       {!hasImage && <div className="canvas-empty">No image open</div>}
       <SegmentLabel />
+      <KeyTargetLabel />
       {pending && <div className="canvas-badge">Segmenting…</div>}
     </div>
   );

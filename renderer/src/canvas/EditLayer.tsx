@@ -9,8 +9,8 @@ import type { Layer as KonvaLayer } from 'konva/lib/Layer';
 import type { Shape as KonvaShape } from 'konva/lib/Shape';
 import type { FlatPolygon } from '../../../shared/api/types';
 import { useController, useEditor } from '../app/context';
-import { instanceColor } from './colors';
-import { traceRings, withAlpha } from './InstanceShape';
+import { instanceColor, PROPOSAL_DASH } from './colors';
+import { strokeHalo, traceRings, withAlpha } from './InstanceShape';
 import { SegmentOverlay } from './SegmentOverlay';
 
 /** Handle radius in screen pixels. */
@@ -59,6 +59,7 @@ export function EditLayer() {
   const polygons = instance ? instance.polygons : null;
   const current = () => previewRef.current ?? polygons ?? [];
   const color = instance ? instanceColor(instance, categories) : '#fff';
+  const proposed = instance?.status === 'proposed';
   // Dense polygons (e.g. 200 vertices on a small object) would turn into a blob of handles:
   // shrink the dots to a third of the typical on-screen edge length, within 1.5..4 px.
   const radius = instance ? handleRadiusPx(instance.polygons, scale) / scale : HANDLE_RADIUS_PX / scale;
@@ -71,11 +72,13 @@ export function EditLayer() {
           <Shape
             sceneFunc={(context: Context, shape: KonvaShape) => {
               traceRings(context, current());
+              if (proposed) strokeHalo(context, shape, 2.5);
               context.fillStrokeShape(shape);
             }}
-            fill={withAlpha(color, 0.35)}
+            fill={withAlpha(color, proposed ? 0.3 : 0.35)}
             fillRule="evenodd"
             stroke={color}
+            dash={proposed ? [...PROPOSAL_DASH] : undefined}
             strokeWidth={2.5}
             strokeScaleEnabled={false}
             listening={false}

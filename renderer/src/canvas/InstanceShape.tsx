@@ -21,15 +21,20 @@ interface InstanceShapeProps {
   polygons: FlatPolygon[];
   color: string;
   fillOpacity: number;
+  /** Outline width in screen pixels. */
   strokeWidth: number;
-  dashed?: boolean;
+  /** Dash pattern in screen pixels, or none for a solid outline. */
+  dash?: readonly number[];
+  /** A solid dark outline under the (dashed) one, so a light outline reads on any photo. */
+  halo?: boolean;
 }
 
-export const InstanceShape = memo(function InstanceShape({ polygons, color, fillOpacity, strokeWidth, dashed }: InstanceShapeProps) {
+export const InstanceShape = memo(function InstanceShape({ polygons, color, fillOpacity, strokeWidth, dash, halo }: InstanceShapeProps) {
   return (
     <Shape
       sceneFunc={(context: Context, shape: KonvaShape) => {
         traceRings(context, polygons);
+        if (halo) strokeHalo(context, shape, strokeWidth);
         context.fillStrokeShape(shape);
       }}
       fill={withAlpha(color, fillOpacity)}
@@ -37,12 +42,24 @@ export const InstanceShape = memo(function InstanceShape({ polygons, color, fill
       stroke={color}
       strokeWidth={strokeWidth}
       strokeScaleEnabled={false}
-      dash={dashed ? [6, 4] : undefined}
+      dash={dash ? [...dash] : undefined}
       listening={false}
       perfectDrawEnabled={false}
     />
   );
 });
+
+/** Strokes the current path solid and dark, a pixel wider on each side than `strokeWidth` (screen pixels). */
+export function strokeHalo(context: Context, shape: KonvaShape, strokeWidth: number) {
+  const ctx = context._context;
+  const scale = shape.getAbsoluteScale().x || 1;
+  ctx.save();
+  ctx.lineWidth = (strokeWidth + 2) / scale;
+  ctx.strokeStyle = 'rgba(0, 0, 0, 0.7)';
+  ctx.setLineDash([]);
+  ctx.stroke();
+  ctx.restore();
+}
 
 /** A CSS colour with alpha; accepts #rrggbb and hsl(...). */
 export function withAlpha(color: string, alpha: number): string {

@@ -75,12 +75,28 @@ describe('createBrowserClient', () => {
     expect(await response.text()).toContain('no such image');
   });
 
-  test('without a valid token it rejects with a clear error that does not print the token', async () => {
-    const error = await connect('?token=wrong-token-wrong-token', 600).catch((caught: unknown) => caught);
+  test('without a valid token it rejects at once, saying the host refuses the token, without printing it', async () => {
+    const started = Date.now();
+    const error = await connect('?token=wrong-token-wrong-token', 5000).catch((caught: unknown) => caught);
+    expect(Date.now() - started).toBeLessThan(4000); // told by the host's 401, not by the timeout
     expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).code).toBe('DISCONNECTED');
-    expect((error as ApiError).message).toContain('Cannot reach the MaskPilot host');
+    expect((error as ApiError).code).toBe('UNAUTHORIZED');
+    expect((error as ApiError).message).toContain('does not accept this page');
     expect((error as ApiError).message).not.toContain('wrong-token-wrong-token');
+  });
+
+  test('after a restart with a new token the old page ends in "refused" instead of reconnecting forever', async () => {
+    const client = await connect();
+    const port = host.port;
+    await host.close();
+    await expect.poll(() => client.connectionState()).toBe('reconnecting');
+    host = await startHost({ folder: base, service, token: 'another-token-0123456789', port, staticDir: join(base, 'no-ui') });
+    await expect.poll(() => client.connectionState(), { timeout: 8000 }).toBe('refused');
+    const error = await client.getProject({}).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    // Put the usual host back for the tests after this one.
+    await host.close();
+    host = await startHost({ folder: base, service, token: TOKEN, port, staticDir: join(base, 'no-ui') });
   });
 
   test('after the host restarts, the client reconnects by itself and events resume', async () => {

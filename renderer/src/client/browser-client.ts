@@ -25,15 +25,19 @@ export async function createBrowserClient(options: BrowserClientOptions = {}): P
   const scheme = page.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = `${scheme}//${page.host}/api${token ? `?token=${encodeURIComponent(token)}` : ''}`;
 
-  const socket = createReconnectingSocket({ ...options.socket, url });
+  const probeUrl = `${page.protocol}//${page.host}/api${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const socket = createReconnectingSocket({ checkRefused: () => hostRefusesToken(probeUrl), ...options.socket, url });
   const rpc = createRpcClient(socket);
   try {
     await socket.whenOpen(options.connectTimeoutMs ?? 15_000);
   } catch (error) {
+    const refused = socket.state === 'refused';
     rpc.close();
     throw new ApiError(
-      'DISCONNECTED',
-      `Cannot reach the MaskPilot host at ${redactToken(url)}. Is \`maskpilot host\` still running, and does this page's URL carry the token it printed? (${(error as Error).message})`,
+      refused ? 'UNAUTHORIZED' : 'DISCONNECTED',
+      refused
+        ? `The MaskPilot host at ${page.host} does not accept this page's access token: it was restarted and printed a new URL. Open that URL (it ends in ?token=…).`
+        : `Cannot reach the MaskPilot host at ${redactToken(url)}. Is \`maskpilot host\` still running, and does this page's URL carry the token it printed? (${(error as Error).message})`,
     );
   }
 
@@ -45,4 +49,18 @@ export async function createBrowserClient(options: BrowserClientOptions = {}): P
     onConnectionChange: (listener: (state: ConnectionState) => void): Unsubscribe => socket.onStateChange(listener),
     close: () => rpc.close(),
   };
+}
+
+/**
+ * Whether the host answers this page's URL with 401 (a wrong token: it was restarted and made a new
+ * one). A plain GET of /api answers 426 with the right token; no answer at all means the host is
+ * down (or moved to another port), which is not a refusal: the socket keeps retrying.
+ */
+export async function hostRefusesToken(probeUrl: string, fetchImpl: typeof fetch = fetch): Promise<boolean> {
+  try {
+    const response = await fetchImpl(probeUrl, { cache: 'no-store', credentials: 'same-origin' });
+    return response.status === 401;
+  } catch {
+    return false;
+  }
 }

@@ -119,6 +119,35 @@ describe('createReconnectingSocket', () => {
     expect(() => connection.send('x')).toThrow('closed');
   });
 
+  test('an attempt that never opens asks checkRefused: refused ends in "refused" for good, otherwise it retries', async () => {
+    let refuses = false;
+    const asked: number[] = [];
+    const connection = createReconnectingSocket({
+      url: 'ws://h/api',
+      createSocket,
+      initialDelayMs: 100,
+      checkRefused: async () => (asked.push(sockets.length), refuses),
+    });
+    sockets[0].open();
+    sockets[0].drop(); // a drop after an open: plain reconnecting, nothing asked
+    expect(asked).toEqual([]);
+    vi.advanceTimersByTime(100);
+    sockets[1].drop(); // the new attempt failed: ask (the host is down: not refused), retry
+    await vi.advanceTimersByTimeAsync(0);
+    expect(asked).toEqual([2]);
+    expect(connection.state).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(200);
+    expect(sockets).toHaveLength(3);
+    refuses = true; // restarted with a new token
+    sockets[2].drop();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(connection.state).toBe('refused');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sockets).toHaveLength(3);
+    expect(() => connection.send('x')).toThrow('new address');
+    await expect(connection.whenOpen(1000)).rejects.toThrow('access token');
+  });
+
   test('the queue is bounded while disconnected', () => {
     const connection = createReconnectingSocket({ url: 'ws://h/api', createSocket, maxQueuedFrames: 2 });
     connection.send('1');

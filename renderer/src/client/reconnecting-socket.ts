@@ -5,10 +5,16 @@
 // Frames sent while not connected are queued and flushed on open. On every drop the queue is
 // discarded together with the calls in flight: the RPC client has rejected all of them
 // (DISCONNECTED), so none may reach the host later behind the caller's back.
+//
+// A browser never learns why a WebSocket handshake failed (every failure is close code 1006), so
+// after a failed attempt `checkRefused` may ask by other means (the browser client asks over HTTP):
+// when the host answers that it refuses this URL's token (a restarted host has a new one), retrying
+// can never succeed, and the socket ends in 'refused' instead of reconnecting forever.
 import type { Unsubscribe } from '../../../shared/api/contract';
 import type { MessageTransport } from '../../../shared/api/rpc-client';
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+/** 'refused': the host is up but refuses this URL's token; final, like 'closed'. */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'refused';
 
 /** The part of the DOM WebSocket this module uses (the `ws` package satisfies it in tests). */
 export interface WebSocketLike {
@@ -29,6 +35,8 @@ export interface ReconnectingSocketOptions {
   /** Frames kept while disconnected; more make send() throw (bounded memory). */
   maxQueuedFrames?: number;
   createSocket?: (url: string) => WebSocketLike;
+  /** Asked after an attempt that never opened: true when the host refuses the token (stop retrying). */
+  checkRefused?: () => Promise<boolean>;
 }
 
 export interface ReconnectingSocket extends MessageTransport {
@@ -56,6 +64,7 @@ export function createReconnectingSocket(options: ReconnectingSocketOptions): Re
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let queue: string[] = [];
 
+
   function setState(next: ConnectionState): void {
     if (state === next) return;
     state = next;
@@ -66,7 +75,9 @@ export function createReconnectingSocket(options: ReconnectingSocketOptions): Re
     retryTimer = null;
     const current = createSocket(options.url);
     socket = current;
+    let opened = false;
     current.onopen = () => {
+      opened = true;
       failedAttempts = 0;
       setState('open');
       const pending = queue;
@@ -86,8 +97,22 @@ export function createReconnectingSocket(options: ReconnectingSocketOptions): Re
       queue = [];
       const reason = `connection to the MaskPilot host closed (code ${event.code}${event.reason ? `: ${event.reason}` : ''})`;
       for (const listener of [...closeListeners]) listener(reason);
-      if (state !== 'closed') scheduleReconnect();
+      if (state === 'closed' || state === 'refused') return;
+      if (!opened && options.checkRefused) void checkThenReconnect(options.checkRefused);
+      else scheduleReconnect();
     };
+  }
+
+  async function checkThenReconnect(checkRefused: () => Promise<boolean>): Promise<void> {
+    setState('reconnecting');
+    const refused = await checkRefused().catch(() => false);
+    if (state === 'closed' || state === 'refused' || socket !== null) return;
+    if (refused) {
+      queue = [];
+      setState('refused');
+      return;
+    }
+    scheduleReconnect();
   }
 
   function scheduleReconnect(): void {
@@ -112,6 +137,7 @@ export function createReconnectingSocket(options: ReconnectingSocketOptions): Re
     },
     send(text) {
       if (state === 'closed') throw new Error('the connection was closed');
+      if (state === 'refused') throw new Error('the MaskPilot host refuses this page (it restarted with a new address)');
       if (socket !== null && socket.readyState === OPEN) {
         socket.send(text);
         return;
@@ -128,6 +154,8 @@ export function createReconnectingSocket(options: ReconnectingSocketOptions): Re
     onStateChange,
     whenOpen(timeoutMs) {
       if (state === 'open') return Promise.resolve();
+      if (state === 'refused') return Promise.reject(new Error('the host refuses this page’s access token'));
+      if (state === 'closed') return Promise.reject(new Error('the connection was closed'));
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
           stop();
@@ -138,16 +166,16 @@ export function createReconnectingSocket(options: ReconnectingSocketOptions): Re
             clearTimeout(timer);
             stop();
             resolve();
-          } else if (next === 'closed') {
+          } else if (next === 'closed' || next === 'refused') {
             clearTimeout(timer);
             stop();
-            reject(new Error('the connection was closed'));
+            reject(new Error(next === 'refused' ? 'the host refuses this page’s access token' : 'the connection was closed'));
           }
         });
       });
     },
     close() {
-      if (state === 'closed') return;
+      if (state === 'closed' || state === 'refused') return;
       if (retryTimer !== null) clearTimeout(retryTimer);
       retryTimer = null;
       queue = [];

@@ -6,6 +6,7 @@ import type { MaskPilotApi } from '../../../shared/api/contract';
 import type { ImageId } from '../../../shared/api/types';
 import { createImageDocument, deriveStatus, orderedInstances } from './document';
 import type { EditorStore } from './store';
+import { describeError } from '../client/describe-error';
 
 export interface Autosave {
   /** Saves every dirty image now and resolves when all are on disk (or failed). */
@@ -84,7 +85,7 @@ export function createAutosave(store: EditorStore, api: SaveApi, options: { dela
       const attempts = (failures.get(imageId) ?? 0) + 1;
       failures.set(imageId, attempts);
       actions.setSaveState(imageId, 'error');
-      actions.notify('error', `Could not save ${imageId}: ${error instanceof Error ? error.message : String(error)} (retrying)`);
+      actions.notify('error', `Could not save ${imageId}: ${describeError(error)} (retrying)`);
       schedule(imageId, Math.min(maxRetryMs, 1000 * 2 ** attempts));
     }
   }

@@ -40,6 +40,8 @@ export interface SessionState {
   autoPropose: boolean;
   /** The model panel (versions, fine-tuning, statistics) is shown beside the instances. */
   modelPanelOpen: boolean;
+  /** The quick category picker (C or /: type to filter, Enter assigns) is open. */
+  categoryPickerOpen: boolean;
 }
 
 export const initialSession: SessionState = {
@@ -54,6 +56,7 @@ export const initialSession: SessionState = {
   showRejected: false,
   autoPropose: true,
   modelPanelOpen: false,
+  categoryPickerOpen: false,
 };
 
 export const MIN_SCALE = 1 / 64;

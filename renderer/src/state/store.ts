@@ -4,6 +4,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import type { Category, ImageId, ImageRecord, JobProgress, ModelStatus } from '../../../shared/api/types';
+import type { ProposeAllPlan } from '../app/propose-all-plan';
 import { applyCommand } from './commands';
 import type { Command } from './commands';
 import type { DocumentState, ImageDocument } from './document';
@@ -29,8 +30,15 @@ export interface CatalogState {
   /** Latency (ms) of the last propose / segmentAt call made from this window. */
   lastLatencyMs: number | null;
   job: JobProgress | null;
-  /** Transport state ('open' in Electron); anything else means calls cannot reach the node side now. */
-  connection: 'connecting' | 'open' | 'reconnecting' | 'closed';
+  /**
+   * Transport state ('open' in Electron); anything else means calls cannot reach the node side now.
+   * 'refused': the host is up but refuses this page's token (restarted with a new one): final.
+   */
+  connection: 'connecting' | 'open' | 'reconnecting' | 'closed' | 'refused';
+  /** When the connection was lost (ms since epoch); null while open. */
+  connectionLostAt: number | null;
+  /** Which images the running propose-all job skips and why (from the list when it started). */
+  proposeAllPlan: ProposeAllPlan | null;
   /** Image a propose call is running for (one at a time), or null. */
   proposingImageId: ImageId | null;
 }
@@ -226,7 +234,7 @@ export function createEditorStore(): EditorStore {
       history: {},
       session: initialSession,
       ephemeral: initialEphemeral,
-      catalog: { projectName: '', imageTotal: 0, recordsByIndex: {}, indexById: {}, modelStatus: null, lastLatencyMs: null, job: null, proposingImageId: null, connection: 'open' },
+      catalog: { projectName: '', imageTotal: 0, recordsByIndex: {}, indexById: {}, modelStatus: null, lastLatencyMs: null, job: null, proposingImageId: null, connection: 'open', connectionLostAt: null, proposeAllPlan: null },
       sync: { revisions: {}, syncedDocuments: {}, saveStates: {}, notice: null },
       learning: initialLearning,
       actions,

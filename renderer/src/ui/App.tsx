@@ -3,9 +3,11 @@
 import { useEffect } from 'react';
 import { CanvasView } from '../canvas/CanvasView';
 import { useController, useEditor } from '../app/context';
-import { shortcutHelp } from '../app/actions/shortcut-help';
+import { KEY_TARGET_RULE, shortcutHelp } from '../app/actions/shortcut-help';
 import { handleKeyDown } from '../app/keyboard';
 import { CategoryPanel } from './CategoryPanel';
+import { CategoryPicker } from './CategoryPicker';
+import { ConnectionBanner } from './ConnectionBanner';
 import { ImageList } from './ImageList';
 import { InstancePanel } from './InstancePanel';
 import { ModelPanel } from './model/ModelPanel';
@@ -42,10 +44,10 @@ export function App() {
           <InstancePanel />
           <SelectionPanel />
           <CategoryPanel />
-          <details className="shortcuts">
+          <details className="shortcuts" data-testid="shortcuts">
             <summary>Shortcuts</summary>
             {shortcutHelp().map((row) => (
-              <div key={`${row.keys} ${row.label}`}>
+              <div key={`${row.keys} ${row.label}`} className={row === KEY_TARGET_RULE ? 'rule' : undefined} data-testid={row === KEY_TARGET_RULE ? 'key-target-rule' : undefined}>
                 <kbd>{row.keys}</kbd> {row.label}
                 {row.tool && <span className="muted"> ({row.tool})</span>}
               </div>
@@ -55,6 +57,8 @@ export function App() {
         {modelPanelOpen && <ModelPanel />}
       </div>
       <StatusBar />
+      <CategoryPicker />
+      <ConnectionBanner />
     </div>
   );
 }

@@ -65,6 +65,8 @@ export function ImageList() {
         data-testid={record ? 'image-item' : undefined}
         data-image-id={record?.id}
         data-status={record?.status}
+        data-kept={record ? record.instanceCount - record.proposedCount : undefined}
+        data-undecided={record?.proposedCount}
         onClick={() => record && void controller.openImage(record.id)}
         title={record?.problem ? `${record.id}: ${record.problem.message}` : record?.id}
       >
@@ -98,11 +100,21 @@ function ImageRow({ record, index }: { record: ImageRecord; index: number }) {
           {name}
         </span>
         <span className="image-meta">
-          {record.problem
-            ? record.problem.message
-            : `${folder}${STATUS_LABEL[record.status]} · ${record.instanceCount} inst${record.proposedCount ? ` · ${record.proposedCount} to review` : ''}`}
+          {record.problem ? record.problem.message : `${folder}${reviewText(record)}`}
         </span>
       </span>
     </>
   );
+}
+
+/**
+ * What is left to review, counted as the instance panel's header counts: kept (accepted or edited)
+ * and undecided proposals; "Done" once nothing is undecided.
+ */
+export function reviewText(record: Pick<ImageRecord, 'status' | 'instanceCount' | 'proposedCount'>): string {
+  const kept = Math.max(0, record.instanceCount - record.proposedCount);
+  if (record.status === 'unvisited' && record.instanceCount === 0) return 'Unvisited';
+  if (record.status === 'done') return `${STATUS_LABEL.done} · ${kept} kept`;
+  if (record.proposedCount > 0) return `${kept} kept · ${record.proposedCount} undecided`;
+  return `${STATUS_LABEL[record.status]} · ${kept} kept`;
 }

@@ -1,5 +1,8 @@
 // The status bar: model backend, version and last latency; save state; zoom; last notice; job progress.
 import { useController, useEditor } from '../app/context';
+import { REFUSED_TEXT } from '../app/server-events';
+
+const CONNECTION_LABEL = { connecting: 'Connecting…', reconnecting: 'Host not answering: retrying…', closed: 'Disconnected', refused: 'Host restarted: open its new URL' } as const;
 
 const SAVE_LABEL = { saved: 'Saved', dirty: 'Unsaved changes', saving: 'Saving…', error: 'Save failed — retrying' } as const;
 
@@ -24,8 +27,8 @@ export function StatusBar() {
         {latency !== null ? ` · ${Math.round(latency)} ms` : ''}
       </span>
       {connection !== 'open' && (
-        <span className="save error" data-testid="connection">
-          {connection === 'reconnecting' ? 'Reconnecting…' : connection}
+        <span className="save error" data-testid="connection" data-state={connection} title={connection === 'refused' ? REFUSED_TEXT : 'Edits are kept and saved once the host answers again'}>
+          {CONNECTION_LABEL[connection]}
         </span>
       )}
       <span className="sep" />

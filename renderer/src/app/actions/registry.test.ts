@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { MENU_ACTIONS } from '../../../../shared/actions/menu-actions';
 import { APP_COMMANDS } from '../../../../shared/api/bridge';
 import type { Instance } from '../../../../shared/api/types';
+import { rleFromPolygons } from '../../editing/mask-sync';
 import { createImageDocument } from '../../state/document';
 import { createEditorStore } from '../../state/store';
 import { dispatchKey } from '../keyboard';
@@ -10,12 +11,13 @@ import { chordMatches, formatChord } from './action';
 import type { KeyPress } from './action';
 import { fakeActionContext } from './fake-context';
 import { ACTIONS, actionById } from './registry';
-import { GESTURES, shortcutHelp } from './shortcut-help';
+import { GESTURES, KEY_TARGET_RULE, shortcutHelp } from './shortcut-help';
 
-const proposal = (id: string, score: number): Instance => ({
+/** Proposals on separate squares, so the display order is the score order. */
+const proposal = (id: string, score: number, x = Number(id.slice(1)) * 3): Instance => ({
   id,
-  polygons: [[0, 0, 5, 0, 5, 5]],
-  rle: { size: [10, 10], counts: 'x' },
+  polygons: [[x, 0, x + 2, 0, x + 2, 2, x, 2]],
+  rle: rleFromPolygons([[x, 0, x + 2, 0, x + 2, 2, x, 2]], 10, 10),
   score,
   status: 'proposed',
   source: 'model',
@@ -38,12 +40,15 @@ function setup() {
 }
 
 describe('keyboard through the registry', () => {
-  test('decisions: A accepts the best shown, R rejects the next, Shift+A accepts the rest; Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y', () => {
+  test('decisions: A accepts the first shown and keeps it, Tab moves on, R rejects, Shift+A accepts the rest; Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y', () => {
     const { store, press, status } = setup();
     expect(press('a')).toBe(true);
     expect(status('p1').status).toBe('accepted');
+    expect(store.getState().session.selection?.instanceId).toBe('p1');
+    expect(press('Tab')).toBe(true);
     expect(press('r')).toBe(true);
     expect(status('p2').status).toBe('rejected');
+    expect(store.getState().session.selection).toBeNull();
     expect(press('A', { shiftKey: true })).toBe(true);
     expect(status('p3').status).toBe('accepted');
     expect(press('z', { ctrlKey: true })).toBe(true);
@@ -58,8 +63,9 @@ describe('keyboard through the registry', () => {
 
   test('category keys assign by id order, 0 unassigns; Tab and Shift+Tab cycle; Escape deselects', () => {
     const { store, press, status } = setup();
-    press('Tab');
-    expect(store.getState().session.selection?.instanceId).toBe('p1');
+    press('Tab'); // from the key target p1 (nothing selected) on to p2
+    expect(store.getState().session.selection?.instanceId).toBe('p2');
+    press('Tab', { shiftKey: true });
     press('Tab', { shiftKey: true });
     expect(store.getState().session.selection?.instanceId).toBe('p3');
     press('2');
@@ -103,6 +109,20 @@ describe('keyboard through the registry', () => {
     expect(status('p1').status).toBe('proposed');
   });
 
+  test('Ctrl+Enter finishes the image in one undo step; C and / open the category picker', () => {
+    const { store, press, status } = setup();
+    press('a');
+    expect(press('Enter', { ctrlKey: true })).toBe(true);
+    expect(['p1', 'p2', 'p3'].map((id) => status(id).status)).toEqual(['accepted', 'rejected', 'rejected']);
+    press('z', { ctrlKey: true });
+    expect(['p2', 'p3'].map((id) => status(id).status)).toEqual(['proposed', 'proposed']);
+    expect(press('c')).toBe(true);
+    expect(store.getState().session.categoryPickerOpen).toBe(true);
+    store.getState().actions.setSession({ categoryPickerOpen: false });
+    expect(press('/')).toBe(true);
+    expect(store.getState().session.categoryPickerOpen).toBe(true);
+  });
+
   test('a disabled action does nothing but still takes its key', () => {
     const { store, press } = setup();
     expect(press('e')).toBe(true); // re-simplify needs a selection
@@ -133,6 +153,8 @@ describe('the registry is the one definition', () => {
     const help = shortcutHelp();
     for (const action of ACTIONS.filter((candidate) => candidate.keys.length > 0)) expect(help.map((row) => row.label)).toContain(action.label);
     expect(help.slice(-GESTURES.length)).toEqual(GESTURES);
+    expect(help[0]).toBe(KEY_TARGET_RULE); // the rule for which instance the keys act on comes first
+    expect(KEY_TARGET_RULE.label).toMatch(/keep it selected/);
     expect(help.find((row) => row.label === 'Redo')?.keys).toBe('Ctrl+Shift+Z, Ctrl+Y');
     expect(help.find((row) => row.label.startsWith('Assign category'))?.keys).toBe('1-9, 0');
     expect(formatChord({ key: 'Tab', shift: true })).toBe('Shift+Tab');

@@ -7,7 +7,7 @@ import type { AppCommand } from '../../../../shared/api/bridge';
 import { actualSizeCamera, zoomAround } from '../../state/session';
 import type { ToolName } from '../../state/session';
 import type { EditorState, EditorStore } from '../../state/store';
-import { acceptShownProposals, assignCategory, cycleSelection, decide } from '../annotation-actions';
+import { acceptShownProposals, assignCategory, cycleSelection, decide, finishImage, undecidedCount } from '../annotation-actions';
 import { resimplifySelected, sortedCategories, validSelection } from '../selectors';
 import type { Action, ActionContext, KeyChord } from './action';
 
@@ -39,15 +39,33 @@ function toolAction(tool: ToolName, key: string, buttonText: string, label: stri
 const digits: KeyChord[] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'].map((key) => ({ key }));
 
 export const ACTIONS: readonly Action[] = [
-  // Decisions on the selection, else the best proposal shown.
-  { id: 'accept', label: 'Accept the selection, else the best proposal shown', group: 'decide', keys: [{ key: 'a', shift: false }], perform: ({ store }) => void decide(store, 'accepted') },
-  { id: 'reject', label: 'Reject the selection, else the best proposal shown', group: 'decide', keys: [{ key: 'r' }], perform: ({ store }) => void decide(store, 'rejected') },
+  // Decisions on the key target: the selection, else the first proposal in Tab order (see annotation-actions.ts).
+  { id: 'accept', label: 'Accept the key target and keep it selected', group: 'decide', keys: [{ key: 'a', shift: false }], perform: ({ store }) => void decide(store, 'accepted') },
+  { id: 'reject', label: 'Reject the key target; the next proposal becomes the target', group: 'decide', keys: [{ key: 'r' }], perform: ({ store }) => void decide(store, 'rejected') },
   { id: 'acceptShown', label: 'Accept every proposal shown', buttonText: 'Accept shown', group: 'decide', keys: [{ key: 'a', shift: true }], perform: ({ store }) => void acceptShownProposals(store) },
-  { id: 'nextProposal', label: 'Next proposal', group: 'decide', keys: [{ key: 'Tab', shift: false }], perform: ({ store }) => cycleSelection(store, 1) },
+  { id: 'nextProposal', label: 'Next proposal (moves the selection on)', group: 'decide', keys: [{ key: 'Tab', shift: false }], perform: ({ store }) => cycleSelection(store, 1) },
   { id: 'previousProposal', label: 'Previous proposal', group: 'decide', keys: [{ key: 'Tab', shift: true }], perform: ({ store }) => cycleSelection(store, -1) },
   {
+    id: 'finishImage',
+    label: 'Finish image: reject every undecided proposal, the image is done (one undo)',
+    buttonText: 'Finish image',
+    group: 'decide',
+    keys: [{ key: 'Enter', mod: true }],
+    enabled: (state) => undecidedCount(state) > 0,
+    perform: ({ store }) => void finishImage(store),
+  },
+  {
+    id: 'categoryPicker',
+    label: 'Pick a category by name for the key target (type to filter, Enter assigns)',
+    buttonText: 'Category…',
+    group: 'decide',
+    keys: [{ key: 'c' }, { key: '/' }],
+    enabled: (state) => state.session.currentImageId !== null,
+    perform: ({ store }) => store.getState().actions.setSession({ categoryPickerOpen: true }),
+  },
+  {
     id: 'assignCategory',
-    label: 'Assign category 1-9 (0 unassigns)',
+    label: 'Assign category 1-9 to the key target and keep it selected (0 unassigns)',
     group: 'decide',
     keys: digits,
     keysText: '1-9, 0',

@@ -29,7 +29,19 @@ export const GESTURES: readonly HelpRow[] = [
   { keys: 'Space+drag, middle drag, wheel', label: 'pan, zoom' },
 ];
 
+/**
+ * Which instance the decision keys act on, said once above the keys (annotation-actions.ts holds
+ * the rule; the canvas labels the target and the instance list marks its row).
+ */
+export const KEY_TARGET_RULE: HelpRow = {
+  keys: 'A, R, 1-9, C',
+  label:
+    'act on the key target: the selected instance, else the first proposal in Tab order (labelled on the canvas, ▸ in the list). ' +
+    'A and a category keep it selected, so "A then 4" lands on it; R rejects it and the next proposal becomes the target; ' +
+    'only Tab, Shift+Tab, a click or Esc move the selection.',
+};
+
 export function shortcutHelp(): HelpRow[] {
   const actions = ACTIONS.filter((action) => action.keys.length > 0).map((action) => ({ keys: keysText(action), label: action.label }));
-  return [...actions, ...GESTURES];
+  return [KEY_TARGET_RULE, ...actions, ...GESTURES];
 }

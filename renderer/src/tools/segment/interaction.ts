@@ -7,6 +7,7 @@
 // next request carries all of them, so none is lost and answers are taken in order. A committed
 // interaction whose answer is still coming waits in `closing` and is added when it arrives.
 import type { Instance, SegmentBox, SegmentClick } from '../../../../shared/api/types';
+import { describeError } from '../../client/describe-error';
 import { DUPLICATE_IOU, maskOverlaps } from '../../editing/duplicates';
 import { addInstances } from '../../state/commands';
 import { newInstanceId } from '../../state/document';
@@ -15,7 +16,6 @@ import type { Editor } from '../editor';
 import { commitStatus, isEmpty, needsAnswer, newInteraction, promptKey, removeLast, requestFor, SEGMENT_ACCEPT_SCORE, setScale, takeAnswer } from './prompt';
 import type { Interaction } from './prompt';
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export class SegmentInteractions {
   private open: Interaction | null = null;
@@ -144,7 +144,7 @@ export class SegmentInteractions {
         const owner = this.find(target.id);
         if (owner && promptKey(owner) === promptKey({ clicks: request.clicks, box: request.box ?? null, scaleIndex: request.scaleIndex })) {
           owner.failedKey = promptKey(owner);
-          this.editor.notify('error', `Segmenting failed: ${errorText(error)} (Backspace removes the click)`);
+          this.editor.notify('error', `Segmenting failed: ${describeError(error)} (Backspace removes the click)`);
         }
         this.changed();
       },
