@@ -8,7 +8,7 @@
 //
 // A second suite runs everywhere Chromium does: the real preload bundle (dist/electron/preload.cjs)
 // evaluated in the page with a stand-in for Electron's contextBridge/ipcRenderer that forwards to
-// the real IPC gate (dispatchInvoke) and a real project service in this process, the built UI
+// the real IPC gate (createIpcDispatcher) and a real project service in this process, the built UI
 // served with the app's Content-Security-Policy, and images served by the image protocol's code.
 // It proves the renderer runs on the bridge as Electron exposes it; only Electron's own plumbing
 // (contextBridge cloning, the custom schemes) is stood in for.
@@ -25,9 +25,10 @@ import { _electron } from 'playwright-core';
 import type { Browser, ElectronApplication, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { API_EVENT_NAMES } from '../shared/api/contract';
-import type { BridgeEnvelope, MaskPilotBridge } from '../shared/api/bridge';
+import type { MaskPilotBridge } from '../shared/api/bridge';
+import type { SerializedApiError } from '../shared/api/errors';
 import type { ImageAnnotations, ModelStatus } from '../shared/api/types';
-import { dispatchInvoke } from '../electron/ipc/dispatch';
+import { createIpcDispatcher } from '../electron/ipc/dispatch';
 import { resolveImageRequest } from '../electron/ipc/image-request';
 import { CONTENT_SECURITY_POLICY } from '../electron/main/content-security-policy';
 import { errorResponse, imageResponse } from '../electron/main/image-response';
@@ -78,11 +79,32 @@ let secondFolder: string;
 let userData: string;
 let exportDir: string;
 
-/** Calls the API the way the renderer does, through the preload bridge (so the IPC gate is exercised). */
-function invoke<T>(method: string, params: Record<string, unknown>): Promise<BridgeEnvelope<T>> {
-  return page.evaluate(([name, args]) => window.maskpilot!.invoke(name as never, args as never), [method, params] as const) as Promise<
-    BridgeEnvelope<T>
-  >;
+type Reply<T> = { ok: true; result: T } | { ok: false; error: SerializedApiError };
+
+/**
+ * Calls the API the way the renderer does: a request message of the generic channel posted through
+ * the preload bridge (so the IPC gate is exercised), answered by the response with its id. The id is
+ * far above the page's own client's, whose responses this listener ignores (and it ignores ours).
+ */
+function callThroughBridge<T>(target: Page, method: string, params: Record<string, unknown>): Promise<Reply<T>> {
+  return target.evaluate(
+    ([name, args]) =>
+      new Promise<unknown>((resolve) => {
+        const id = 1e9 + Math.floor(Math.random() * 1e6);
+        const stop = window.maskpilot!.onMessage((message) => {
+          const response = message as { type?: string; id?: number };
+          if (response.type !== 'response' || response.id !== id) return;
+          stop();
+          resolve(message);
+        });
+        window.maskpilot!.post({ type: 'request', id, method: name, params: args });
+      }),
+    [method, params] as const,
+  ) as Promise<Reply<T>>;
+}
+
+function invoke<T>(method: string, params: Record<string, unknown>): Promise<Reply<T>> {
+  return callThroughBridge<T>(page, method, params);
 }
 
 async function result<T>(method: string, params: Record<string, unknown>): Promise<T> {
@@ -138,7 +160,7 @@ describe.skipIf(electron.reason !== null)('desktop app (Electron)', () => {
       bridge: Object.keys(window.maskpilot ?? {}).sort(),
       popup: window.open('https://example.com') === null,
     }));
-    expect(globals).toEqual({ require: 'undefined', process: 'undefined', bridge: ['imageUrl', 'invoke', 'on', 'onCommand', 'transport'], popup: true });
+    expect(globals).toEqual({ require: 'undefined', process: 'undefined', bridge: ['imageUrl', 'onCommand', 'onMessage', 'post', 'transport'], popup: true });
     const refused = await invoke('resolveImageFile', { imageId: 'astronaut.jpg' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const status = await page.evaluate(async () => (await fetch('maskpilot-image://project/..%2F..%2Fetc%2Fpasswd')).status);
@@ -283,13 +305,11 @@ describe.skipIf(browserSkipReason !== null)(`preload bridge in Chromium (Electro
 
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    await context.exposeBinding('__mpIpcInvoke', (source, channel: string, args: unknown[]) =>
-      dispatchInvoke(channel, args, {
-        sender: { url: source.frame.url(), isMainFrame: source.frame.parentFrame() === null, windowId: 1 },
-        policy: { mainWindowId: 1, allowedOrigins: [origin] },
-        api: async () => service,
-      }),
-    );
+    const dispatch = createIpcDispatcher({ policy: () => ({ mainWindowId: 1, allowedOrigins: [origin] }), api: async () => service });
+    await context.exposeBinding('__mpIpcInvoke', (source, channel: string, args: unknown[]) => {
+      if (channel !== 'maskpilot:invoke') throw new Error(`no handler for ${channel}`);
+      return dispatch(args[0], { url: source.frame.url(), isMainFrame: source.frame.parentFrame() === null, windowId: 1 });
+    });
     await context.addInitScript({ content: bridgeInitScript(readFileSync(resolve(repoRoot, 'dist/electron-bridge-test/preload.cjs'), 'utf8')) });
     bridgePage = await context.newPage();
     pageErrors = collectPageErrors(bridgePage);
@@ -299,7 +319,7 @@ describe.skipIf(browserSkipReason !== null)(`preload bridge in Chromium (Electro
     });
     for (const event of API_EVENT_NAMES) {
       service.on(event, (payload) => {
-        void bridgePage.evaluate(([name, data]) => (window as unknown as { __mpIpcSend(...args: unknown[]): void }).__mpIpcSend('maskpilot:event', name, data), [event, payload] as const).catch(() => undefined);
+        void bridgePage.evaluate(([name, data]) => (window as unknown as { __mpIpcSend(...args: unknown[]): void }).__mpIpcSend('maskpilot:event', { type: 'event', event: name, payload: data }), [event, payload] as const).catch(() => undefined);
       });
     }
   });
@@ -317,7 +337,7 @@ describe.skipIf(browserSkipReason !== null)(`preload bridge in Chromium (Electro
     const items = bridgePage.getByTestId('image-list').getByTestId('image-item');
     await items.first().waitFor({ timeout: 20_000 });
     expect(await items.count()).toBe(6);
-    expect(await bridgePage.evaluate(() => Object.keys(window.maskpilot ?? {}).sort())).toEqual(['imageUrl', 'invoke', 'on', 'onCommand', 'transport']);
+    expect(await bridgePage.evaluate(() => Object.keys(window.maskpilot ?? {}).sort())).toEqual(['imageUrl', 'onCommand', 'onMessage', 'post', 'transport']);
     await expect.poll(() => imageStatuses.includes(200), { timeout: 20_000 }).toBe(true);
     expect(imageStatuses.filter((status) => status !== 200 && status !== 304)).toEqual([]);
     await screenshot(bridgePage, 'electron-bridge-01-booted');
@@ -346,10 +366,12 @@ describe.skipIf(browserSkipReason !== null)(`preload bridge in Chromium (Electro
   });
 
   test('calls off the allowlist are refused by the preload, and by main if the preload is bypassed', async () => {
-    const viaPreload = await bridgePage.evaluate(() => window.maskpilot!.invoke('resolveImageFile' as never, {} as never));
+    const viaPreload = await callThroughBridge(bridgePage, 'resolveImageFile', {});
     expect(viaPreload).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const bypassed = await bridgePage.evaluate(() =>
-      (window as unknown as { __mpIpcInvoke(channel: string, args: unknown[]): Promise<unknown> }).__mpIpcInvoke('maskpilot:invoke', ['close', {}]),
+      (window as unknown as { __mpIpcInvoke(channel: string, args: unknown[]): Promise<unknown> }).__mpIpcInvoke('maskpilot:invoke', [
+        { type: 'request', id: 1, method: 'close', params: {} },
+      ]),
     );
     expect(bypassed).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     const traversal = await bridgePage.evaluate(async () => (await fetch('/maskpilot-image/..%2F..%2Fetc%2Fpasswd')).status);

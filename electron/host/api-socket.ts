@@ -1,5 +1,5 @@
 // The API over WebSocket at /api: authorises the upgrade, answers request frames through the
-// dispatcher, and broadcasts the service's events to every connected client.
+// generic channel's dispatcher, and broadcasts the service's events to every connected client.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -8,7 +8,7 @@ import { API_EVENT_NAMES } from '../../shared/api/contract';
 import type { Unsubscribe } from '../../shared/api/contract';
 import type { EventMessage } from '../../shared/api/wire';
 import type { HostService } from './host-service';
-import { dispatchRequest } from './rpc-dispatch';
+import { createRpcDispatcher } from './rpc-dispatch';
 
 export interface ApiSocketOptions {
   service: HostService;
@@ -61,12 +61,12 @@ export function createApiSocketServer(options: ApiSocketOptions): ApiSocketServe
     // Frames already read when the limit is hit wait here; pausing the socket stops further reads,
     // so this queue holds at most what one read delivered.
     const waiting: string[] = [];
+    const dispatch = createRpcDispatcher(options.service, (text) => send(client, text), { onInternalError: options.onInternalError });
     const run = (text: string) => {
       inFlight += 1;
-      void dispatchRequest(options.service, text, { onInternalError: options.onInternalError }).then((outcome) => {
+      void dispatch(text).then((violation) => {
         inFlight -= 1;
-        if (outcome.kind === 'reply') send(client, outcome.text);
-        else client.close(1008, `protocol violation: ${outcome.reason}`);
+        if (violation !== null) client.close(1008, `protocol violation: ${violation}`);
         const next = waiting.shift();
         if (next !== undefined) run(next);
         else if (client.isPaused) client.resume();

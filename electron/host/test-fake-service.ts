@@ -1,7 +1,8 @@
 // A test double of the project service, in memory: lets the host's own tests run without the real
 // store. Annotations live in a Map; images are the ids it is given, joined onto `folder`.
 import { join } from 'node:path';
-import type { ApiEventName, ApiEvents, Unsubscribe } from '../../shared/api/contract';
+import { API_METHOD_NAMES } from '../../shared/api/contract';
+import type { ApiEventName, ApiEvents, MaskPilotApi, Unsubscribe } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import type { Category, ImageAnnotations, ImageRecord } from '../../shared/api/types';
 import type { HostService } from './host-service';
@@ -36,7 +37,11 @@ export function createFakeService(folder: string, imageIds: string[]): FakeServi
     throw new ApiError('MODEL_UNAVAILABLE', `${method} is not available in the fake service`);
   };
 
+  // Every method of the table that is not implemented below refuses (so a new method needs nothing here).
+  const refusing = Object.fromEntries(API_METHOD_NAMES.map((method) => [method, unsupported(method)])) as unknown as MaskPilotApi;
+
   const service: FakeService = {
+    ...refusing,
     calls,
     closed: false,
     emit,
@@ -80,23 +85,10 @@ export function createFakeService(folder: string, imageIds: string[]): FakeServi
       categories.push(category);
       return category;
     },
-    deleteCategory: unsupported('deleteCategory'),
     async getModelStatus() {
       count('getModelStatus');
       return { backend: 'none', backendNotes: [], modelVersion: null, lastLatencyMs: null, ready: false };
     },
-    propose: unsupported('propose'),
-    segmentAt: unsupported('segmentAt'),
-    exportCoco: unsupported('exportCoco'),
-    importCoco: unsupported('importCoco'),
-    proposeAll: unsupported('proposeAll'),
-    cancelJob: unsupported('cancelJob'),
-    listModelVersions: unsupported('listModelVersions'),
-    activateModelVersion: unsupported('activateModelVersion'),
-    fineTune: unsupported('fineTune'),
-    getLearningState: unsupported('getLearningState'),
-    saveLearningSettings: unsupported('saveLearningSettings'),
-    getVersionStats: unsupported('getVersionStats'),
     on(event, listener) {
       const erased = listener as (payload: unknown) => void;
       let set = listeners.get(event);

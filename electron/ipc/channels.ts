@@ -1,10 +1,11 @@
 // IPC channel names shared by the preload and the main process. One channel per direction:
-// every API call goes through INVOKE (the method name travels as data, checked against the
-// allowlist), every API event through EVENT, every menu command through COMMAND.
+// every API call goes through INVOKE as a message of the generic channel (shared/api/wire.ts; the
+// method name travels as data, checked against the allowlist), every API event through EVENT,
+// every menu command through COMMAND.
 
-/** renderer -> main, ipcRenderer.invoke(INVOKE, method, params) -> BridgeEnvelope. */
+/** renderer -> main, ipcRenderer.invoke(INVOKE, request or cancel message) -> response message (null for a cancel). */
 export const INVOKE_CHANNEL = 'maskpilot:invoke';
-/** main -> renderer, webContents.send(EVENT, eventName, payload). */
+/** main -> renderer, webContents.send(EVENT, event message). */
 export const EVENT_CHANNEL = 'maskpilot:event';
 /** main -> renderer, webContents.send(COMMAND, command) for menu items the renderer carries out. */
 export const COMMAND_CHANNEL = 'maskpilot:command';

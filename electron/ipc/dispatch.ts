@@ -1,27 +1,49 @@
-// One IPC call from arrival to reply: validate, call the service, fold the outcome into an
-// envelope. Main registers this with ipcMain.handle; it never rejects, so nothing relies on
-// Electron forwarding thrown errors (it forwards only their message).
+// The Electron IPC end of the generic channel (shared/api/channel.ts), main's side: every message
+// the preload sends with ipcRenderer.invoke passes here. The sending frame is checked first (only
+// the app's own page in its main window), then the channel's server answers it with the API of
+// the folder that page was loaded for: a method on the allowlist, parameters of its schema in the
+// method table, then the service. The reply is the response message; nothing rejects, so nothing
+// relies on Electron forwarding thrown errors (it forwards only their message).
+// Pure (no electron import) so it is unit-tested everywhere.
+import { createChannelServer } from '../../shared/api/channel';
+import { checkApiCall } from '../../shared/api/contract';
 import type { MaskPilotApi } from '../../shared/api/contract';
-import type { BridgeEnvelope } from '../../shared/api/bridge';
-import { errorEnvelope, settleAsEnvelope } from './envelope';
+import { ApiError, serializeError } from '../../shared/api/errors';
+import { isPlainObject } from '../../shared/api/schema';
+import type { ResponseMessage } from '../../shared/api/wire';
+import { isTrustedSender } from './sender';
 import type { SenderInfo, SenderPolicy } from './sender';
-import { validateInvoke } from './validate-invoke';
 
-/** Erased view of the API for dispatch by name (validation has already matched params to method). */
-type ApiByName = Record<string, (params: Record<string, unknown>) => Promise<unknown>>;
-
-export interface DispatchContext {
-  sender: SenderInfo;
-  policy: SenderPolicy;
-  /** The open project's API; rejects (e.g. NOT_FOUND) while no folder is open. */
-  api(): Promise<MaskPilotApi>;
+export interface IpcDispatchOptions {
+  /** Read per message: the main window may be recreated. */
+  policy(): SenderPolicy;
+  /** The open project's API for the page at `pageUrl` (its URL names its folder session); rejects (e.g. NOT_FOUND) while no folder is open. */
+  api(pageUrl: string | null): Promise<MaskPilotApi>;
+  onInternalError?(method: string, error: unknown): void;
 }
 
-export async function dispatchInvoke(channel: string, args: readonly unknown[], context: DispatchContext): Promise<BridgeEnvelope> {
-  const check = validateInvoke(channel, args, context.sender, context.policy);
-  if (!check.ok) return errorEnvelope(check.error);
-  return settleAsEnvelope(async () => {
-    const api = (await context.api()) as unknown as ApiByName;
-    return api[check.method](check.params);
+/** Answers one IPC message: the response to a request, null for a cancel or a message without an id. */
+export type IpcDispatcher = (message: unknown, sender: SenderInfo) => Promise<ResponseMessage | null>;
+
+export function createIpcDispatcher(options: IpcDispatchOptions): IpcDispatcher {
+  const server = createChannelServer<string | null>({
+    service: (pageUrl) => options.api(pageUrl),
+    check: checkApiCall,
+    onInternalError: options.onInternalError,
   });
+  return async (message, sender) => {
+    if (!isTrustedSender(sender, options.policy())) {
+      const error = new ApiError('FORBIDDEN', 'IPC call from an untrusted frame was refused', { url: sender.url ?? null });
+      return isPlainObject(message) && typeof message.id === 'number' ? { type: 'response', id: message.id, ok: false, error: serializeError(error) } : null;
+    }
+    let response: ResponseMessage | null = null;
+    await server.receive(
+      message,
+      (reply) => {
+        if (reply.type === 'response') response = reply;
+      },
+      sender.url,
+    );
+    return response;
+  };
 }

@@ -98,17 +98,18 @@ describe('bundled main process and preload', () => {
       instances: [{ id: 'a', polygons: [polygon], rle, score: null, status: 'accepted', source: 'manual', categoryId: null, modelVersion: null }],
     };
     const images = [{ path: join(folder, 'astronaut.jpg'), width: 512, height: 512, annotations, complete: true }];
-    const reply = await new Promise<{ kind: string; result?: { images: number; instances: number; ar100: number } }>((resolveReply, reject) => {
+    // A request of the generic channel (shared/api/wire.ts), as the worker learner sends it.
+    const reply = await new Promise<{ type: string; ok?: boolean; result?: { images: number; instances: number; ar100: number } }>((resolveReply, reject) => {
       const worker = new Worker(join(outdir, 'learner-worker-entry.mjs'), { env: { ...process.env, MASKPILOT_TFJS_WASM_DIR: resolve(repoRoot, 'node_modules/@tensorflow/tfjs-backend-wasm/dist/') } });
-      worker.on('message', (message: { kind: string }) => {
-        if (message.kind === 'progress') return;
+      worker.on('message', (message: { type: string }) => {
+        if (message.type === 'progress') return;
         void worker.terminate();
         resolveReply(message);
       });
       worker.once('error', reject);
-      worker.postMessage({ id: 1, method: 'evaluate', modelDir: weights, images });
+      worker.postMessage({ type: 'request', id: 1, method: 'evaluate', params: { modelDir: weights, images } });
     });
-    expect(reply).toMatchObject({ kind: 'done', result: { images: 1, instances: 1 } });
+    expect(reply).toMatchObject({ type: 'response', ok: true, result: { images: 1, instances: 1 } });
     expect(reply.result!.ar100).toBeGreaterThanOrEqual(0);
   }, 120_000);
 
@@ -124,7 +125,7 @@ describe('bundled main process and preload', () => {
         else reject(new Error(JSON.stringify(reply)));
       });
       worker.once('error', reject);
-      worker.postMessage({ id: 1, method: 'init', init: { modelDir: weights, bundledModelDir: weights, backend: 'wasm' } });
+      worker.postMessage({ type: 'request', id: 1, method: 'init', params: { modelDir: weights, bundledModelDir: weights, backend: 'wasm' } });
     });
     expect(report.backend).not.toBe('wasm');
     expect(report.backendNotes.join(' ')).toMatch(/wasm: /);

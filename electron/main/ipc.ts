@@ -3,9 +3,10 @@ import { BrowserWindow, ipcMain } from 'electron';
 import type { IpcMainInvokeEvent } from 'electron';
 import type { ApiEventName, ApiEvents } from '../../shared/api/contract';
 import type { AppCommand } from '../../shared/api/bridge';
+import type { EventMessage } from '../../shared/api/wire';
 import { appPageSession } from '../ipc/app-request';
 import { COMMAND_CHANNEL, EVENT_CHANNEL, INVOKE_CHANNEL } from '../ipc/channels';
-import { dispatchInvoke } from '../ipc/dispatch';
+import { createIpcDispatcher } from '../ipc/dispatch';
 import type { SenderInfo } from '../ipc/sender';
 import { APP_ORIGIN } from './content-security-policy';
 import type { ProjectSession } from './project-session';
@@ -22,19 +23,18 @@ export function senderInfoOf(event: IpcMainInvokeEvent): SenderInfo {
 
 /** Registers the one invoke handler. `mainWindowId()` is read per call (the window may be recreated). */
 export function handleApiCalls(projects: ProjectSession, mainWindowId: () => number | null): void {
-  ipcMain.handle(INVOKE_CHANNEL, (event, ...args: unknown[]) => {
-    const sender = senderInfoOf(event);
-    return dispatchInvoke(INVOKE_CHANNEL, args, {
-      sender,
-      policy: { mainWindowId: mainWindowId(), allowedOrigins: [APP_ORIGIN] },
-      // The page's URL names the folder session it was loaded for (appPageUrl).
-      api: () => projects.api(appPageSession(sender.url)),
-    });
+  const dispatch = createIpcDispatcher({
+    policy: () => ({ mainWindowId: mainWindowId(), allowedOrigins: [APP_ORIGIN] }),
+    // The page's URL names the folder session it was loaded for (appPageUrl).
+    api: (pageUrl) => projects.api(appPageSession(pageUrl)),
+    onInternalError: (method, error) => console.error(`maskpilot: ${method} failed:`, error),
   });
+  ipcMain.handle(INVOKE_CHANNEL, (event, message: unknown) => dispatch(message, senderInfoOf(event)));
 }
 
 export function sendEvent<E extends ApiEventName>(window: BrowserWindow | null, event: E, payload: ApiEvents[E]): void {
-  if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event, payload);
+  const message: EventMessage = { type: 'event', event, payload };
+  if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, message);
 }
 
 export function sendCommand(window: BrowserWindow | null, command: AppCommand): void {

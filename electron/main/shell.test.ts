@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import type { BridgeEnvelope } from '../../shared/api/bridge';
+import type { SerializedApiError } from '../../shared/api/errors';
 import type { ModelStatus, ProjectInfo } from '../../shared/api/types';
 import { polygonsToRle } from '../../shared/geometry/polygon-raster';
 import { toCocoRle } from '../../shared/geometry/rle-string';
@@ -160,9 +160,16 @@ const mainWindow = () => fake.windows[0];
 /** The page as main loaded it (its URL carries the folder session). */
 const trustedFrame = () => ({ sender: mainWindow().webContents, senderFrame: { url: mainWindow().url, parent: null } });
 
-function invoke<T>(method: string, params: unknown, event: unknown = trustedFrame()): Promise<BridgeEnvelope<T>> {
-  const handler = fake.recorded.ipc.get(INVOKE_CHANNEL) as (event: unknown, ...args: unknown[]) => Promise<BridgeEnvelope<T>>;
-  return handler(event, method, params);
+type Reply<T> = { ok: true; result: T } | { ok: false; error: SerializedApiError };
+let nextRequestId = 1;
+
+/** One call as the preload makes it: a request message of the generic channel on the invoke channel; resolves with its response. */
+async function invoke<T>(method: string, params: unknown, event: unknown = trustedFrame()): Promise<Reply<T>> {
+  const handler = fake.recorded.ipc.get(INVOKE_CHANNEL) as (event: unknown, message: unknown) => Promise<Reply<T> & { type: string; id: number }>;
+  const id = nextRequestId++;
+  const response = await handler(event, { type: 'request', id, method, params });
+  expect(response).toMatchObject({ type: 'response', id });
+  return response;
 }
 
 async function result<T>(method: string, params: unknown): Promise<T> {
@@ -329,7 +336,7 @@ describe('Electron main process (stand-in electron module)', () => {
       ],
     });
     await vi.waitFor(() =>
-      expect(mainWindow().webContents.sent).toContainEqual([EVENT_CHANNEL, 'onDidChangeAnnotations', { imageId: 'astronaut.jpg', revision: saved.revision }]),
+      expect(mainWindow().webContents.sent).toContainEqual([EVENT_CHANNEL, { type: 'event', event: 'onDidChangeAnnotations', payload: { imageId: 'astronaut.jpg', revision: saved.revision } }]),
     );
   });
 

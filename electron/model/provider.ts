@@ -7,12 +7,15 @@
 // keeps the current ones when the new cannot be loaded).
 import { Worker } from 'node:worker_threads';
 import type { Instance, ModelStatus, SegmentPrompt } from '../../shared/api/types';
-import { ApiError, deserializeError } from '../../shared/api/errors';
+import { createChannelClient } from '../../shared/api/channel';
+import type { ChannelClient } from '../../shared/api/channel';
+import { ApiError } from '../../shared/api/errors';
 import type { ModelProvider, ProposeOptions, ProviderImage } from '../services/model-provider';
 import type { BackendName } from './backend';
 import { defaultModelDir, type DeepMaskSettings } from './deepmask/model';
 import { modelById } from './registry';
-import type { WorkerInit, WorkerLoadReport, WorkerReply, WorkerRequest } from './worker-protocol';
+import { workerPort } from './worker-port';
+import type { ModelWorkerService, WorkerInit } from './worker-protocol';
 
 export interface ModelProviderOptions {
   /** Weights to use (heads.json + heads.bin); default and fallback: the bundled resources/models/deepmask. */
@@ -36,11 +39,11 @@ export interface WorkerModelProvider extends ModelProvider {
 
 const MAX_CONSECUTIVE_RESTARTS = 3;
 
-type RequestBody = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
-
-interface Pending {
-  resolve: (reply: Extract<WorkerReply, { ok: true }>) => void;
-  reject: (error: ApiError) => void;
+/** One running worker and the channel to it. */
+interface RunningWorker {
+  thread: Worker;
+  channel: ChannelClient;
+  api: ModelWorkerService;
 }
 
 export async function createModelProvider(options: ModelProviderOptions = {}): Promise<WorkerModelProvider> {
@@ -48,40 +51,27 @@ export async function createModelProvider(options: ModelProviderOptions = {}): P
   // Mutable: after a successful load() a restarted worker starts from the weights loaded last.
   let init: WorkerInit = { modelDir: options.modelDir ?? (options.model ? modelById(options.model).bundledDir() : bundledModelDir), bundledModelDir, backend: options.backend, settings: options.settings };
   let status: ModelStatus = { backend: 'none', backendNotes: [], modelVersion: null, lastLatencyMs: null, ready: false, message: 'loading the model' };
-  let worker: Worker | null = null;
+  let worker: RunningWorker | null = null;
   let workerReady: Promise<void> = Promise.resolve();
-  let nextId = 1;
   let starts = 0;
   let disposed = false;
   let crashNote: string | undefined;
   /** Deaths since the last successful init: a worker that cannot even start is not restarted forever. */
   let consecutiveDeaths = 0;
-  const pending = new Map<number, Pending>();
-
-  const send = (target: Worker, body: RequestBody): Promise<Extract<WorkerReply, { ok: true }>> => {
-    const id = nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      target.postMessage({ ...body, id } as WorkerRequest);
-    });
-  };
 
   const start = (): void => {
     starts++;
-    const current = new Worker(new URL('./worker-entry.mjs', import.meta.url));
-    worker = current;
-    current.on('message', (reply: WorkerReply) => {
-      const entry = pending.get(reply.id);
-      if (!entry) return;
-      pending.delete(reply.id);
-      if (reply.ok) entry.resolve(reply);
-      else entry.reject(deserializeError(reply.error));
+    const thread = new Worker(new URL('./worker-entry.mjs', import.meta.url));
+    const port = workerPort(thread);
+    // The worker's death fails its calls in flight at once (the channel hears of it through the port).
+    const channel = createChannelClient(port, {
+      closedError: (_method, reason) => new ApiError('INTERNAL', `the model worker stopped (${reason}); it is being restarted`),
     });
-    const onDeath = (reason: string): void => {
+    const current: RunningWorker = { thread, channel, api: channel.proxy<ModelWorkerService>() };
+    worker = current;
+    port.onClose?.((reason) => {
       if (worker !== current) return;
       worker = null;
-      for (const entry of pending.values()) entry.reject(new ApiError('INTERNAL', `the model worker stopped (${reason}); it is being restarted`));
-      pending.clear();
       if (disposed) return;
       consecutiveDeaths++;
       if (consecutiveDeaths > MAX_CONSECUTIVE_RESTARTS) {
@@ -91,11 +81,8 @@ export async function createModelProvider(options: ModelProviderOptions = {}): P
       crashNote = `the model worker stopped (${reason}) and was restarted`;
       status = { ...status, ready: false, message: crashNote };
       start();
-    };
-    current.on('error', (error) => onDeath(error.message));
-    current.on('exit', (code) => onDeath(`exit code ${code}`));
-    workerReady = send(current, { method: 'init', init }).then((reply) => {
-      const report = reply.result as WorkerLoadReport;
+    });
+    workerReady = current.api.init(init).then((report) => {
       consecutiveDeaths = 0;
       const messages = [report.message, crashNote].filter((text): text is string => Boolean(text));
       status = {
@@ -107,19 +94,19 @@ export async function createModelProvider(options: ModelProviderOptions = {}): P
         ...(messages.length > 0 ? { message: messages.join('; ') } : {}),
       };
     });
-    // A failed init is reflected in the status by onDeath; callers see it on their next call.
+    // A failed init is reflected in the status by the death handler; callers see it on their next call.
     workerReady.catch(() => undefined);
   };
 
-  const call = async (body: RequestBody): Promise<Extract<WorkerReply, { ok: true }>> => {
+  const call = async <T>(run: (api: ModelWorkerService) => Promise<T>): Promise<T> => {
     if (disposed) throw new ApiError('MODEL_UNAVAILABLE', 'the model provider is disposed');
     await workerReady;
     if (!worker) throw new ApiError('MODEL_UNAVAILABLE', status.message ?? 'the model worker is not running');
     if (!status.ready) throw new ApiError('MODEL_UNAVAILABLE', status.message ?? 'the model is not loaded');
     const started = performance.now();
-    const reply = await send(worker, body);
+    const result = await run(worker.api);
     status = { ...status, lastLatencyMs: performance.now() - started };
-    return reply;
+    return result;
   };
 
   /** The loads run one after another, each after the calls sent before it (the worker serves in order). */
@@ -130,7 +117,7 @@ export async function createModelProvider(options: ModelProviderOptions = {}): P
     await workerReady;
     const current = worker;
     if (!current) throw new ApiError('MODEL_UNAVAILABLE', status.message ?? 'the model worker is not running');
-    const report = (await send(current, { method: 'load', modelDir })).result as WorkerLoadReport;
+    const report = await current.api.load({ modelDir });
     init = { ...init, modelDir };
     crashNote = undefined;
     status = { backend: report.backend, backendNotes: report.backendNotes, modelVersion: report.modelVersion, lastLatencyMs: status.lastLatencyMs, ready: true };
@@ -148,10 +135,10 @@ export async function createModelProvider(options: ModelProviderOptions = {}): P
       return { ...status, backendNotes: [...status.backendNotes] };
     },
     async propose(image: ProviderImage, proposeOptions: ProposeOptions): Promise<Instance[]> {
-      return (await call({ method: 'propose', image, maxProposals: proposeOptions.maxProposals })).result as Instance[];
+      return call((api) => api.propose({ image, maxProposals: proposeOptions.maxProposals }));
     },
     async segmentAt(image: ProviderImage, prompt: SegmentPrompt): Promise<Instance | null> {
-      return (await call({ method: 'segmentAt', image, prompt })).result as Instance | null;
+      return call((api) => api.segmentAt({ image, prompt }));
     },
     load(modelDir: string): Promise<ModelStatus> {
       const next = loading.then(
@@ -162,7 +149,7 @@ export async function createModelProvider(options: ModelProviderOptions = {}): P
       return next;
     },
     async simulateCrash() {
-      const current = worker;
+      const current = worker?.thread;
       if (!current) return;
       const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()));
       await current.terminate();
@@ -173,9 +160,8 @@ export async function createModelProvider(options: ModelProviderOptions = {}): P
       disposed = true;
       const current = worker;
       worker = null;
-      for (const entry of pending.values()) entry.reject(new ApiError('MODEL_UNAVAILABLE', 'the model provider was disposed'));
-      pending.clear();
-      await current?.terminate();
+      current?.channel.close(() => new ApiError('MODEL_UNAVAILABLE', 'the model provider was disposed'));
+      await current?.thread.terminate();
     },
   };
 }

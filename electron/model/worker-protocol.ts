@@ -1,10 +1,9 @@
-// Messages between the model provider (caller's thread) and the model worker. Plain structured-clone
-// data only; errors travel in the API's wire form and are rebuilt as ApiError on the caller's side.
+// What the model worker serves over the generic channel (shared/api/channel.ts), to the model
+// provider on the caller's thread. Plain structured-clone data only; errors travel in the API's wire
+// form and are rebuilt as ApiError on the caller's side.
 import type { Instance, SegmentPrompt } from '../../shared/api/types';
-import type { SerializedApiError } from '../../shared/api/errors';
 import type { ProviderImage } from '../services/model-provider';
 import type { BackendName } from './backend';
-import type { DeepMaskSettings } from './deepmask/model';
 
 export interface WorkerInit {
   /** The weights to use; the bundled ones are the fallback. */
@@ -15,7 +14,7 @@ export interface WorkerInit {
   settings?: Readonly<Record<string, number | boolean>>;
 }
 
-/** What the worker reports after loading (the reply to 'init' and to 'load'). */
+/** What the worker reports after loading (the result of init and of load). */
 export interface WorkerLoadReport {
   ready: boolean;
   backend: string;
@@ -27,13 +26,12 @@ export interface WorkerLoadReport {
   message?: string;
 }
 
-export type WorkerRequest =
-  | { id: number; method: 'init'; init: WorkerInit }
+/** The model worker's methods. Calls are served one at a time, in arrival order. */
+export interface ModelWorkerService {
+  /** Loads the chosen weights, falling back to the bundled ones; never rejects (the report says what failed). */
+  init(options: WorkerInit): Promise<WorkerLoadReport>;
   /** Switches to the weights in modelDir; the old ones stay when the new cannot be loaded. */
-  | { id: number; method: 'load'; modelDir: string }
-  | { id: number; method: 'propose'; image: ProviderImage; maxProposals: number }
-  | { id: number; method: 'segmentAt'; image: ProviderImage; prompt: SegmentPrompt };
-
-export type WorkerReply =
-  | { id: number; ok: true; result: WorkerLoadReport | Instance[] | Instance | null; latencyMs: number }
-  | { id: number; ok: false; error: SerializedApiError };
+  load(params: { modelDir: string }): Promise<WorkerLoadReport>;
+  propose(params: { image: ProviderImage; maxProposals: number }): Promise<Instance[]>;
+  segmentAt(params: { image: ProviderImage; prompt: SegmentPrompt }): Promise<Instance | null>;
+}

@@ -11,7 +11,8 @@ vi.mock('electron', () => {
   const ipcRenderer = Object.assign(new EventEmitter(), {
     invoke: async (...args: unknown[]) => {
       invocations.push(args);
-      return { ok: true, result: 'from main' };
+      const message = args[1] as { type: string; id: number };
+      return message.type === 'request' ? { type: 'response', id: message.id, ok: true, result: 'from main' } : null;
     },
   });
   return {
@@ -39,28 +40,39 @@ describe('preload bridge', () => {
 
   test('exposes exactly the bridge as window.maskpilot', () => {
     expect(Object.keys(electron.exposed)).toEqual(['maskpilot']);
-    expect(Object.keys(bridge).sort()).toEqual(['imageUrl', 'invoke', 'on', 'onCommand', 'transport']);
+    expect(Object.keys(bridge).sort()).toEqual(['imageUrl', 'onCommand', 'onMessage', 'post', 'transport']);
     expect(bridge.transport).toBe('electron');
   });
 
-  test('allowlisted calls go to main on the one channel; others never leave the page', async () => {
-    expect(await bridge.invoke('listImages', { offset: 0, limit: 5 })).toEqual({ ok: true, result: 'from main' });
-    expect(electron.invocations).toEqual([[INVOKE_CHANNEL, 'listImages', { offset: 0, limit: 5 }]]);
-    const refused = await bridge.invoke('resolveImageFile' as never, {} as never);
-    expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    expect(electron.invocations).toHaveLength(1);
+  test('allowlisted requests go to main on the one channel, rebuilt; others never leave the page', async () => {
+    const received: unknown[] = [];
+    const stop = bridge.onMessage((message) => received.push(message));
+    bridge.post({ type: 'request', id: 1, method: 'listImages', params: { offset: 0, limit: 5 }, extra: 'dropped' } as never);
+    bridge.post({ type: 'request', id: 2, method: 'resolveImageFile', params: {} });
+    bridge.post({ type: 'cancel', id: 1 });
+    bridge.post({ type: 'shutdown', id: 3 } as never);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    stop();
+    expect(electron.invocations).toEqual([
+      [INVOKE_CHANNEL, { type: 'request', id: 1, method: 'listImages', params: { offset: 0, limit: 5 } }],
+      [INVOKE_CHANNEL, { type: 'cancel', id: 1 }],
+    ]);
+    expect(received).toHaveLength(2);
+    expect(received).toContainEqual({ type: 'response', id: 2, ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/not on the API allowlist/) } });
+    expect(received).toContainEqual({ type: 'response', id: 1, ok: true, result: 'from main' });
   });
 
   test('events reach subscribers without the IPC event object; unknown names are dropped', () => {
     const received: unknown[][] = [];
-    const stop = bridge.on('onDidChangeAnnotations', (...args: unknown[]) => received.push(args));
+    const stop = bridge.onMessage((...args: unknown[]) => received.push(args));
     const ipcEvent = { sender: 'ipcRenderer itself' };
-    electron.ipcRenderer.emit(EVENT_CHANNEL, ipcEvent, 'onDidChangeAnnotations', { imageId: 'a.jpg', revision: 2 });
-    electron.ipcRenderer.emit(EVENT_CHANNEL, ipcEvent, 'onDidEvil', { x: 1 });
+    electron.ipcRenderer.emit(EVENT_CHANNEL, ipcEvent, { type: 'event', event: 'onDidChangeAnnotations', payload: { imageId: 'a.jpg', revision: 2 } });
+    electron.ipcRenderer.emit(EVENT_CHANNEL, ipcEvent, { type: 'event', event: 'onDidEvil', payload: { x: 1 } });
+    electron.ipcRenderer.emit(EVENT_CHANNEL, ipcEvent, { type: 'response', id: 1, ok: true, result: 'forged' });
     stop();
-    electron.ipcRenderer.emit(EVENT_CHANNEL, ipcEvent, 'onDidChangeAnnotations', { imageId: 'a.jpg', revision: 3 });
-    expect(received).toEqual([[{ imageId: 'a.jpg', revision: 2 }]]);
-    expect(() => bridge.on('onDidEvil' as never, () => {})).toThrow(/unknown event/);
+    electron.ipcRenderer.emit(EVENT_CHANNEL, ipcEvent, { type: 'event', event: 'onDidChangeAnnotations', payload: { imageId: 'a.jpg', revision: 3 } });
+    expect(received).toEqual([[{ type: 'event', event: 'onDidChangeAnnotations', payload: { imageId: 'a.jpg', revision: 2 } }]]);
+    expect(() => bridge.onMessage('nope' as never)).toThrow(/must be a function/);
   });
 
   test('menu commands reach subscribers; unknown commands are dropped; a throwing subscriber does not starve others', async () => {

@@ -76,7 +76,13 @@ export class BrowserWindow extends EventEmitter {
 
 async function exercise(window) {
   const event = { sender: window.webContents, senderFrame: { url: report.loadedUrl, parent: null } };
-  const invoke = ipcHandlers.get('maskpilot:invoke');
+  const handler = ipcHandlers.get('maskpilot:invoke');
+  let nextId = 1;
+  // One call as the preload makes it: a request message of the generic channel; reported as {ok, result | error}.
+  const invoke = async (_event, method, params) => {
+    const { ok, result, error } = await handler(_event, { type: 'request', id: nextId++, method, params });
+    return ok ? { ok, result } : { ok, error };
+  };
   report.calls.getProject = await invoke(event, 'getProject', {});
   report.calls.listImages = await invoke(event, 'listImages', { offset: 0, limit: 2 });
   report.calls.offList = await invoke(event, 'resolveImageFile', { imageId: 'x' });

@@ -23,7 +23,7 @@ import { selectBackend, type BackendName } from '../backend';
 import { loadHeads, withRefiner, type DeepMaskHeads } from '../heads';
 import { readHeadsManifest } from '../heads-io';
 import { INSTANCEFCN_ARCHITECTURE } from '../instancefcn/heads';
-import { WindowSampler } from '../sampler/sampler';
+import { WindowSampler, type SamplerRefusal } from '../sampler/sampler';
 import type { LossRecord } from '../training/checkpoint';
 import { FeatureCache, pruneFeatureFiles } from '../training/features';
 import { trainHeads } from '../training/trainer';
@@ -105,12 +105,13 @@ export async function fineTuneDeepMask(request: FineTuneRequest, options: FineTu
   try {
     sampler = new WindowSampler(data.samplerImages, { maxViewSide: FINETUNE_MAX_VIEW_SIDE, flip: options.flip ?? FINETUNE_FLIP, seed: request.seed ?? 1, nativeView: false });
   } catch (error) {
-    const message = (error as Error).message;
-    if (/no negatives/.test(message)) {
-      throw new ApiError('INVALID_ARGUMENT', 'nothing to learn "no object" from: reject some wrong proposals, or mark an image as complete so its background can be used');
+    // The sampler's refusals, coded; they cross the learner worker as {code, message, details}.
+    const reason = error instanceof ApiError ? (error.details?.reason as SamplerRefusal | undefined) : undefined;
+    if (reason === 'NO_NEGATIVES') {
+      throw new ApiError('INVALID_ARGUMENT', 'nothing to learn "no object" from: reject some wrong proposals, or mark an image as complete so its background can be used', { reason });
     }
-    if (/no object can be a positive/.test(message)) {
-      throw new ApiError('INVALID_ARGUMENT', `none of the ${data.counts.positives} accepted objects fits the model's scale range (too small or too large to train on)`);
+    if (reason === 'NO_POSITIVES') {
+      throw new ApiError('INVALID_ARGUMENT', `none of the ${data.counts.positives} accepted objects fits the model's scale range (too small or too large to train on)`, { reason });
     }
     throw error;
   }

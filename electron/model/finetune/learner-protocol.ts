@@ -1,17 +1,20 @@
-// Messages between the worker learner (caller's thread) and the training worker. Plain
-// structured-clone data; errors travel in the API's wire form and are rebuilt as ApiError.
-import type { SerializedApiError } from '../../../shared/api/errors';
+// What the training worker serves over the generic channel (shared/api/channel.ts), to the worker
+// learner on the caller's thread. Plain structured-clone data; errors travel in the API's wire form
+// and are rebuilt as ApiError; progress travels as the channel's progress messages; cancelling a
+// call aborts the signal its handler got.
 import type { EvaluationReport, FineTuneReport, FineTuneRequest, LearnerProgress, LearningImage } from '../../services/learner';
 import type { BackendName } from '../backend';
 
-export type LearnerWorkerRequest =
-  | { id: number; method: 'init'; backend?: BackendName }
-  | { id: number; method: 'fineTune'; request: FineTuneRequest }
-  | { id: number; method: 'evaluate'; modelDir: string; images: LearningImage[] }
-  /** Cancels call `target` (queued or running); has no reply of its own. */
-  | { id: number; method: 'abort'; target: number };
+/** The per-call extras of a training call: the same object on both sides of the channel. */
+export interface TrainingCall {
+  signal?: AbortSignal;
+  onProgress?(progress: LearnerProgress): void;
+}
 
-export type LearnerWorkerReply =
-  | { id: number; kind: 'progress'; progress: LearnerProgress }
-  | { id: number; kind: 'done'; result: FineTuneReport | EvaluationReport | readonly string[] | null }
-  | { id: number; kind: 'error'; error: SerializedApiError };
+/** The training worker's methods. Calls run one at a time, in arrival order; a cancel acts at once, queued or running. */
+export interface LearnerWorkerService {
+  /** (Re)creates the learner on `backend`; answers with the models it can fine-tune (the registry's, in the worker). */
+  init(params: { backend?: BackendName }): Promise<readonly string[]>;
+  fineTune(params: { request: FineTuneRequest }, call?: TrainingCall): Promise<FineTuneReport>;
+  evaluate(params: { modelDir: string; images: LearningImage[] }, call?: TrainingCall): Promise<EvaluationReport>;
+}

@@ -1,52 +1,26 @@
 // The training worker: fine-tunes and evaluates off the caller's thread (and off the proposal
-// worker's, so proposing stays responsive while a fine-tune runs). Calls run one at a time in arrival
-// order (they share one trunk and the tfjs heap); 'abort' messages bypass the queue and cancel the
-// call they name, running or still queued. Progress is posted as it happens.
-import { parentPort } from 'node:worker_threads';
-import { serializeError } from '../../../shared/api/errors';
+// worker's, so proposing stays responsive while a fine-tune runs), served over the generic channel
+// (learner-protocol.ts). Calls run one at a time in arrival order (they share one trunk and the
+// tfjs heap); cancels bypass the queue and abort the call they name, running or still queued.
+// Progress is sent as it happens.
 import { createInProcessLearner } from '../learner';
 import type { Learner } from '../../services/learner';
-import type { LearnerWorkerReply, LearnerWorkerRequest } from './learner-protocol';
-
-if (!parentPort) throw new Error('electron/model/finetune/learner-worker.ts must run in a worker thread');
-const port = parentPort;
+import { serveToParent } from '../worker-port';
+import type { LearnerWorkerService, TrainingCall } from './learner-protocol';
 
 let learner: Learner = createInProcessLearner();
-const controllers = new Map<number, AbortController>();
-let queue: Promise<void> = Promise.resolve();
 
-const reply = (message: LearnerWorkerReply): void => port.postMessage(message);
+/** The channel's server always passes a signal; a call made in-process might not. */
+const signalOf = (call: TrainingCall | undefined): AbortSignal => call?.signal ?? new AbortController().signal;
 
-port.on('message', (request: LearnerWorkerRequest) => {
-  if (request.method === 'abort') {
-    controllers.get(request.target)?.abort();
-    return;
-  }
-  const controller = new AbortController();
-  controllers.set(request.id, controller);
-  queue = queue.then(() => serve(request, controller.signal));
-});
+const service: LearnerWorkerService = {
+  async init({ backend }) {
+    await learner.dispose();
+    learner = createInProcessLearner({ backend });
+    return [...(learner.architectures ?? [])];
+  },
+  fineTune: ({ request }, call) => learner.fineTune(request, (progress) => call?.onProgress?.(progress), signalOf(call)),
+  evaluate: ({ modelDir, images }, call) => learner.evaluate(modelDir, images, signalOf(call)),
+};
 
-async function serve(request: Exclude<LearnerWorkerRequest, { method: 'abort' }>, signal: AbortSignal): Promise<void> {
-  try {
-    let result: LearnerWorkerReply & { kind: 'done' };
-    switch (request.method) {
-      case 'init':
-        await learner.dispose();
-        learner = createInProcessLearner({ backend: request.backend });
-        result = { id: request.id, kind: 'done', result: [...(learner.architectures ?? [])] };
-        break;
-      case 'fineTune':
-        result = { id: request.id, kind: 'done', result: await learner.fineTune(request.request, (progress) => reply({ id: request.id, kind: 'progress', progress }), signal) };
-        break;
-      case 'evaluate':
-        result = { id: request.id, kind: 'done', result: await learner.evaluate(request.modelDir, request.images, signal) };
-        break;
-    }
-    reply(result);
-  } catch (error) {
-    reply({ id: request.id, kind: 'error', error: serializeError(error) });
-  } finally {
-    controllers.delete(request.id);
-  }
-}
+serveToParent(service, { oneAtATime: true });

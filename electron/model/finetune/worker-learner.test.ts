@@ -69,6 +69,17 @@ describe.skipIf(!datasetsAvailable)('the worker learner', () => {
     const refused = learner.fineTune({ baseModelDir: defaultModelDir(), outputDir: join(work, 'x'), modelVersion: 'x', images: noPositives }, () => undefined, new AbortController().signal);
     await expect(refused).rejects.toBeInstanceOf(ApiError);
     await expect(refused).rejects.toThrow(/nothing to learn from/);
+    // No negatives (nothing rejected, no image marked done): a coded refusal, not a message to parse.
+    const noNegatives = images.map((image) => ({
+      ...image,
+      complete: false,
+      annotations: { ...image.annotations, instances: image.annotations.instances.filter((instance) => instance.status !== 'rejected') },
+    }));
+    const unlearnable = await learner
+      .fineTune({ baseModelDir: defaultModelDir(), outputDir: join(work, 'y'), modelVersion: 'y', images: noNegatives }, () => undefined, new AbortController().signal)
+      .catch((error: unknown) => error);
+    expect(unlearnable).toBeInstanceOf(ApiError);
+    expect(unlearnable).toMatchObject({ code: 'INVALID_ARGUMENT', details: { reason: 'NO_NEGATIVES' }, message: expect.stringMatching(/nothing to learn "no object" from/) });
 
     const starts = learner.workerStarts;
     let crashed = false;

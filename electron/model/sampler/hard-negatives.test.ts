@@ -126,8 +126,10 @@ describe('WindowSampler background negatives per image', () => {
     for (let i = 0; i < 200; i++) expect(onlyPositive.drawNegative().hardNegativeIndex).toBe(0);
   });
 
-  test('no source of negatives at all is a clear error', () => {
-    expect(() => new WindowSampler([{ width: 640, height: 480, objects: [{ bbox: [40, 60, 90, 200], iscrowd: false }], backgroundNegatives: false }])).toThrow(/no negatives can be drawn/);
+  test('no source of negatives at all is a clear, coded error (it crosses the learner worker as {code, message, details})', () => {
+    const build = () => new WindowSampler([{ width: 640, height: 480, objects: [{ bbox: [40, 60, 90, 200], iscrowd: false }], backgroundNegatives: false }]);
+    expect(build).toThrow(/no negatives can be drawn/);
+    expect(build).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: { reason: 'NO_NEGATIVES' } }));
   });
 });
 

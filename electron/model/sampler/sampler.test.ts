@@ -88,7 +88,9 @@ describe('WindowSampler positives', () => {
   });
 
   test('rejects a dataset without any usable object', () => {
-    expect(() => new WindowSampler([{ width: 100, height: 100, objects: [{ bbox: [0, 0, 50, 50], iscrowd: true }] }])).toThrow(/no object can be a positive/);
+    const build = () => new WindowSampler([{ width: 100, height: 100, objects: [{ bbox: [0, 0, 50, 50], iscrowd: true }] }]);
+    expect(build).toThrow(/no object can be a positive/);
+    expect(build).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', details: { reason: 'NO_POSITIVES' } }));
   });
 });
 

@@ -15,6 +15,7 @@
 // annotated). Score batches stay half positives, half negatives; when there are both kinds, each
 // negative is a hard one or a background one with equal chance. With none of these fields set (COCO
 // training) the sampler draws exactly as before.
+import { ApiError } from '../../../shared/api/errors';
 import { hardNegativeLevels, hardNegativeWindows } from './hard-negatives';
 import {
   boxInView,
@@ -30,6 +31,12 @@ import {
 import { SeededRandom } from './random';
 
 /** An annotated object as the sampler needs it. */
+/**
+ * Why a sampler cannot be built from the images, in `details.reason` of the ApiError
+ * (INVALID_ARGUMENT) its constructor throws: no object fits as a positive, or no negative can be drawn.
+ */
+export type SamplerRefusal = 'NO_POSITIVES' | 'NO_NEGATIVES';
+
 export interface SamplerObject {
   /** COCO bbox of the object's mask, original-image pixels. */
   bbox: Bbox;
@@ -116,10 +123,14 @@ export class WindowSampler {
     this.random = new SeededRandom(this.options.seed);
     images.forEach((image, imageIndex) => this.indexImage(image, imageIndex));
     if (this.positives.length === 0) {
-      throw new Error('WindowSampler: no object can be a positive (need non-crowd objects whose size fits a view of at most maxViewSide px)');
+      throw new ApiError('INVALID_ARGUMENT', 'WindowSampler: no object can be a positive (need non-crowd objects whose size fits a view of at most maxViewSide px)', {
+        reason: 'NO_POSITIVES' satisfies SamplerRefusal,
+      });
     }
     if (this.hardNegatives.length === 0 && this.backgroundImages.length === 0) {
-      throw new Error('WindowSampler: no negatives can be drawn (need hard negatives, or an image whose background may be sampled)');
+      throw new ApiError('INVALID_ARGUMENT', 'WindowSampler: no negatives can be drawn (need hard negatives, or an image whose background may be sampled)', {
+        reason: 'NO_NEGATIVES' satisfies SamplerRefusal,
+      });
     }
   }
 

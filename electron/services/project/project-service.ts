@@ -3,7 +3,8 @@
 // untrusted parameter object first (the WebSocket host passes client JSON straight through).
 import { realpath, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { ApiEventName, ApiEvents, MaskPilotApi, Unsubscribe } from '../../../shared/api/contract';
+import { API_METHOD_NAMES } from '../../../shared/api/contract';
+import type { ApiEventName, ApiEvents, ApiMethodName, ApiResult, MaskPilotApi, Unsubscribe } from '../../../shared/api/contract';
 import { ApiError } from '../../../shared/api/errors';
 import type { ImageId } from '../../../shared/api/types';
 import type { Learner } from '../learner';
@@ -23,6 +24,7 @@ import type { SavedImage } from './learning/training-set';
 import { ModelMethods } from './model-methods';
 import { SidecarStore } from './sidecar-store';
 import { paramsOf, requiredInteger, requiredString } from './validate';
+import type { Fields } from './validate';
 
 /** The API over one opened folder, plus what a host needs: events, file paths, shutdown. */
 export interface ProjectService extends MaskPilotApi {
@@ -150,63 +152,38 @@ export async function openProject(folder: string, options: OpenProjectOptions = 
     }
   };
 
+  /** Each method of the API table: its handler, given the parameter object with only the table's keys. */
+  const handlers: ApiHandlers = {
+    getProject: () => ({ name: basename(root), imageCount: index.total, categories: categories.list() }),
+    listImages: async (fields) => {
+      const offset = requiredInteger(fields, 'offset', 'offset', 0, Number.MAX_SAFE_INTEGER);
+      const limit = requiredInteger(fields, 'limit', 'limit', 0, MAX_PAGE_SIZE);
+      return { total: index.total, images: await records.page(offset, limit) };
+    },
+    getImage: (fields) => records.get(requiredString(fields, 'imageId', 'imageId')),
+    getAnnotations: (fields) => annotations.get(requiredString(fields, 'imageId', 'imageId')),
+    saveAnnotations: (fields) => annotations.save(saveRequestOf(fields)),
+    listCategories: () => categories.list(),
+    saveCategory: (fields) => categories.save(fields),
+    deleteCategory: (fields) => categories.delete(fields),
+    getModelStatus: () => model.status(),
+    propose: (fields) => model.propose(fields),
+    segmentAt: (fields) => model.segmentAt(fields),
+    exportCoco: (fields) => coco.export(fields),
+    importCoco: (fields) => coco.import(fields),
+    proposeAll: (fields) => model.proposeAll(fields),
+    cancelJob: (fields) => jobs.cancel(requiredString(fields, 'jobId', 'jobId', 100)),
+    listModelVersions: () => learning.listModelVersions(),
+    activateModelVersion: (fields) => learning.activateModelVersion(fields),
+    fineTune: (fields) => learning.fineTune(fields),
+    getLearningState: () => learning.getLearningState(),
+    saveLearningSettings: (fields) => learning.saveLearningSettings(fields),
+    getVersionStats: () => learning.getVersionStats(),
+  };
+
   const service: ProjectService = {
+    ...apiOf(handlers, guarded),
     openWarnings,
-    getProject: (params) =>
-      guarded(() => {
-        paramsOf('getProject', params, []);
-        return { name: basename(root), imageCount: index.total, categories: categories.list() };
-      }),
-    listImages: (params) =>
-      guarded(async () => {
-        const fields = paramsOf('listImages', params, ['offset', 'limit']);
-        const offset = requiredInteger(fields, 'offset', 'offset', 0, Number.MAX_SAFE_INTEGER);
-        const limit = requiredInteger(fields, 'limit', 'limit', 0, MAX_PAGE_SIZE);
-        return { total: index.total, images: await records.page(offset, limit) };
-      }),
-    getImage: (params) =>
-      guarded(() => records.get(requiredString(paramsOf('getImage', params, ['imageId']), 'imageId', 'imageId'))),
-    getAnnotations: (params) =>
-      guarded(() => annotations.get(requiredString(paramsOf('getAnnotations', params, ['imageId']), 'imageId', 'imageId'))),
-    saveAnnotations: (params) =>
-      guarded(() => annotations.save(saveRequestOf(paramsOf('saveAnnotations', params, ['imageId', 'instances', 'status', 'baseRevision'])))),
-    listCategories: (params) =>
-      guarded(() => {
-        paramsOf('listCategories', params, []);
-        return categories.list();
-      }),
-    saveCategory: (params) => guarded(() => categories.save(paramsOf('saveCategory', params, ['id', 'name', 'color']))),
-    deleteCategory: (params) => guarded(() => categories.delete(paramsOf('deleteCategory', params, ['id']))),
-    getModelStatus: (params) =>
-      guarded(() => {
-        paramsOf('getModelStatus', params, []);
-        return model.status();
-      }),
-    propose: (params) => guarded(() => model.propose(paramsOf('propose', params, ['imageId', 'maxProposals']))),
-    segmentAt: (params) => guarded(() => model.segmentAt(paramsOf('segmentAt', params, ['imageId', 'clicks', 'box', 'previousMask', 'scaleIndex']))),
-    exportCoco: (params) => guarded(() => coco.export(paramsOf('exportCoco', params, ['onlyAccepted']))),
-    importCoco: (params) => guarded(() => coco.import(paramsOf('importCoco', params, ['json']))),
-    proposeAll: (params) => guarded(() => model.proposeAll(paramsOf('proposeAll', params, ['maxProposals']))),
-    cancelJob: (params) => guarded(() => jobs.cancel(requiredString(paramsOf('cancelJob', params, ['jobId']), 'jobId', 'jobId', 100))),
-    listModelVersions: (params) =>
-      guarded(() => {
-        paramsOf('listModelVersions', params, []);
-        return learning.listModelVersions();
-      }),
-    activateModelVersion: (params) => guarded(() => learning.activateModelVersion(paramsOf('activateModelVersion', params, ['id']))),
-    fineTune: (params) => guarded(() => learning.fineTune(paramsOf('fineTune', params, ['steps']))),
-    getLearningState: (params) =>
-      guarded(() => {
-        paramsOf('getLearningState', params, []);
-        return learning.getLearningState();
-      }),
-    saveLearningSettings: (params) =>
-      guarded(() => learning.saveLearningSettings(paramsOf('saveLearningSettings', params, ['autoFineTune', 'correctionsPerFineTune']))),
-    getVersionStats: (params) =>
-      guarded(() => {
-        paramsOf('getVersionStats', params, []);
-        return learning.getVersionStats();
-      }),
     on: (event, listener) => events.on(event, listener),
     resolveImageFile: (imageId) => guarded(() => records.resolveFile(imageId)),
     close: async () => {
@@ -220,4 +197,17 @@ export async function openProject(folder: string, options: OpenProjectOptions = 
     },
   };
   return service;
+}
+
+/** A handler per method of the API table; it gets the untrusted parameter object once its keys are checked. */
+type ApiHandlers = { [M in ApiMethodName]: (fields: Fields) => Promise<ApiResult<M>> | ApiResult<M> };
+
+/** The API from its handlers: every call refused after close, its keys checked against the table, then handled. */
+function apiOf(handlers: ApiHandlers, guarded: <T>(run: () => Promise<T> | T) => Promise<T>): MaskPilotApi {
+  const api: Record<string, (params: unknown) => Promise<unknown>> = {};
+  for (const method of API_METHOD_NAMES) {
+    api[method] = (params) => guarded(() => handlers[method](paramsOf(method, params)));
+  }
+  // The loop filled in every method of the table.
+  return api as unknown as MaskPilotApi;
 }

@@ -1,7 +1,10 @@
 // Checks of untrusted parameter objects: the WebSocket host hands us JSON straight from the wire,
 // so every method validates its one parameter object here first. Every failure is an ApiError
 // INVALID_ARGUMENT whose message and details name the offending field.
+import { apiParamNames } from '../../../shared/api/contract';
+import type { ApiMethodName } from '../../../shared/api/contract';
 import { ApiError } from '../../../shared/api/errors';
+import { isPlainObject } from '../../../shared/api/schema';
 
 export type Fields = Record<string, unknown>;
 
@@ -9,19 +12,15 @@ export function invalid(field: string, message: string): ApiError {
   return new ApiError('INVALID_ARGUMENT', `${field}: ${message}`, { field });
 }
 
-export function isPlainObject(value: unknown): value is Fields {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
+export { isPlainObject };
 
 /**
- * The parameter object of `method`: must be a plain object with only `allowed` keys.
- * `undefined` counts as `{}` so parameterless methods can be called without an argument.
+ * The parameter object of `method`: must be a plain object with only the keys of its schema in the
+ * method table. `undefined` counts as `{}` so parameterless methods can be called without an argument.
  */
-export function paramsOf(method: string, params: unknown, allowed: readonly string[]): Fields {
+export function paramsOf(method: ApiMethodName, params: unknown): Fields {
   if (params === undefined) return {};
-  return objectOf(params, method, allowed);
+  return objectOf(params, method, apiParamNames(method));
 }
 
 export function objectOf(value: unknown, field: string, allowed: readonly string[]): Fields {

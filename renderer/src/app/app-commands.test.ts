@@ -27,8 +27,8 @@ function fakeBridge() {
   const listeners = new Set<(command: AppCommand) => void>();
   const bridge: MaskPilotBridge = {
     transport: 'electron',
-    invoke: (async () => ({ ok: true, result: null })) as MaskPilotBridge['invoke'],
-    on: () => () => {},
+    post: () => {},
+    onMessage: () => () => {},
     onCommand: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,30 +1,39 @@
 import { describe, expect, test } from 'vitest';
-import type { ApiEventName, ApiMethodName } from '../../../shared/api/contract';
-import type { BridgeEnvelope, MaskPilotBridge } from '../../../shared/api/bridge';
+import type { MaskPilotBridge } from '../../../shared/api/bridge';
 import { ApiError } from '../../../shared/api/errors';
+import type { SerializedApiError } from '../../../shared/api/errors';
+import type { ClientMessage } from '../../../shared/api/wire';
 import { createBridgeClient, findBridge } from './bridge-client';
 
-function fakeBridge(answer: (method: ApiMethodName, params: unknown) => BridgeEnvelope) {
-  const calls: [ApiMethodName, unknown][] = [];
-  const subscribed: ApiEventName[] = [];
+type Answer = { ok: true; result: unknown } | { ok: false; error: SerializedApiError };
+
+/** A preload bridge whose main side answers every request with `answer` (asynchronously, as IPC does). */
+function fakeBridge(answer: (method: string, params: unknown) => Answer) {
+  const calls: [string, unknown][] = [];
+  const listeners = new Set<(message: unknown) => void>();
+  const deliver = (message: unknown) => {
+    for (const listener of listeners) listener(message);
+  };
   const bridge: MaskPilotBridge = {
     transport: 'electron',
-    invoke: (async (method: ApiMethodName, params: unknown) => {
-      calls.push([method, params]);
-      return answer(method, params);
-    }) as MaskPilotBridge['invoke'],
-    on: (event) => {
-      subscribed.push(event);
-      return () => {};
+    post(message: ClientMessage) {
+      if (message.type !== 'request') return;
+      calls.push([message.method, message.params]);
+      const reply = answer(message.method, message.params);
+      queueMicrotask(() => deliver({ type: 'response', id: message.id, ...reply }));
+    },
+    onMessage(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     onCommand: () => () => {},
     imageUrl: (imageId, options) => `maskpilot-image://project/${imageId}?maxSide=${options?.maxSide ?? ''}`,
   };
-  return { bridge, calls, subscribed };
+  return { bridge, calls, deliver };
 }
 
 describe('createBridgeClient', () => {
-  test('unwraps ok envelopes into results and passes params through', async () => {
+  test('requests go through the bridge; responses resolve with results', async () => {
     const { bridge, calls } = fakeBridge(() => ({ ok: true, result: { name: 'p', imageCount: 2, categories: [] } }));
     const client = createBridgeClient(bridge);
     expect(client.transport).toBe('electron');
@@ -36,7 +45,7 @@ describe('createBridgeClient', () => {
     ]);
   });
 
-  test('error envelopes become ApiErrors with their code and details', async () => {
+  test('error responses become ApiErrors with their code and details', async () => {
     const { bridge } = fakeBridge(() => ({ ok: false, error: { code: 'CONFLICT', message: 'stale', details: { revision: 3 } } }));
     const error = await createBridgeClient(bridge)
       .saveAnnotations({ imageId: 'a.jpg', instances: [], baseRevision: 1 })
@@ -46,18 +55,20 @@ describe('createBridgeClient', () => {
     expect((error as ApiError).details).toEqual({ revision: 3 });
   });
 
-  test('events and image URLs come from the bridge; the connection is always open', () => {
-    const { bridge, subscribed } = fakeBridge(() => ({ ok: true, result: null }));
+  test('events arrive as channel messages; image URLs come from the bridge; the connection is always open', () => {
+    const { bridge, deliver } = fakeBridge(() => ({ ok: true, result: null }));
     const client = createBridgeClient(bridge);
-    client.on('onDidChangeImage', () => {});
-    expect(subscribed).toEqual(['onDidChangeImage']);
+    const seen: unknown[] = [];
+    client.on('onDidChangeImage', (payload) => seen.push(payload));
+    deliver({ type: 'event', event: 'onDidChangeImage', payload: { image: { id: 'a.jpg' } } });
+    expect(seen).toEqual([{ image: { id: 'a.jpg' } }]);
     expect(client.imageUrl('a b.jpg', { maxSide: 64 })).toBe('maskpilot-image://project/a b.jpg?maxSide=64');
     expect(client.connectionState()).toBe('open');
   });
 });
 
 describe('findBridge', () => {
-  test('finds only an Electron bridge with an invoke function', () => {
+  test('finds only an Electron bridge with a port', () => {
     const { bridge } = fakeBridge(() => ({ ok: true, result: null }));
     expect(findBridge({ maskpilot: bridge })).toBe(bridge);
     expect(findBridge({})).toBeNull();

@@ -1,28 +1,19 @@
-// The client inside Electron: the preload's `window.maskpilot` bridge, unwrapped. Calls resolve
-// with envelopes over IPC (so error codes survive); here they become results or ApiErrors.
-import { API_METHOD_NAMES } from '../../../shared/api/contract';
-import type { ApiMethodName, MaskPilotApi } from '../../../shared/api/contract';
+// The client inside Electron: the API proxy of the generic channel over the preload's
+// `window.maskpilot` port (requests and responses over IPC, errors rebuilt as ApiError).
 import type { MaskPilotBridge } from '../../../shared/api/bridge';
-import { deserializeError } from '../../../shared/api/errors';
+import { createApiClient } from '../../../shared/api/rpc-client';
 import type { AppClient } from './app-client';
 
 export function createBridgeClient(bridge: MaskPilotBridge): AppClient {
-  const call = async (method: ApiMethodName, params: unknown): Promise<unknown> => {
-    const envelope = await bridge.invoke(method, params as never);
-    if (envelope.ok) return envelope.result;
-    throw deserializeError(envelope.error);
-  };
-  const api: Record<string, (params: unknown) => Promise<unknown>> = {};
-  for (const method of API_METHOD_NAMES) api[method] = (params) => call(method, params);
+  const api = createApiClient({ post: (message) => bridge.post(message), onMessage: (listener) => void bridge.onMessage(listener) });
   return {
-    // Every method of the contract was filled in by the loop above.
-    ...(api as unknown as MaskPilotApi),
+    ...api,
     transport: 'electron',
-    on: (event, listener) => bridge.on(event, listener),
     onCommand: (listener) => bridge.onCommand(listener),
     imageUrl: (imageId, options) => bridge.imageUrl(imageId, options),
     connectionState: () => 'open',
     onConnectionChange: () => () => {},
+    // The window's page lives as long as the bridge: nothing to end.
     close: () => {},
   };
 }
@@ -30,5 +21,7 @@ export function createBridgeClient(bridge: MaskPilotBridge): AppClient {
 /** The preload's bridge when running inside Electron, else null. */
 export function findBridge(scope: object = globalThis): MaskPilotBridge | null {
   const candidate = (scope as { maskpilot?: Partial<MaskPilotBridge> }).maskpilot;
-  return candidate && candidate.transport === 'electron' && typeof candidate.invoke === 'function' ? (candidate as MaskPilotBridge) : null;
+  return candidate && candidate.transport === 'electron' && typeof candidate.post === 'function' && typeof candidate.onMessage === 'function'
+    ? (candidate as MaskPilotBridge)
+    : null;
 }

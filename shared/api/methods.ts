@@ -1,0 +1,95 @@
+// The API's methods, each written once: its parameter schema and its result. Everything else is
+// derived from this table: the contract's types (contract.ts), the method allowlist of every
+// transport, the boundary check of parameters (IPC and the headless host), the allowed keys the
+// project service checks, and the clients' proxies. Adding a method = one entry here plus its
+// handler in the project service.
+// Every method is async, takes one plain object and returns JSON-safe data. Images never travel
+// through it: clients build image URLs themselves.
+import { array, boolean, integer, method, object, optional, returns, string } from './schema';
+import type { ParamsOf } from './schema';
+import type {
+  Category,
+  CocoRle,
+  ImageAnnotations,
+  ImageId,
+  ImageRecord,
+  ImageStatus,
+  Instance,
+  LearningSettings,
+  LearningState,
+  ModelStatus,
+  ModelVersion,
+  ProjectInfo,
+  SegmentBox,
+  SegmentClick,
+  SegmentPrompt,
+  VersionStats,
+} from './types';
+
+/** The fields of a SegmentPrompt (types.ts), as segmentAt takes them beside the image id. */
+export const SEGMENT_PROMPT_FIELDS = {
+  clicks: array<SegmentClick>(),
+  box: optional(object<SegmentBox>()),
+  previousMask: optional(object<CocoRle>()),
+  scaleIndex: optional(integer()),
+};
+// Compile-time check that the fields above are exactly a SegmentPrompt (the models' type).
+type PromptParams = ParamsOf<typeof SEGMENT_PROMPT_FIELDS>;
+const _promptFieldsMatch: [PromptParams] extends [SegmentPrompt] ? ([SegmentPrompt] extends [PromptParams] ? true : false) : false = true;
+void _promptFieldsMatch;
+
+export const API_METHODS = {
+  getProject: method({}, returns<ProjectInfo>()),
+  /** A page of the image list in a stable order (natural sort of paths). */
+  listImages: method({ offset: integer(), limit: integer() }, returns<{ total: number; images: ImageRecord[] }>()),
+  /** One image's record, with its size read (and its problem found) if not yet known. */
+  getImage: method({ imageId: string<ImageId>() }, returns<ImageRecord>()),
+  getAnnotations: method({ imageId: string<ImageId>() }, returns<ImageAnnotations>()),
+  /**
+   * Replaces an image's instances and status. With `baseRevision`, refuses (CONFLICT) when the
+   * saved revision differs, so two clients cannot silently overwrite each other.
+   * Resolves only once the data is durably on disk.
+   */
+  saveAnnotations: method(
+    { imageId: string<ImageId>(), instances: array<Instance>(), status: optional(string<ImageStatus>()), baseRevision: optional(integer()) },
+    returns<{ revision: number }>(),
+  ),
+  listCategories: method({}, returns<Category[]>()),
+  /** Creates (no id) or updates (id) a category. */
+  saveCategory: method({ id: optional(integer()), name: string(), color: optional(string()) }, returns<Category>()),
+  /** Deletes a category; instances that used it become unassigned. */
+  deleteCategory: method({ id: integer() }, returns<{ unassignedInstances: number }>()),
+  getModelStatus: method({}, returns<ModelStatus>()),
+  /** Runs the proposal network on one image; returns proposals (status 'proposed'), not saved. */
+  propose: method({ imageId: string<ImageId>(), maxProposals: optional(integer()) }, returns<{ instances: Instance[]; latencyMs: number }>()),
+  /**
+   * Interactive segmentation: the mask for positive/negative clicks, a box, or both, refining the
+   * interaction's previous mask (image pixels); not saved. The instance's score is the model's
+   * estimate of the mask's quality.
+   */
+  segmentAt: method({ imageId: string<ImageId>(), ...SEGMENT_PROMPT_FIELDS }, returns<{ instance: Instance | null; latencyMs: number }>()),
+  /** COCO export of the whole project; returns the JSON text. */
+  exportCoco: method({ onlyAccepted: optional(boolean()) }, returns<{ json: string; imageCount: number; annotationCount: number }>()),
+  /** COCO import: validates everything first; saves nothing unless all of it is valid. */
+  importCoco: method({ json: string() }, returns<{ imageCount: number; annotationCount: number; skippedImages: string[] }>()),
+  /** Starts proposing every image without a decision yet; progress via onDidProgress. */
+  proposeAll: method({ maxProposals: optional(integer()) }, returns<{ jobId: string }>()),
+  cancelJob: method({ jobId: string() }, returns<{ cancelled: boolean }>()),
+  /** The project's model versions (bundled networks first, then fine-tunes, oldest first) and the active one. */
+  listModelVersions: method({}, returns<{ versions: ModelVersion[]; activeId: string | null }>()),
+  /** Makes a version the one that proposes (choosing a network, or rolling back); resolves once it is loaded. */
+  activateModelVersion: method({ id: string() }, returns<ModelStatus>()),
+  /**
+   * Starts fine-tuning the active version on this project's corrections, in the background; progress
+   * via onDidFineTune (and onDidProgress, kind 'finetune'). CONFLICT if one is already running.
+   */
+  fineTune: method({ steps: optional(integer()) }, returns<{ jobId: string }>()),
+  getLearningState: method({}, returns<LearningState>()),
+  /** Changes the settings given, keeps the others. */
+  saveLearningSettings: method(
+    { autoFineTune: optional(boolean()), correctionsPerFineTune: optional(integer()) } satisfies { [K in keyof LearningSettings]-?: unknown },
+    returns<LearningSettings>(),
+  ),
+  /** Per model version: accepted as-is, edited (mean IoU of the edit), rejected, still proposed. */
+  getVersionStats: method({}, returns<VersionStats[]>()),
+};
