@@ -46,7 +46,11 @@ export function findBinary(packageDir) {
     delete require.cache[index];
     binary = require(index);
   } catch (error) {
-    return { reason: `the Electron binary is not installed (${firstLine(error)})` };
+    // Its usual message ("Electron failed to install correctly, please delete node_modules/electron
+    // and try installing again") would send the reader the wrong way: reinstalling skips the download.
+    const message = firstLine(error);
+    const reason = 'the Electron binary is not installed';
+    return { reason: /failed to install correctly/.test(message) ? reason : `${reason} (${message})` };
   }
   if (typeof binary !== 'string' || !existsSync(binary)) {
     return { reason: `the Electron binary is missing (expected at ${binary})` };
