@@ -64,3 +64,12 @@ describe('selectBackend', () => {
     await tf.setBackend('wasm');
   });
 });
+
+describe('missingNativeLibrary', () => {
+  test('an absent package is left to the import; a package without its binding is refused up front', async () => {
+    const { missingNativeLibrary } = await import('./backend');
+    expect(missingNativeLibrary('@tensorflow/no-such-package')).toBeNull();
+    // tfjs-backend-wasm has no lib/napi-v*/tfjs_binding.node: it stands in for a tfjs-node installed without scripts.
+    expect(missingNativeLibrary('@tensorflow/tfjs-backend-wasm')).toMatch(/installed without its native library .*npm rebuild @tensorflow\/tfjs-backend-wasm --ignore-scripts=false/);
+  });
+});

@@ -5,7 +5,8 @@
 // tfjs keeps one global engine per process, so the choice is made once and memoised; a second call with
 // a different preference switches the engine (only tests do that).
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -26,7 +27,32 @@ export interface SelectBackendOptions {
 const ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
 
-const defaultImporter: ModuleImporter = (specifier) => import(specifier);
+const defaultImporter: ModuleImporter = async (specifier) => {
+  if (TENSORFLOW_PACKAGES.includes(specifier)) {
+    const missing = missingNativeLibrary(specifier);
+    if (missing) throw new Error(missing);
+  }
+  return import(specifier);
+};
+
+/**
+ * Why an installed tfjs-node(-gpu) cannot work, checked before importing it (an import without its
+ * native library costs about a second and prints a warning per kernel): the project installs with
+ * install scripts off (.npmrc), so its libtensorflow download runs only on request. Null when the
+ * package is absent (the import then says so) or its binding is there.
+ */
+export function missingNativeLibrary(specifier: string): string | null {
+  let packageDir: string;
+  try {
+    packageDir = dirname(createRequire(import.meta.url).resolve(`${specifier}/package.json`));
+  } catch {
+    return null;
+  }
+  const libDir = join(packageDir, 'lib');
+  const bindings = existsSync(libDir) ? readdirSync(libDir).filter((name) => name.startsWith('napi-v') && existsSync(join(libDir, name, 'tfjs_binding.node'))) : [];
+  if (bindings.length > 0) return null;
+  return `installed without its native library (install scripts are off; where libtensorflow can be downloaded: npm rebuild ${specifier} --ignore-scripts=false, see docs/desktop.md)`;
+}
 const memo = new Map<string, Promise<BackendSelection>>();
 
 /**
