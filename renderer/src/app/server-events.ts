@@ -27,7 +27,7 @@ export interface ServerEventsDeps {
 
 /** What to do once the host refuses this page's token (it restarted and printed a new URL). */
 export const REFUSED_TEXT =
-  'The MaskPilot host restarted with a new address: this tab can no longer reach it. Open the URL `maskpilot host` printed (it ends in ?token=…).';
+  'The MaskPilot host restarted with a new address: this tab can no longer reach it. Open the new URL the host printed when it started (it ends in ?token=…).';
 
 /** Jobs that ended stay in the status bar this long (ms). */
 const ENDED_JOB_SHOWN_MS = 3000;

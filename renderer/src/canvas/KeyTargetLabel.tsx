@@ -8,6 +8,8 @@ import { currentDocument } from '../state/store';
 
 /** Label height in screen pixels (it sits this far above the target's top edge). */
 const LABEL_OFFSET_PX = 24;
+/** About the label's width in screen pixels: it is kept that far from the canvas's right edge. */
+const LABEL_WIDTH_PX = 400;
 
 export function KeyTargetLabel() {
   const target = useEditorShallow((state) => {
@@ -20,7 +22,7 @@ export function KeyTargetLabel() {
   const viewport = useEditor((state) => state.ephemeral.viewport);
   const bounds = target ? polygonBounds(target.polygons) : null;
   if (!target || !bounds) return null;
-  const left = Math.min(Math.max(4, camera.x + bounds.minX * camera.scale), Math.max(4, viewport.width - 260));
+  const left = Math.min(Math.max(4, camera.x + bounds.minX * camera.scale), Math.max(4, viewport.width - LABEL_WIDTH_PX));
   const top = Math.min(Math.max(4, camera.y + bounds.minY * camera.scale - LABEL_OFFSET_PX), Math.max(4, viewport.height - LABEL_OFFSET_PX));
   const what = target.selected ? 'Selected' : 'Next proposal';
   const keys = target.status === 'proposed' ? 'A accept · R reject · 1-9/C category · Tab next' : 'R reject · 1-9/C category · Tab next';

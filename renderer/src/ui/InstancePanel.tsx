@@ -71,19 +71,15 @@ export function InstancePanel() {
 
   return (
     <div className="instance-panel" data-testid="instance-panel">
-      <div className="panel-title" title="Kept: accepted or edited. Undecided: proposals waiting for A or R (the image list counts the same). Rejected instances are kept as the model's negatives.">
+      <div className="panel-title">
         Instances
-        <span className="muted" data-testid="instance-counts" data-kept={counts.kept} data-undecided={counts.undecided} data-rejected={counts.rejected}>
+        <ActionButton action="finishImage" testId="finish-image" />
+      </div>
+      <div className="instance-finish" title="Kept: accepted or edited. Undecided: proposals waiting for A or R (the image list counts the same). Rejected instances stay as the model's negatives.">
+        <span className={done ? 'done-note' : 'muted'} data-testid="instance-counts" data-kept={counts.kept} data-undecided={counts.undecided} data-rejected={counts.rejected}>
+          {done ? <span data-testid="image-done">✓ Done · </span> : null}
           {counts.kept} kept · {counts.undecided} undecided{counts.rejected ? ` · ${counts.rejected} rejected` : ''}
         </span>
-      </div>
-      <div className="instance-finish">
-        {done ? (
-          <span className="done-note" data-testid="image-done">✓ Image done</span>
-        ) : (
-          <span className="muted">{counts.undecided ? `${counts.undecided} to review` : 'Nothing proposed yet'}</span>
-        )}
-        <ActionButton action="finishImage" testId="finish-image" />
       </div>
       <div className="instance-rows" ref={list} onMouseLeave={() => store.getState().actions.setEphemeral({ hoverInstanceId: null })}>
         {kept.length + proposals.length + rejected.length === 0 && <div className="muted empty">No instances yet. Propose, click-to-segment (S) or draw (D).</div>}

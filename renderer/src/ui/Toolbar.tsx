@@ -39,7 +39,7 @@ export function Toolbar() {
           </ActionButton>
           <ActionButton action="acceptShown" testId="accept-all" />
           <label className="select" title="How many proposals are shown at a time, best first: deciding one shows the next">
-            Show
+            <span className="wide">Show</span>
             <select data-testid="proposal-limit" value={proposalLimit} onChange={(event) => actions.setSession({ proposalLimit: Number(event.target.value) })}>
               {PROPOSAL_LIMITS.map((limit) => (
                 <option key={limit} value={limit}>
@@ -49,7 +49,7 @@ export function Toolbar() {
             </select>
           </label>
           <label className="slider" title="Score threshold: proposals below it are hidden">
-            Score ≥ <output>{threshold.toFixed(2)}</output>
+            <span className="wide">Score ≥</span> <output>{threshold.toFixed(2)}</output>
             <input data-testid="threshold" type="range" min={0} max={1} step={0.01} value={threshold} onChange={(event) => actions.setSession({ scoreThreshold: Number(event.target.value) })} />
           </label>
         </div>
@@ -68,7 +68,9 @@ export function Toolbar() {
       </div>
       <div className="group right">
         <ActionButton action="proposeAll" testId="propose-all" />
-        <button data-testid="import-coco" onClick={() => fileInput.current?.click()}>Import COCO</button>
+        <button data-testid="import-coco" title="Import a COCO JSON file" onClick={() => fileInput.current?.click()}>
+          Import<span className="wide"> COCO</span>
+        </button>
         <input
           ref={fileInput}
           data-testid="import-coco-file"
@@ -81,7 +83,9 @@ export function Toolbar() {
             if (file) void controller.importCoco(file);
           }}
         />
-        <ActionButton action="exportCoco" testId="export-coco" />
+        <ActionButton action="exportCoco" testId="export-coco">
+          Export<span className="wide"> COCO</span>
+        </ActionButton>
       </div>
     </div>
   );
