@@ -65,8 +65,11 @@ describe('runFinetune (fake learner)', () => {
     const folder = join(dir, 'photos');
     for (let index = 1; index <= 6; index += 1) await writeImage(join(folder, `img${index}.jpg`), 40, 30);
     const project = await openProject(folder, { bundledModels: bundled });
+    await project.saveLearningSettings({ autoFineTune: false });
+    // 20 objects per image: the held-out 5th image holds the 20 the adoption check needs.
+    const objects = Array.from({ length: 20 }, (_, k) => rectangleInstance(`m${k}`, 40, 30));
     for (let index = 1; index <= 6; index += 1) {
-      await project.saveAnnotations({ imageId: `img${index}.jpg`, instances: [rectangleInstance('m1', 40, 30)], status: 'done' });
+      await project.saveAnnotations({ imageId: `img${index}.jpg`, instances: objects, status: 'done' });
     }
     await project.close();
     const learner = new FakeLearner();
@@ -118,7 +121,7 @@ describe('runFinetune cancelled (Ctrl+C)', () => {
 const penn = join(datasetsDir, 'pennfudan');
 
 describe('maskpilot finetune on a copy of pennfudan images (real learner)', () => {
-  test.skipIf(!datasetsAvailable)(`makes a version and checks it on a held-out image${datasetsAvailable ? '' : ` (skipped: ${datasetsSkipReason})`}`, async () => {
+  test.skipIf(!datasetsAvailable)(`makes a version (too few held-out objects to adopt it)${datasetsAvailable ? '' : ` (skipped: ${datasetsSkipReason})`}`, async () => {
     const folder = join(dir, 'penn');
     const coco = JSON.parse(await readFile(join(penn, 'annotations.json'), 'utf8'));
     const images = coco.images.slice(0, 6);
@@ -135,9 +138,11 @@ describe('maskpilot finetune on a copy of pennfudan images (real learner)', () =
     expect(outcome.state).toBe('finished');
     expect(outcome.version.id).toBe('ft-1');
     expect(outcome.version.training.steps).toBe(4);
-    expect(outcome.version.evaluation.heldOutImages).toBe(1);
-    expect(outcome.version.evaluation.ar100).toBeGreaterThanOrEqual(0);
-    expect(outcome.version.evaluation.baselineId).toBe('deepmask-coco128-v2');
+    // One held-out image with a few people: fewer than the 20 objects a comparison needs, so the
+    // version is kept but neither evaluated nor adopted.
+    expect(outcome.version.evaluation).toBeNull();
+    expect(outcome.version.decision).toMatch(/^not evaluated: the held-out images hold \d+ annotated objects, the check needs 20; kept, not adopted/);
+    expect(outcome.adopted).toBe(false);
     const heads = JSON.parse(await readFile(join(folder, '.maskpilot/models/ft-1/heads.json'), 'utf8'));
     expect(heads.meta.modelVersion).toBe('ft-1');
   }, 600_000);
