@@ -244,4 +244,6 @@ export interface LearningState {
   /** The fine-tune in progress, if any. */
   running: FineTuneProgress | null;
   activeVersionId: string | null;
+  /** The models (ModelVersion.architecture) whose versions this session can fine-tune; empty without a learner. */
+  fineTunable: ModelArchitectureName[];
 }

@@ -26,7 +26,7 @@ const status = (version: string): ModelStatus => ({ backend: 'wasm', backendNote
 
 function fakeApi() {
   const listeners = new Map<ApiEventName, Set<(payload: unknown) => void>>();
-  let learningState: LearningState = { settings: { autoFineTune: false, correctionsPerFineTune: 50 }, correctionsSinceFineTune: 3, running: null, activeVersionId: 'deepmask' };
+  let learningState: LearningState = { settings: { autoFineTune: false, correctionsPerFineTune: 50 }, correctionsSinceFineTune: 3, running: null, activeVersionId: 'deepmask', fineTunable: ['deepmask'] };
   let stats: VersionStats[] = [{ versionId: 'deepmask', proposed: 90, acceptedAsIs: 4, edited: 2, meanEditIou: 0.8, rejected: 4 }];
   let versions = { versions: [bundled, fcn], activeId: 'deepmask' as string | null };
   const api = {
@@ -104,7 +104,7 @@ describe('learning controller', () => {
     const { learning, state, api, emit, flushed, store, setVersions, setLearningState } = setup();
     await learning.refresh();
     expect(state().correctionsSinceFineTune).toBe(3);
-    setLearningState({ settings: { autoFineTune: false, correctionsPerFineTune: 50 }, correctionsSinceFineTune: 0, running: null, activeVersionId: 'deepmask' });
+    setLearningState({ settings: { autoFineTune: false, correctionsPerFineTune: 50 }, correctionsSinceFineTune: 0, running: null, activeVersionId: 'deepmask', fineTunable: ['deepmask'] });
     await learning.startFineTune({ steps: 20 });
     await vi.waitFor(() => expect(state().correctionsSinceFineTune).toBe(0)); // the host reset it on start
     expect(flushed).toHaveLength(1);
@@ -144,7 +144,7 @@ describe('learning controller', () => {
   test('a run started elsewhere (automatic fine-tune) refreshes the corrections count', async () => {
     const { learning, state, emit, setLearningState } = setup();
     await learning.refresh();
-    setLearningState({ settings: { autoFineTune: true, correctionsPerFineTune: 3 }, correctionsSinceFineTune: 0, running: null, activeVersionId: 'deepmask' });
+    setLearningState({ settings: { autoFineTune: true, correctionsPerFineTune: 3 }, correctionsSinceFineTune: 0, running: null, activeVersionId: 'deepmask', fineTunable: ['deepmask'] });
     emit('onDidFineTune', progress({ jobId: 'auto-1', phase: 'collecting' }));
     await vi.waitFor(() => expect(state().correctionsSinceFineTune).toBe(0));
     expect(state().settings?.autoFineTune).toBe(true);

@@ -58,7 +58,7 @@ export function createLearningController({ store, api, flushEdits, statsDelayMs 
   async function refreshStats(): Promise<void> {
     try {
       const [stats, state] = await Promise.all([api.getVersionStats({}), api.getLearningState({})]);
-      actions.setLearning({ stats, settings: state.settings, correctionsSinceFineTune: state.correctionsSinceFineTune });
+      actions.setLearning({ stats, settings: state.settings, correctionsSinceFineTune: state.correctionsSinceFineTune, fineTunable: state.fineTunable });
     } catch (error) {
       unavailableOrNotify(error, 'Could not read model statistics');
     }
@@ -97,6 +97,7 @@ export function createLearningController({ store, api, flushEdits, statsDelayMs 
           stats,
           settings: state.settings,
           correctionsSinceFineTune: state.correctionsSinceFineTune,
+          fineTunable: state.fineTunable,
           fineTune,
           unavailable: null,
         });

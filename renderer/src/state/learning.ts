@@ -9,6 +9,8 @@ export interface LearningSlice {
   activeId: string | null;
   settings: LearningSettings | null;
   correctionsSinceFineTune: number;
+  /** The models whose versions can be fine-tuned in this session (LearningState.fineTunable). */
+  fineTunable: string[];
   /** The fine-tune running now, or the last one seen to end (kept so its loss curve stays on screen). */
   fineTune: FineTuneProgress | null;
   stats: VersionStats[];
@@ -23,6 +25,7 @@ export const initialLearning: LearningSlice = {
   activeId: null,
   settings: null,
   correctionsSinceFineTune: 0,
+  fineTunable: [],
   fineTune: null,
   stats: [],
   activatingId: null,

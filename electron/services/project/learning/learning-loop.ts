@@ -89,6 +89,7 @@ export class LearningLoop {
       correctionsSinceFineTune: this.state.correctionsSinceFineTune,
       running: this.running && structuredClone(this.running),
       activeVersionId: this.versions.activeId,
+      fineTunable: this.options.learner ? [...(this.options.learner.architectures ?? this.options.bundled.map((model) => model.architecture))] : [],
     };
   }
 

@@ -11,8 +11,10 @@ export function FineTuneSection() {
   const fineTune = useEditor((state) => state.learning.fineTune);
   const corrections = useEditor((state) => state.learning.correctionsSinceFineTune);
   const activeArchitecture = useEditor((state) => state.learning.versions.find((version) => version.id === state.learning.activeId)?.architecture);
-  // The learner trains DeepMask heads only; it refuses InstanceFCN, so say so before the click.
-  const refusal = activeArchitecture && activeArchitecture !== 'deepmask' ? 'Fine-tuning works on DeepMask versions: activate one to fine-tune' : null;
+  const fineTunable = useEditor((state) => state.learning.fineTunable);
+  const fineTunableLabels = useEditor((state) => [...new Set(state.learning.versions.filter((version) => state.learning.fineTunable.includes(version.architecture)).map((version) => version.architectureLabel))].join(' or '));
+  // The learner refuses versions of models it cannot train (e.g. InstanceFCN), so say so before the click.
+  const refusal = activeArchitecture && !fineTunable.includes(activeArchitecture) ? `Fine-tuning works on ${fineTunableLabels || 'other'} versions: activate one to fine-tune` : null;
   const [steps, setSteps] = useState('');
   const running = !fineTuneEnded(fineTune);
   const stepCount = Number(steps);
