@@ -8,7 +8,8 @@
 // one proposal that was being computed.
 // No electron import: unit-tested everywhere.
 import { ApiError } from '../../shared/api/errors';
-import type { Instance, ModelStatus, SegmentPrompt } from '../../shared/api/types';
+import type { CocoRle, Instance, ModelStatus, SegmentPrompt } from '../../shared/api/types';
+import type { InstanceDescription } from '../../shared/categories/suggester';
 import type { ModelProvider, ProposeOptions, ProviderImage } from '../services/model-provider';
 
 /** Creates a provider; `onCrash` must be called by it when its worker exits unexpectedly. */
@@ -81,6 +82,10 @@ export class ModelSupervisor implements ModelProvider {
 
   segmentAt(image: ProviderImage, prompt: SegmentPrompt): Promise<Instance | null> {
     return this.call((provider) => provider.segmentAt(image, prompt));
+  }
+
+  describe(image: ProviderImage, masks: CocoRle[]): Promise<InstanceDescription[] | null> {
+    return this.call(async (provider) => (provider.describe ? provider.describe(image, masks) : null));
   }
 
   /** Switches weights (a model version); remembered, so a restarted worker comes back on them. */

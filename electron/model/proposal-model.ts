@@ -3,6 +3,8 @@
 // tfjs-models' segmenters have the same shape: load (backend, weights, warm-up), the model's calls,
 // dispose.
 import type { Instance, SegmentPrompt } from '../../shared/api/types';
+import type { InstanceDescription } from '../../shared/categories/suggester';
+import type { BinaryMask } from '../../shared/geometry';
 import type { ProviderImage } from '../services/model-provider';
 import type { BackendSelection } from './backend';
 import type { DecodedImage } from './decode';
@@ -36,5 +38,7 @@ export interface ProposalModel {
   propose(image: ModelImage, options: { maxProposals: number; withPolygons?: boolean }): Promise<Instance[]>;
   /** Interactive segmentation: the mask the prompt asks for, or null when there is none. */
   segmentAt(image: ModelImage, prompt: SegmentPrompt): Promise<Instance | null>;
+  /** Descriptions of instances (masks at the original size) for category suggestions; models without a detector leave it out. */
+  describe?(image: ModelImage, masks: readonly BinaryMask[]): Promise<InstanceDescription[]>;
   dispose(): void;
 }

@@ -6,7 +6,8 @@
 // (with the weights loaded last: load() switches weights once the calls sent before it are done, and
 // keeps the current ones when the new cannot be loaded).
 import { Worker } from 'node:worker_threads';
-import type { Instance, ModelStatus, SegmentPrompt } from '../../shared/api/types';
+import type { CocoRle, Instance, ModelStatus, SegmentPrompt } from '../../shared/api/types';
+import type { InstanceDescription } from '../../shared/categories/suggester';
 import { createChannelClient } from '../../shared/api/channel';
 import type { ChannelClient } from '../../shared/api/channel';
 import { ApiError } from '../../shared/api/errors';
@@ -139,6 +140,9 @@ export async function createModelProvider(options: ModelProviderOptions = {}): P
     },
     async segmentAt(image: ProviderImage, prompt: SegmentPrompt): Promise<Instance | null> {
       return call((api) => api.segmentAt({ image, prompt }));
+    },
+    async describe(image: ProviderImage, masks: CocoRle[]): Promise<InstanceDescription[] | null> {
+      return call((api) => api.describe({ image, masks }));
     },
     load(modelDir: string): Promise<ModelStatus> {
       const next = loading.then(

@@ -1,7 +1,8 @@
 // What the model worker serves over the generic channel (shared/api/channel.ts), to the model
 // provider on the caller's thread. Plain structured-clone data only; errors travel in the API's wire
 // form and are rebuilt as ApiError on the caller's side.
-import type { Instance, SegmentPrompt } from '../../shared/api/types';
+import type { CocoRle, Instance, SegmentPrompt } from '../../shared/api/types';
+import type { InstanceDescription } from '../../shared/categories/suggester';
 import type { ProviderImage } from '../services/model-provider';
 import type { BackendName } from './backend';
 
@@ -34,4 +35,6 @@ export interface ModelWorkerService {
   load(params: { modelDir: string }): Promise<WorkerLoadReport>;
   propose(params: { image: ProviderImage; maxProposals: number }): Promise<Instance[]>;
   segmentAt(params: { image: ProviderImage; prompt: SegmentPrompt }): Promise<Instance | null>;
+  /** Null when the loaded model cannot describe instances. */
+  describe(params: { image: ProviderImage; masks: CocoRle[] }): Promise<InstanceDescription[] | null>;
 }

@@ -3,6 +3,7 @@
 // arrival order: tfjs work is synchronous on this thread anyway, and serialising keeps the cached
 // image pyramid consistent between overlapping calls.
 import { ApiError } from '../../shared/api/errors';
+import { decodeRle, fromCocoRle } from '../../shared/geometry';
 import type { ProposalModel } from './proposal-model';
 import { createModelForDir } from './registry';
 import { serveToParent } from './worker-port';
@@ -17,6 +18,10 @@ const service: ModelWorkerService = {
   load: ({ modelDir }) => load(modelDir),
   propose: async ({ image, maxProposals }) => requireModel().propose(image, { maxProposals }),
   segmentAt: async ({ image, prompt }) => requireModel().segmentAt(image, prompt),
+  describe: async ({ image, masks }) => {
+    const current = requireModel();
+    return current.describe ? current.describe(image, masks.map((mask) => decodeRle(fromCocoRle(mask)))) : null;
+  },
 };
 
 serveToParent(service, { oneAtATime: true });

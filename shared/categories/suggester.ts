@@ -72,6 +72,11 @@ export class CategorySuggester {
     this.examples.set(categoryId, list);
   }
 
+  /** Whether there is any category to suggest. */
+  hasCategories(): boolean {
+    return this.cocoIndex.size > 0;
+  }
+
   exampleCount(categoryId: number): number {
     return this.examples.get(categoryId)?.length ?? 0;
   }

@@ -10,6 +10,7 @@ import type { ImageRecords } from './image-records';
 import { validateInstance, validateInstances } from './instance-validation';
 import type { Jobs } from './jobs';
 import type { Fields } from './validate';
+import type { CategorySuggestions } from './learning/category-suggestions';
 import { parseSegmentPrompt } from './segment-prompt';
 import { invalid, optionalInteger, requiredString } from './validate';
 
@@ -31,6 +32,8 @@ export class ModelMethods {
     private readonly index: ImageIndex,
     private readonly annotations: AnnotationStore,
     private readonly jobs: Jobs,
+    /** Attaches suggested categories to what the model returns (absent: no suggestions). */
+    private readonly suggestions?: Pick<CategorySuggestions, 'suggest'>,
   ) {}
 
   status(): ModelStatus {
@@ -51,8 +54,9 @@ export class ModelMethods {
     const prompt = parseSegmentPrompt(fields, image.width, image.height);
     const started = performance.now();
     const instance = await model.segmentAt(image, prompt);
-    const latencyMs = performance.now() - started;
-    return { instance: instance === null ? null : checkedOutput(() => validateInstance(instance, 'instance', sizeContext(image))), latencyMs };
+    const checked = instance === null ? null : checkedOutput(() => validateInstance(instance, 'instance', sizeContext(image)));
+    const suggested = checked && this.suggestions ? (await this.suggestions.suggest(image, [checked]))[0] : checked;
+    return { instance: suggested, latencyMs: performance.now() - started };
   }
 
   /** Proposes every usable image that has nothing saved and no decision yet; saves the proposals. */
@@ -103,9 +107,9 @@ export class ModelMethods {
     const image = await this.providerImage(imageId);
     const started = performance.now();
     const instances = await model.propose(image, { maxProposals });
-    const latencyMs = performance.now() - started;
-    const checked = checkedOutput(() => validateInstances(instances, 'instances', sizeContext(image)));
-    return { instances: checked.slice(0, maxProposals), latencyMs };
+    const checked = checkedOutput(() => validateInstances(instances, 'instances', sizeContext(image))).slice(0, maxProposals);
+    const suggested = this.suggestions ? await this.suggestions.suggest(image, checked) : checked;
+    return { instances: suggested, latencyMs: performance.now() - started };
   }
 
   private requireModel(): ModelProvider {

@@ -21,6 +21,7 @@ import { Jobs } from './jobs';
 import type { BundledModel } from './learning/bundled-models';
 import { LearningLoop } from './learning/learning-loop';
 import type { SavedImage } from './learning/training-set';
+import { CategorySuggestions } from './learning/category-suggestions';
 import { ModelMethods } from './model-methods';
 import { SidecarStore } from './sidecar-store';
 import { paramsOf, requiredInteger, requiredString } from './validate';
@@ -91,10 +92,23 @@ export async function openProject(folder: string, options: OpenProjectOptions = 
     events,
     lock,
     () => categories.usableIds(),
-    (previous, saved) => learning.noteSaved(previous, saved),
+    (previous, saved) => {
+      learning.noteSaved(previous, saved);
+      void records.resolveFile(saved.imageId).then(
+        (path) => suggestions.learnFrom({ imageId: saved.imageId, path, width: saved.width, height: saved.height }, saved.instances),
+        () => undefined,
+      );
+    },
   );
+  const openedSuggestions = await CategorySuggestions.open(store.directory, options.model, categories.list());
+  const suggestions = openedSuggestions.suggestions;
+  if (openedSuggestions.warning) {
+    console.warn(`maskpilot: ${openedSuggestions.warning.message}`);
+    openWarnings.push(openedSuggestions.warning);
+  }
+  events.on('onDidChangeCategories', ({ categories: changed }) => suggestions.setCategories(changed));
   const jobs = new Jobs(events);
-  const model = new ModelMethods(options.model, records, index, annotations, jobs);
+  const model = new ModelMethods(options.model, records, index, annotations, jobs, suggestions);
   const coco = new CocoMethods(records, index, annotations, categories);
   /** Every image's saved annotations in natural order; damaged sidecars are kept aside, reported, skipped. */
   const readSaved = async (only?: readonly ImageId[]): Promise<SavedImage[]> => {
@@ -192,6 +206,7 @@ export async function openProject(folder: string, options: OpenProjectOptions = 
       await jobs.stopAll();
       await learning.close();
       await lock.idle();
+      await suggestions.flush();
       await flushIndex();
       events.clear();
     },
