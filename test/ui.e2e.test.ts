@@ -975,7 +975,7 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
     await expect.poll(() => page.getByTestId('connection').getAttribute('data-state'), { timeout: 30_000 }).toBe('refused');
     const banner = page.getByTestId('connection-banner');
     expect(await banner.getAttribute('data-state')).toBe('refused');
-    expect(await banner.textContent()).toMatch(/restarted with a new address.*Open the URL/);
+    expect(await banner.textContent()).toMatch(/restarted with a new address.*Open the new URL/);
     expect(await page.getByTestId('connection').textContent()).not.toMatch(/Reconnecting/);
     expect(await page.getByTestId('notice').textContent()).not.toMatch(/code \d+|getAnnotations|saveAnnotations|cannot call/);
     await screenshot(page, 'ui-19-host-restarted-new-address');
