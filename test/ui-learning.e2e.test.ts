@@ -151,8 +151,11 @@ describe.skipIf(skipReason !== null)('learning loop in the UI (Chromium on the h
       }
       await waitForProposals();
       await page.getByTestId('canvas').focus();
+      // A keeps the accepted instance selected (issue #18.2); Tab moves on to the next proposal.
       await page.keyboard.press('a');
+      await page.keyboard.press('Tab');
       await page.keyboard.press('a');
+      await page.keyboard.press('Tab');
       await page.keyboard.press('r');
       if (image === 0) {
         // Drag one vertex of an accepted proposal: it becomes 'edited' and keeps its proposed mask.
