@@ -41,6 +41,26 @@ describe('decisions follow one visible rule', () => {
     expect(selected()).toBe('best');
   });
 
+  test("A accepts with the category the app suggests (one key); a category key right after overrides it; undo takes both back", () => {
+    const { store, status } = setup([proposal('best', 0.95, { suggestedCategoryId: 2, suggestionConfidence: 0.9 }), proposal('next', 0.9, { suggestedCategoryId: 99 })]);
+    store.getState().actions.setCategories([
+      { id: 2, name: 'dog', color: '#ff0000' },
+      { id: 3, name: 'cat', color: '#00ff00' },
+    ]);
+    const category = (id: string) => store.getState().document.images['a.jpg'].instances[id].categoryId;
+    decide(store, 'accepted');
+    expect([status('best'), category('best')]).toEqual(['accepted', 2]);
+    assignCategory(store, 3);
+    expect(category('best')).toBe(3);
+    store.getState().actions.undo();
+    store.getState().actions.undo();
+    expect([status('best'), category('best')]).toEqual(['proposed', null]);
+    // A suggestion of a category the project no longer has is ignored.
+    store.getState().actions.setSession({ selection: { instanceId: 'next', vertex: null } });
+    decide(store, 'accepted');
+    expect([status('next'), category('next')]).toEqual(['accepted', null]);
+  });
+
   test('R rejects the key target and clears the selection: the next proposal in Tab order becomes the target', () => {
     const { store, status, selected, target } = setup([proposal('low', 0.6), proposal('best', 0.95), proposal('hidden', 0.2), proposal('mid', 0.8)]);
     decide(store, 'rejected');

@@ -52,12 +52,18 @@ function target(store: EditorStore): { document: ImageDocument; id: string } | n
   return found ? { document, id: found.id } : null;
 }
 
-/** A: accept the target and keep it selected. R: reject it and clear the selection (the next in Tab order becomes the target). */
+/**
+ * A: accept the target and keep it selected; an instance without a category takes the one the app
+ * suggests for it (issue #19: accepting with the suggested category is one key; a category key
+ * right after overrides it). R: reject it and clear the selection (the next in Tab order becomes the target).
+ */
 export function decide(store: EditorStore, status: 'accepted' | 'rejected'): boolean {
   const found = target(store);
   if (!found) return false;
-  const { actions } = store.getState();
-  actions.execute(setStatus(found.document, [found.id], status, status === 'accepted' ? 'Accept' : 'Reject'));
+  const { actions, document: documents } = store.getState();
+  const suggested = status === 'accepted' ? suggestedCategoryOf(found.document.instances[found.id], documents.categories) : null;
+  if (suggested !== null) actions.execute(updateInstances(found.document, [found.id], (instance) => ({ ...instance, status: 'accepted', categoryId: suggested }), 'Accept as suggested'));
+  else actions.execute(setStatus(found.document, [found.id], status, status === 'accepted' ? 'Accept' : 'Reject'));
   actions.setSession({ selection: status === 'accepted' ? { instanceId: found.id, vertex: null } : null });
   return true;
 }
@@ -127,4 +133,10 @@ export function cycleSelection(store: EditorStore, direction: 1 | -1) {
   const currentIndex = pool.findIndex((instance) => instance.id === from);
   const next = currentIndex < 0 ? pool[direction > 0 ? 0 : pool.length - 1] : pool[(currentIndex + direction + pool.length) % pool.length];
   state.actions.setSession({ selection: { instanceId: next.id, vertex: null } });
+}
+
+/** The category A would give an instance: its suggestion, when it has no category and the suggested one exists. */
+export function suggestedCategoryOf(instance: Instance | undefined, categories: Readonly<Record<number, unknown>>): number | null {
+  if (!instance || instance.categoryId !== null || instance.suggestedCategoryId === undefined) return null;
+  return categories[instance.suggestedCategoryId] !== undefined ? instance.suggestedCategoryId : null;
 }

@@ -5,7 +5,7 @@
 // the same things the image list does: kept and undecided (and rejected, which the list omits).
 import { useEffect, useMemo, useRef } from 'react';
 import type { Category, Instance } from '../../../shared/api/types';
-import { keyTarget } from '../app/annotation-actions';
+import { keyTarget, suggestedCategoryOf } from '../app/annotation-actions';
 import { useController, useEditor, useEditorShallow } from '../app/context';
 import { instanceColor } from '../canvas/colors';
 import { polygonBounds } from '../editing/polygon-edits';
@@ -122,6 +122,8 @@ interface InstanceRowProps {
 function InstanceRow({ instance, visible, store, categories, selectedId, targetId }: InstanceRowProps) {
   const { actions } = store.getState();
   const category = instance.categoryId === null ? null : categories[instance.categoryId];
+  const suggestedId = suggestedCategoryOf(instance, categories);
+  const suggestion = suggestedId === null ? null : categories[suggestedId];
   const bounds = polygonBounds(instance.polygons);
   const size = bounds ? `${Math.round(bounds.maxX - bounds.minX)}×${Math.round(bounds.maxY - bounds.minY)}` : '—';
   const decide = (status: 'accepted' | 'rejected') => {
@@ -142,7 +144,7 @@ function InstanceRow({ instance, visible, store, categories, selectedId, targetI
     >
       <span className="target-mark">{isTarget ? '▸' : ''}</span>
       <span className={`swatch ${instance.status}`} style={instance.status === 'proposed' ? undefined : { background: instanceColor(instance, categories) }} />
-      <span className="instance-category">{category ? category.name : <span className="muted">unassigned</span>}{instance.status === 'edited' ? <span className="muted"> · edited</span> : null}</span>
+      <span className="instance-category">{category ? category.name : suggestion ? <span className="muted" data-testid="suggested-category" title={`Suggested by the model${instance.suggestionConfidence === undefined ? '' : ` (${Math.round(100 * instance.suggestionConfidence)}% sure)`}: A accepts with it`}>{suggestion.name}?</span> : <span className="muted">unassigned</span>}{instance.status === 'edited' ? <span className="muted"> · edited</span> : null}</span>
       <span className="instance-size" data-testid="instance-size">{size}</span>
       <span className="instance-score">{instance.score === null ? '—' : instance.score.toFixed(2)}</span>
       <span className="row-actions">

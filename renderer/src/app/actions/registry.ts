@@ -40,7 +40,7 @@ const digits: KeyChord[] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'].ma
 
 export const ACTIONS: readonly Action[] = [
   // Decisions on the key target: the selection, else the first proposal in Tab order (see annotation-actions.ts).
-  { id: 'accept', label: 'Accept the key target and keep it selected', group: 'decide', keys: [{ key: 'a', shift: false }], perform: ({ store }) => void decide(store, 'accepted') },
+  { id: 'accept', label: 'Accept the key target (with its suggested category, if it has none) and keep it selected', group: 'decide', keys: [{ key: 'a', shift: false }], perform: ({ store }) => void decide(store, 'accepted') },
   { id: 'reject', label: 'Reject the key target; the next proposal becomes the target', group: 'decide', keys: [{ key: 'r' }], perform: ({ store }) => void decide(store, 'rejected') },
   { id: 'acceptShown', label: 'Accept every proposal shown', buttonText: 'Accept shown', group: 'decide', keys: [{ key: 'a', shift: true }], perform: ({ store }) => void acceptShownProposals(store) },
   { id: 'nextProposal', label: 'Next proposal (moves the selection on)', group: 'decide', keys: [{ key: 'Tab', shift: false }], perform: ({ store }) => cycleSelection(store, 1) },
