@@ -19,7 +19,7 @@ import { loadInstanceFcnHeads, paddedWindowCells } from '../electron/model/insta
 import { defaultInstanceFcnModelDir } from '../electron/model/instancefcn/model';
 import { maskTarget } from '../electron/model/sampler/mask-target';
 import { WindowSampler } from '../electron/model/sampler/sampler';
-import { cutWindows } from '../electron/model/training/features';
+import { cutWindows } from '../electron/model/window-cut';
 import { openTrainingSession } from '../electron/model/training/session';
 import { loadTrunk } from '../electron/model/trunk';
 import { datasetsAvailable, datasetsDir, datasetsSkipReason, repoRoot } from '../test/support/shared-data';

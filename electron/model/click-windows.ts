@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { resizeRgbRegion, type DecodedImage } from './decode';
 import { PAD_CELLS } from './feature-pyramid';
 import { STRIDE, WINDOW_CELLS, windowCentredAt, type PyramidLevel } from './pyramid';
-import { cutWindows as cutMapWindows } from './training/features';
+import { cutWindows as cutMapWindows } from './window-cut';
 import type { Trunk } from './trunk';
 
 export const CLICK_MARGIN_CELLS = 1;

@@ -16,7 +16,7 @@ import { toCocoRle } from '../../shared/geometry';
 import { selectBackend, type BackendName, type BackendSelection } from './backend';
 import { CENTERNET_INPUT_NODE, CENTERNET_NATIVE_SIZE, loadCenternetGraph } from './centernet-graph';
 import { decodeImage, resizeRgb, type DecodedImage } from './decode';
-import type { ModelImage } from './deepmask/model';
+import type { ModelImage } from './proposal-model';
 import { rectMaskToRle } from './postprocess';
 
 const HEATMAP_STRIDE = 4;

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { resizeRgb, type DecodedImage } from './decode';
 import { buildPyramid, WINDOW_CELLS, type PyramidLevel, type PyramidOptions } from './pyramid';
-import { cutWindows as cutMapWindows } from './training/features';
+import { cutWindows as cutMapWindows } from './window-cut';
 import type { Trunk } from './trunk';
 
 /** Cells of zero padding on every side of a level's feature map: window centres reach the border. */

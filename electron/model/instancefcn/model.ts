@@ -14,13 +14,13 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend, type BackendSelection } from '../backend';
-import { DEFAULT_SETTINGS, resolveSettings, type DeepMaskOptions, type DeepMaskSettings } from '../deepmask/model';
+import { resolveSettings, type DeepMaskOptions } from '../deepmask/model';
 import type { ModelImage, ProposalModel, StageTimings } from '../proposal-model';
 import { decodeImage, type DecodedImage } from '../decode';
 import { clampCell, computeFeaturePyramid, PAD_CELLS, type FeaturePyramid, type LevelFeatures } from '../feature-pyramid';
 import { selectProposals, type WindowCandidate } from '../proposal-instances';
 import { windowCentredAt } from '../pyramid';
-import { cutWindows } from '../training/features';
+import { cutWindows } from '../window-cut';
 import { loadTrunk, type Trunk } from '../trunk';
 import { assembleWindows } from './assemble';
 import { loadInstanceFcnHeads, maskSize, paddedWindowCells, windowMapCorner, type InstanceFcnHeads } from './heads';
@@ -29,7 +29,6 @@ import { loadInstanceFcnHeads, maskSize, paddedWindowCells, windowMapCorner, typ
 export const INSTANCEFCN_NMS_IOU = 0.8;
 
 // No colour refinement: InstanceFCN stays as in its paper (and as in Table 2); DeepMask ships with it.
-export const INSTANCEFCN_DEFAULT_SETTINGS: DeepMaskSettings = { ...DEFAULT_SETTINGS, nmsIou: INSTANCEFCN_NMS_IOU, colourWeight: 0 };
 
 export interface InstanceFcnOptions extends Omit<DeepMaskOptions, 'heads'> {
   heads?: InstanceFcnHeads;

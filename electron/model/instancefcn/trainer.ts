@@ -9,7 +9,7 @@ import { maskTarget } from '../sampler/mask-target';
 import { WINDOW_GEOMETRY } from '../sampler/geometry';
 import type { WindowSample } from '../sampler/sampler';
 import { Adam } from '../training/adam';
-import { cutWindows } from '../training/features';
+import { cutWindows } from '../window-cut';
 import { registerFastMatMulGradient } from '../training/matmul-gradient';
 import type { TrainingSource } from '../training/trainer';
 import { maskSize, paddedWindowCells, type InstanceFcnHeads } from './heads';

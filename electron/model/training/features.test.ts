@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeView, type ImageView } from '../sampler/geometry';
-import { cutWindows, FeatureCache, pruneFeatureFiles, type FeatureMap } from './features';
+import { FeatureCache, pruneFeatureFiles, type FeatureMap } from './features';
+import { cutWindows } from '../window-cut';
 
 // A map whose value at (y, x, c) encodes its coordinates, so a cut window shows where it came from.
 function codedMap(width: number, height: number, channels: number, tag: number): FeatureMap {

@@ -15,7 +15,8 @@ import { maskTarget, type MaskPixels } from '../sampler/mask-target';
 import type { WindowSample, WindowSampler } from '../sampler/sampler';
 import { Adam } from './adam';
 import { loadCheckpoint, saveCheckpoint, type LossRecord, type TrainerState } from './checkpoint';
-import { cutWindows, type FeatureCache } from './features';
+import type { FeatureCache } from './features';
+import { cutWindows } from '../window-cut';
 import { maskLoss, scoreLoss } from './loss';
 import { registerFastMatMulGradient } from './matmul-gradient';
 
