@@ -111,3 +111,59 @@ describe('layer rules (STYLE.md)', () => {
     expect(bad).toEqual([]);
   });
 });
+
+/** The source file an import resolves to (extension and index files tried), or null for packages. */
+function resolveTarget(target: string | null): string | null {
+  if (target === null) return null;
+  for (const candidate of [target, `${target}.ts`, `${target}.tsx`, `${target}/index.ts`, `${target}/index.tsx`]) {
+    if (sourceFiles.has(candidate)) return candidate;
+  }
+  return null;
+}
+const sourceFiles = new Set(files.map((file) => toPosix(relative(repoRoot, file))));
+
+describe('import direction (issue #15)', () => {
+  test('no import cycles between source files', () => {
+    const graph = new Map<string, string[]>();
+    for (const edge of edges) {
+      if (isTest(edge.file)) continue;
+      const target = resolveTarget(edge.target);
+      if (target && !isTest(target)) graph.set(edge.file, [...(graph.get(edge.file) ?? []), target]);
+    }
+    // Depth-first search; a back edge closes a cycle, reported as the files along it.
+    const state = new Map<string, 'open' | 'done'>();
+    const cycles: string[] = [];
+    const stack: string[] = [];
+    const visit = (file: string): void => {
+      state.set(file, 'open');
+      stack.push(file);
+      for (const next of graph.get(file) ?? []) {
+        if (state.get(next) === 'open') cycles.push([...stack.slice(stack.indexOf(next)), next].join(' -> '));
+        else if (!state.has(next)) visit(next);
+      }
+      stack.pop();
+      state.set(file, 'done');
+    };
+    for (const file of graph.keys()) if (!state.has(file)) visit(file);
+    expect(cycles).toEqual([]);
+  });
+
+  test('tools never import the app layer; the app layer never imports views (canvas, ui)', () => {
+    const bad = violations(
+      (edge) =>
+        !isTest(edge.file) &&
+        ((edge.file.startsWith('renderer/src/tools/') && under(edge.target, 'renderer/src/app')) ||
+          (edge.file.startsWith('renderer/src/app/') && (under(edge.target, 'renderer/src/canvas') || under(edge.target, 'renderer/src/ui')))),
+    );
+    expect(bad).toEqual([]);
+  });
+
+  test('model inference never imports training code (trainers import the inference pipeline, not the reverse)', () => {
+    const training = (path: string | null) =>
+      path !== null && (/^electron\/model\/(training|sampler|finetune)\//.test(path) || /^electron\/model\/[^/]+\/training\//.test(path) || /\/(finetune|trainer|loss)(\.ts)?$/.test(path));
+    // What may join the two: the registry's per-model descriptors, the learner, and the trainers themselves.
+    const glue = (file: string) => training(file) || /^electron\/model\/([^/]+\/)?index\.ts$/.test(file) || /^electron\/model\/(learner|registry)\.ts$/.test(file);
+    const bad = violations((edge) => edge.file.startsWith('electron/model/') && !isTest(edge.file) && !glue(edge.file) && training(edge.target));
+    expect(bad).toEqual([]);
+  });
+});

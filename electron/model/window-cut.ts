@@ -1,6 +1,10 @@
 // Feature maps read back to JS and the one routine that copies windows out of them: shared by
 // inference (the feature pyramid, click crops, InstanceFCN) and training (the trainers' cached views).
-import type { WindowPosition } from './sampler/geometry';
+/** A window's top-left cell on a feature map (stride-16 cells; may be negative past the border). */
+export interface WindowPosition {
+  cellX: number;
+  cellY: number;
+}
 
 /** A feature map of one view: `height` x `width` cells x `channels`, row-major [y][x][c], float32. */
 export interface FeatureMap {

@@ -56,10 +56,8 @@ export interface ImageView {
 }
 
 /** A window: top-left corner in feature cells of a view (may be negative or past the map: padding). */
-export interface WindowPosition {
-  cellX: number;
-  cellY: number;
-}
+export type { WindowPosition } from '../window-cut';
+import type { WindowPosition } from '../window-cut';
 
 /** Size of the view of an image of `width` x `height` original pixels at lattice level `level`. */
 export function viewSize(width: number, height: number, level: number): { width: number; height: number } {
