@@ -16,6 +16,7 @@ import { browserSkipReason, collectPageErrors, launchChromium, screenshot } from
 import { connectApi, copyFolderToTemp, rawRequest, removeTempFolder, startHostProcess, traversalPaths } from './support/host';
 import type { HostProcess } from './support/host';
 import { repoRoot } from './support/shared-data';
+import { hasImageExtension } from '../electron/services/image-formats';
 
 /** What the page-side check calls on the UI's client (a MaskPilotClient). */
 interface EditorClient {
@@ -26,7 +27,6 @@ const SAMPLE_FOLDER = resolve(repoRoot, 'resources/sample-photos');
 const BUILT_PAGE = resolve(repoRoot, 'dist/renderer/index.html');
 /** Tests here start and kill real processes; on a loaded 2-core machine a cold start takes ~10 s. */
 const SLOW_TEST_MS = 120_000;
-const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|bmp|tiff?)$/i;
 
 /** The bundled sample photos, or (if absent) a few real JPEGs generated with sharp. */
 async function sourceFolder(): Promise<string> {
@@ -81,7 +81,7 @@ describe('headless host end to end', () => {
     const source = await sourceFolder();
     folder = await copyFolderToTemp(source);
     if (source !== SAMPLE_FOLDER) await removeTempFolder(source);
-    imageNames = readdirSync(folder).filter((name) => IMAGE_EXTENSIONS.test(name)).sort();
+    imageNames = readdirSync(folder).filter((name) => hasImageExtension(name)).sort();
     host = await startHostProcess(folder);
   });
 

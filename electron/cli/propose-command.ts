@@ -4,18 +4,17 @@
 // ids come from --gt (matched by file name) so the file lines up with that ground truth; without it
 // images are numbered 1..N in file-name order.
 import { readdir, stat } from 'node:fs/promises';
-import { extname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Instance } from '../../shared/api/types';
 import { fromCocoRle, rleArea, rleBbox } from '../../shared/geometry';
 import { readCocoFile, writeJsonFile } from '../services/coco-file';
+import { hasImageExtension } from '../services/image-formats';
 import { selectBackend, type BackendName } from '../model/backend';
 import type { ProposalModel } from '../model/proposal-model';
 import { createModelForDir, defaultModel, resolveModelChoice } from '../model/registry';
 import { createDetectorBoxBaseline, DETECTOR_BASELINE_VERSION } from '../model/detector-baseline';
 import type { CliCommand } from './command';
-
-const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif', '.heic']);
 
 const USAGE = `Usage: maskpilot propose <folder> --out <proposals.json> [options]
 
@@ -134,7 +133,7 @@ async function listImages(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
   const files: string[] = [];
   for (const entry of entries) {
-    if (!IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) continue;
+    if (!hasImageExtension(entry.name)) continue;
     const path = join(entry.parentPath, entry.name);
     // Symbolic links to image files count (a folder of links into a dataset is a common setup).
     const isFile = entry.isFile() || (entry.isSymbolicLink() && (await stat(path).catch(() => null))?.isFile() === true);

@@ -11,7 +11,6 @@ export const BROWSER_IMAGE_TYPES: Readonly<Record<string, string>> = {
   '.png': 'image/png',
   '.webp': 'image/webp',
   '.gif': 'image/gif',
-  '.bmp': 'image/bmp',
   '.avif': 'image/avif',
 };
 

@@ -1,6 +1,7 @@
 // Glue between MaskPilot's own instances and the evaluator, for scoring a model on annotated
 // project images (e.g. held-out images before a fine-tuned model replaces the working one).
 import type { CocoRle, Instance } from '../api/types';
+import { isAcceptedOrEdited } from '../api/instance-status';
 import { fromCocoRle, rleArea } from '../geometry';
 import type { EvaluationImage } from './evaluate';
 
@@ -19,7 +20,7 @@ export interface ScoredInstanceMask {
 export function evaluationImageFromInstances(annotated: Instance[], proposals: ScoredInstanceMask[]): EvaluationImage {
   return {
     groundTruth: annotated
-      .filter((instance) => instance.status === 'accepted' || instance.status === 'edited')
+      .filter(isAcceptedOrEdited)
       .map((instance) => {
         const rle = fromCocoRle(instance.rle);
         return { rle, area: rleArea(rle), isCrowd: instance.isCrowd === true };

@@ -4,7 +4,8 @@
 // (a hole ring would be filled by the union). Everything else is written as compressed RLE, so
 // an export never changes a mask.
 import { ApiError } from '../api/errors';
-import type { Category, FlatPolygon, Instance, InstanceStatus } from '../api/types';
+import { exportedStatuses } from '../api/instance-status';
+import type { Category, FlatPolygon, Instance } from '../api/types';
 import { fromCocoRle, polygonsToRle, ringsToRle, rleArea, rleBbox, rleIou, type Rle } from '../geometry';
 import { annotationIdOfInstance, type ProjectImageContent } from './import';
 import type { CocoAnnotation, CocoCategory, CocoDataset, CocoInfo, CocoSegmentation } from './schema';
@@ -28,7 +29,7 @@ export interface ProjectExportInput {
 export const UNASSIGNED_CATEGORY_NAME = 'object';
 
 export function projectToCoco(input: ProjectExportInput): CocoDataset {
-  const included = new Set<InstanceStatus>(input.onlyAccepted === false ? ['accepted', 'edited', 'proposed'] : ['accepted', 'edited']);
+  const included = exportedStatuses(input.onlyAccepted);
   const tolerance = input.polygonTolerance ?? 0;
   const exported = input.images.map((image) => image.instances.filter((instance) => included.has(instance.status)));
 

@@ -4,7 +4,7 @@ import { projectToCoco, type ProjectExportInput } from '../coco/export';
 import type { ExportFormat, FormatExport } from './exported-files';
 import { projectToInstanceMasks } from './instance-masks';
 import { projectToLabelme } from './labelme-export';
-import { exportedStatuses } from './selection';
+import { exportedStatuses } from '../api/instance-status';
 import { projectToYolo } from './yolo-export';
 
 /** File name of the COCO export inside an export folder. */

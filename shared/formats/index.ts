@@ -4,7 +4,8 @@
 export type { ExportFormat, ExportedFile, FormatExport, ImageCopy, InstanceMap } from './exported-files';
 export { EXPORT_FORMATS } from './exported-files';
 export { exportProject, COCO_FILE_NAME } from './export-project';
-export { selectForExport, exportedStatuses } from './selection';
+export { selectForExport } from './selection';
+export { exportedStatuses } from '../api/instance-status';
 export type { ExportClass, ExportSelection, SelectedImage, SelectedInstance } from './selection';
 export { holeFreeParts, joinRings } from './outlines';
 export { projectToYolo, yoloLabelPath } from './yolo-export';

@@ -5,7 +5,8 @@
 // their classes (YOLO) number them in this order: the project's categories by ascending id, then
 // "object" when it had to be added, so indices stay put from one export to the next.
 import { ApiError } from '../api/errors';
-import type { Category, Instance, InstanceStatus } from '../api/types';
+import { exportedStatuses } from '../api/instance-status';
+import type { Category, Instance } from '../api/types';
 import { UNASSIGNED_CATEGORY_NAME, type ProjectExportInput } from '../coco/export';
 import { fromCocoRle, type Rle } from '../geometry';
 
@@ -42,11 +43,6 @@ export interface ExportSelection {
   classes: ExportClass[];
   /** In the input's order. */
   images: SelectedImage[];
-}
-
-/** The instance statuses an export writes: accepted and edited, plus proposed when onlyAccepted is false; never rejected. */
-export function exportedStatuses(onlyAccepted: boolean | undefined): ReadonlySet<InstanceStatus> {
-  return new Set<InstanceStatus>(onlyAccepted === false ? ['accepted', 'edited', 'proposed'] : ['accepted', 'edited']);
 }
 
 export function selectForExport(input: ProjectExportInput): ExportSelection {

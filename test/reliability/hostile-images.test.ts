@@ -1,11 +1,11 @@
 // Hostile images, generated here: cut-off files, headers claiming 100000x100000, 65000x65000 or
-// 4194341x23 (cut off),
-// PNG decompression bombs (a few MB inflating to 0.25 and 2.1 gigapixels), PNG/JPEG under each
-// other's extension, 16-bit PNG, CMYK JPEG, an animated GIF renamed .webp, an animated WebP and all
-// eight EXIF orientations (checked to the pixel). Each must open with its oriented size or give a
-// clear per-image problem - through the project service (getImage) and through the running host's
-// /images route with ?maxSide (which decodes with sharp) - within bounded time and memory, and
-// the host must stay up throughout.
+// 4194341x23 (cut off), PNG decompression bombs (a few MB inflating to 0.25 and 2.1 gigapixels),
+// PNG/JPEG under each other's extension, 16-bit PNG, CMYK JPEG, animated GIFs (one renamed .webp),
+// a BMP named .png (the decoder cannot read BMP), an animated WebP and all eight EXIF orientations
+// (checked to the pixel). Each must open with its oriented size or give a clear per-image problem -
+// through the project service (getImage) and through the running host's /images route with
+// ?maxSide (which decodes with sharp) - within bounded time and memory, and the host must stay up
+// throughout.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -12,6 +12,7 @@
 // Images with nothing to learn from (no positive, no usable hard negative, not complete) are left out,
 // so their features are never computed.
 import { ApiError } from '../../../shared/api/errors';
+import { isAcceptedOrEdited } from '../../../shared/api/instance-status';
 import type { Instance } from '../../../shared/api/types';
 import { decodeRle, fromCocoRle, rleArea, rleBbox, type BinaryMask } from '../../../shared/geometry';
 import type { LearningImage } from '../../services/learner';
@@ -70,7 +71,7 @@ export function trainingDataFromCorrections(images: readonly LearningImage[], ma
       const rle = fromCocoRle(instance.rle);
       if (rleArea(rle) === 0) continue;
       const bbox = rleBbox(rle);
-      const decided = instance.status === 'accepted' || instance.status === 'edited';
+      const decided = isAcceptedOrEdited(instance);
       if (instance.isCrowd === true) {
         // Crowd regions block negatives whatever their status (a rejected crowd is still a crowd).
         objects.push({ bbox, iscrowd: true });

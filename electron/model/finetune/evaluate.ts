@@ -4,6 +4,7 @@
 // iscrowd regions). DeepMask or InstanceFCN, by what the folder holds (createModelForDir), with the
 // inference settings the app uses, so the figure predicts what the annotator will see.
 import { ApiError } from '../../../shared/api/errors';
+import { isAcceptedOrEdited } from '../../../shared/api/instance-status';
 import { evaluateProposals, type EvaluationImage } from '../../../shared/coco/evaluate';
 import { evaluationImageFromInstances } from '../../../shared/coco/evaluate-instances';
 import type { EvaluationReport, LearningImage } from '../../services/learner';
@@ -22,11 +23,9 @@ export interface EvaluateOptions {
 /** Proposals per image: AR@100 needs the best 100. */
 const MAX_PROPOSALS = 100;
 
-const isGroundTruth = (status: string): boolean => status === 'accepted' || status === 'edited';
-
 export async function evaluateModelDir(modelDir: string, images: readonly LearningImage[], options: EvaluateOptions = {}): Promise<EvaluationReport> {
-  const annotated = images.filter((image) => image.annotations.instances.some((instance) => isGroundTruth(instance.status)));
-  const instances = annotated.reduce((sum, image) => sum + image.annotations.instances.filter((instance) => isGroundTruth(instance.status) && instance.isCrowd !== true).length, 0);
+  const annotated = images.filter((image) => image.annotations.instances.some(isAcceptedOrEdited));
+  const instances = annotated.reduce((sum, image) => sum + image.annotations.instances.filter((instance) => isAcceptedOrEdited(instance) && instance.isCrowd !== true).length, 0);
   if (instances === 0) throw new ApiError('INVALID_ARGUMENT', 'nothing to evaluate on: none of the images has an accepted or edited object');
   await selectBackend(options.backend);
   const trunk = typeof options.trunk === 'function' ? await options.trunk() : options.trunk;

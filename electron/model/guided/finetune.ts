@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ApiError } from '../../../shared/api/errors';
+import { isAcceptedOrEdited } from '../../../shared/api/instance-status';
 import type { LossPoint } from '../../../shared/api/types';
 import { decodeRle, fromCocoRle, rleArea, rleBbox } from '../../../shared/geometry';
 import type { FineTuneReport, FineTuneRequest, LearnerProgress, LearningImage } from '../../services/learner';
@@ -62,7 +63,7 @@ export async function trainingImagesFromCorrections(images: readonly LearningIma
       const bbox = rleBbox(rle) as [number, number, number, number];
       if (instance.isCrowd) crowdBoxes.push(bbox);
       else if (instance.status === 'rejected') rejectedBoxes.push(bbox);
-      else if (instance.status === 'accepted' || instance.status === 'edited') {
+      else if (isAcceptedOrEdited(instance)) {
         const full = decodeRle(rle);
         const [x0, y0, width, height] = bbox;
         const data = new Uint8Array(width * height);

@@ -44,11 +44,11 @@ describe('compareNaturalPaths', () => {
 
 describe('scanFolder', () => {
   test('finds image extensions case-insensitively, recursively, skipping hidden folders and the sidecar', async () => {
-    for (const name of ['a.jpg', 'b.JPEG', 'c.png', 'd.webp', 'e.bmp', 'f.tif', 'g.TIFF', 'sub/deep/h.jpg', 'notes.txt', 'jpg', '.maskpilot/x.jpg', '.git/y.png']) {
+    for (const name of ['a.jpg', 'b.JPEG', 'c.png', 'd.webp', 'e.bmp', 'f.tif', 'g.TIFF', 'h1.gif', 'h2.avif', 'h3.heic', 'sub/deep/h.jpg', 'notes.txt', 'jpg', '.maskpilot/x.jpg', '.git/y.png']) {
       await touch(join(folder, name));
     }
     const { images } = await scanFolder(folder);
-    expect(images.map((image) => image.id)).toEqual(['a.jpg', 'b.JPEG', 'c.png', 'd.webp', 'e.bmp', 'f.tif', 'g.TIFF', 'sub/deep/h.jpg']);
+    expect(images.map((image) => image.id)).toEqual(['a.jpg', 'b.JPEG', 'c.png', 'd.webp', 'f.tif', 'g.TIFF', 'h1.gif', 'h2.avif', 'sub/deep/h.jpg']);
   });
 
   test('symlinks: inside files listed, outside and directories skipped, broken ones flagged', async () => {

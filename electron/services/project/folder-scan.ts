@@ -6,15 +6,10 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { ImageId } from '../../../shared/api/types';
+import { hasImageExtension } from '../image-formats';
 import { sortByNaturalPath } from './natural-sort';
 
 export const SIDECAR_DIR_NAME = '.maskpilot';
-
-const IMAGE_EXTENSION = /\.(jpe?g|png|webp|bmp|tiff?)$/i;
-
-export function hasImageExtension(name: string): boolean {
-  return IMAGE_EXTENSION.test(name);
-}
 
 export interface ScannedImage {
   id: ImageId;

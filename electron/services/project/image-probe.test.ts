@@ -34,6 +34,15 @@ describe('probeImage', () => {
     expect(await probeBytes('a.webp', await image.clone().webp().toBuffer())).toEqual({ width: 48, height: 32 });
     expect(await probeBytes('a.tif', await image.clone().tiff().toBuffer())).toEqual({ width: 48, height: 32 });
     expect(await probeBytes('png-named.jpg', await image.clone().png().toBuffer())).toEqual({ width: 48, height: 32 });
+    expect(await probeBytes('a.gif', await image.clone().gif().toBuffer())).toEqual({ width: 48, height: 32 });
+    expect(await probeBytes('a.avif', await image.clone().avif().toBuffer())).toEqual({ width: 48, height: 32 });
+  });
+
+  test('a BMP (which sharp cannot decode) is NOT_AN_IMAGE, whatever its extension', async () => {
+    const bmp = Buffer.alloc(54 + 4 * 3 * 2);
+    bmp.write('BM');
+    bmp.writeUInt32LE(bmp.length, 2);
+    expect((await probeBytes('bitmap-named.jpg', bmp)).problem?.code).toBe('NOT_AN_IMAGE');
   });
 
   test('a JPEG with a long trailer after its end marker is complete (decoded to make sure)', async () => {
@@ -61,8 +70,19 @@ describe('helpers', () => {
   });
 
   test('sniffFormat recognises magic numbers only', () => {
-    expect(sniffFormat(Buffer.from('BM......'))).toBe('bmp');
+    expect(sniffFormat(Buffer.from('BM......'))).toBeNull();
     expect(sniffFormat(Buffer.from([0x49, 0x49, 42, 0]))).toBe('tiff');
+    expect(sniffFormat(Buffer.from('GIF89a....'))).toBe('gif');
+    const ftyp = (major: string, ...compatible: string[]) => {
+      const box = Buffer.alloc(16 + 4 * compatible.length);
+      box.writeUInt32BE(box.length, 0);
+      box.write(`ftyp${major}`, 4);
+      compatible.forEach((brand, index) => box.write(brand, 16 + 4 * index));
+      return box;
+    };
+    expect(sniffFormat(ftyp('avif', 'mif1'))).toBe('avif');
+    expect(sniffFormat(ftyp('mif1', 'miaf', 'avif'))).toBe('avif');
+    expect(sniffFormat(ftyp('heic', 'mif1', 'heic'))).toBeNull();
     expect(sniffFormat(Buffer.from('hello world'))).toBeNull();
   });
 });

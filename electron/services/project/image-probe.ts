@@ -6,26 +6,37 @@ import { open } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Metadata } from 'sharp';
 import type { ImageProblem } from '../../../shared/api/types';
+import { IMAGE_FORMAT_NAMES } from '../image-formats';
 
 /** Images above this many pixels (width x height) are refused before any decoding (100 MP). */
 export const MAX_IMAGE_PIXELS = 100_000_000;
 
 export type ProbeResult = { width: number; height: number; problem?: undefined } | { problem: ImageProblem };
 
-type Format = 'jpeg' | 'png' | 'webp' | 'bmp' | 'tiff';
+/** The formats of IMAGE_EXTENSIONS (image-formats.ts), told apart by their first bytes. */
+type Format = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif' | 'avif';
 
 const HEAD_BYTES = 32;
 const TAIL_BYTES = 4096;
 
-/** Identifies the format from the first bytes (the extension may lie). */
+/** Identifies the format from the first bytes (the extension may lie); null for anything sharp does not read. */
 export function sniffFormat(head: Uint8Array): Format | null {
   const at = (index: number) => head[index];
   if (at(0) === 0xff && at(1) === 0xd8 && at(2) === 0xff) return 'jpeg';
   if (at(0) === 0x89 && at(1) === 0x50 && at(2) === 0x4e && at(3) === 0x47) return 'png';
   if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 4) === 'WEBP') return 'webp';
-  if (at(0) === 0x42 && at(1) === 0x4d) return 'bmp';
   if ((ascii(head, 0, 2) === 'II' && at(2) === 42 && at(3) === 0) || (ascii(head, 0, 2) === 'MM' && at(2) === 0 && at(3) === 42)) return 'tiff';
+  if (ascii(head, 0, 6) === 'GIF87a' || ascii(head, 0, 6) === 'GIF89a') return 'gif';
+  if (ascii(head, 4, 4) === 'ftyp' && isAvifBrand(head)) return 'avif';
   return null;
+}
+
+/** An ISO-BMFF 'ftyp' box naming AVIF as its major brand or among the compatible brands in the head (HEIC is not AVIF). */
+function isAvifBrand(head: Uint8Array): boolean {
+  const boxEnd = Math.min(head.length, new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(0));
+  const brands = [ascii(head, 8, 4)];
+  for (let offset = 16; offset + 4 <= boxEnd; offset += 4) brands.push(ascii(head, offset, 4));
+  return brands.some((brand) => brand === 'avif' || brand === 'avis');
 }
 
 function ascii(bytes: Uint8Array, start: number, length: number): string {
@@ -51,11 +62,17 @@ function looksComplete(format: Format, head: Uint8Array, tail: Uint8Array, fileS
       return indexOfBytes(tail, [0x49, 0x45, 0x4e, 0x44]) >= 0 ? true : null; // "IEND"
     case 'webp':
       return view.getUint32(4, true) + 8 <= fileSize; // RIFF chunk size + its 8-byte header
-    case 'bmp':
-      return head.length >= 6 ? view.getUint32(2, true) <= fileSize : null;
+    case 'gif':
+      return tail[tail.length - 1] === 0x3b ? true : null; // the trailer byte ';'
     case 'tiff':
+    case 'avif':
       return null;
   }
+}
+
+/** Formats whose complete files end in a marker: a decoder failure without it means a cut-off file. */
+function hasEndMarker(format: Format): boolean {
+  return format !== 'tiff' && format !== 'avif';
 }
 
 /** Maps a file-system or decoder error to a per-image problem (exported for unit tests). */
@@ -129,7 +146,7 @@ export async function probeImage(path: string): Promise<ProbeResult> {
   if (size === 0) return { problem: { code: 'EMPTY_FILE', message: 'The file is empty (0 bytes).' } };
   const format = sniffFormat(head);
   if (format === null) {
-    return { problem: { code: 'NOT_AN_IMAGE', message: 'The file content is not a JPEG, PNG, WebP, BMP or TIFF image.' } };
+    return { problem: { code: 'NOT_AN_IMAGE', message: `The file content is not a ${IMAGE_FORMAT_NAMES} image.` } };
   }
   // Before the header is parsed: a decoder reports a cut-off header as a "corrupt header".
   const complete = looksComplete(format, head, tail, size);
@@ -142,7 +159,7 @@ export async function probeImage(path: string): Promise<ProbeResult> {
   } catch (error) {
     const problem = problemFromError(error);
     // No end marker in the tail and a header the decoder cannot finish: a cut-off file.
-    if (problem.code === 'DECODE_FAILED' && complete === null && format !== 'tiff') return { problem: truncated(decoderMessage(error)) };
+    if (problem.code === 'DECODE_FAILED' && complete === null && hasEndMarker(format)) return { problem: truncated(decoderMessage(error)) };
     return { problem };
   }
   const { width, height } = metadata;
@@ -160,7 +177,7 @@ export async function probeImage(path: string): Promise<ProbeResult> {
     if (error !== null) {
       const problem = problemFromError(error);
       // The tail already lacked the end marker, so a decoder failure here means a cut-off file.
-      if (problem.code === 'DECODE_FAILED' && format !== 'tiff') return { problem: truncated(decoderMessage(error)) };
+      if (problem.code === 'DECODE_FAILED' && hasEndMarker(format)) return { problem: truncated(decoderMessage(error)) };
       return { problem };
     }
   }

@@ -35,7 +35,11 @@ export function corruptFileError(path: string, reason: string, keptAs: string | 
   return new ApiError('CORRUPT_FILE', `${path} is damaged (${reason}).${where}`, { path, reason, keptAs });
 }
 
-class ShapeError extends Error {}
+/** A sidecar file whose content is not what it should be (the message says what); its reader keeps it aside. */
+export class ShapeError extends Error {}
+
+/** A sidecar file written by a newer MaskPilot: a ShapeError to readers that rebuild, refused where its data must not be lost. */
+export class NewerVersionError extends ShapeError {}
 
 function timestampForName(): string {
   return new Date().toISOString().replace(/[:.]/g, '-');
@@ -155,9 +159,12 @@ export async function readIfExists(path: string): Promise<string | null> {
   }
 }
 
-class NewerVersionError extends Error {}
-
-function parseJsonObject(text: string): Record<string, unknown> {
+/**
+ * The one parser of the JSON files under .maskpilot/ (project, annotations, model versions, learning
+ * settings): a JSON object whose `version` is `formatVersion`. Throws ShapeError naming what is
+ * wrong, NewerVersionError for a file of a later format.
+ */
+export function parseSidecarJson(text: string, formatVersion = SIDECAR_FORMAT_VERSION): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -166,10 +173,10 @@ function parseJsonObject(text: string): Record<string, unknown> {
   }
   if (!isPlainObject(value)) throw new ShapeError('not a JSON object');
   if (typeof value.version !== 'number') throw new ShapeError('no format version');
-  if (value.version > SIDECAR_FORMAT_VERSION) {
-    throw new NewerVersionError(`written by a newer MaskPilot (format ${value.version}; this version reads ${SIDECAR_FORMAT_VERSION})`);
+  if (value.version > formatVersion) {
+    throw new NewerVersionError(`written by a newer MaskPilot (format ${value.version}; this version reads ${formatVersion})`);
   }
-  if (value.version !== SIDECAR_FORMAT_VERSION) throw new ShapeError(`unknown format version ${String(value.version)}`);
+  if (value.version !== formatVersion) throw new ShapeError(`unknown format version ${String(value.version)}`);
   return value;
 }
 
@@ -185,7 +192,7 @@ function checkShape<T>(read: () => T): T {
 export function parseProjectFile(text: string): ProjectFile {
   let value: Record<string, unknown>;
   try {
-    value = parseJsonObject(text);
+    value = parseSidecarJson(text);
   } catch (error) {
     // project.json from a newer version: refuse to open rather than lose its categories.
     if (error instanceof NewerVersionError) throw new ApiError('CORRUPT_FILE', `project.json was ${error.message}`, {});
@@ -214,7 +221,7 @@ export function parseProjectFile(text: string): ProjectFile {
 }
 
 export function parseAnnotationFile(text: string, imageId: ImageId): ImageAnnotations {
-  const value = parseJsonObject(text);
+  const value = parseSidecarJson(text);
   if (typeof value.imageId !== 'string') throw new ShapeError('imageId is missing or not a string');
   if (value.imageId !== imageId) throw new ShapeError(`belongs to image '${value.imageId}', expected '${imageId}'`);
   const { width, height, revision } = value;

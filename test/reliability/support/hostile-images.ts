@@ -148,7 +148,12 @@ export async function writeHostileCorpus(folder: string): Promise<HostileImage[]
     ['#ff0000', '#00ff00', '#0000ff'].map((colour) => sharp({ create: { width: 30, height: 20, channels: 3, background: colour } }).png().toBuffer()),
   );
   const animated = () => sharp(frames, { join: { animated: true } });
-  await add('animated/gif-named.webp', 'an animated GIF renamed .webp', await animated().gif().toBuffer(), { kind: 'problem', codes: ['NOT_AN_IMAGE'] });
+  await add('animated/gif-named.webp', 'an animated GIF renamed .webp (read by its content, as GIF)', await animated().gif().toBuffer(), { kind: 'ok', width: 30, height: 20 });
+  await add('animated/animated.gif', 'an animated GIF (3 frames of 30x20)', await animated().gif().toBuffer(), { kind: 'ok', width: 30, height: 20 });
+  const bmp = Buffer.alloc(54 + 30 * 20 * 3);
+  bmp.write('BM');
+  bmp.writeUInt32LE(bmp.length, 2);
+  await add('wrong-extension/bmp-named.png', 'a BMP (which the decoder cannot read) named .png', bmp, { kind: 'problem', codes: ['NOT_AN_IMAGE'] });
   await add('animated/animated.webp', 'an animated WebP (3 frames of 30x20)', await animated().webp().toBuffer(), { kind: 'ok', width: 30, height: 20 });
 
   // Every EXIF orientation, displayed as the same 40x20 picture.

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ApiError } from '../../../../shared/api/errors';
 import type { LearningSettings } from '../../../../shared/api/types';
 import { writeFileAtomic } from '../../atomic-write';
-import { corruptFileError, keepCorruptFileAside } from '../sidecar-store';
+import { corruptFileError, keepCorruptFileAside, parseSidecarJson, ShapeError } from '../sidecar-store';
 import { isPlainObject } from '../validate';
 
 export const DEFAULT_LEARNING_SETTINGS: LearningSettings = { autoFineTune: true, correctionsPerFineTune: 25 };
@@ -70,13 +70,13 @@ export class LearningFile {
 
 /** The parsed state, or what is wrong with the text. */
 function shapeProblem(text: string): LearningFileState | string {
-  let value: unknown;
+  let value: Record<string, unknown>;
   try {
-    value = JSON.parse(text);
+    value = parseSidecarJson(text, FORMAT_VERSION);
   } catch (error) {
-    return `not valid JSON: ${(error as Error).message}`;
+    if (!(error instanceof ShapeError)) throw error;
+    return error.message;
   }
-  if (!isPlainObject(value) || value.version !== FORMAT_VERSION) return 'not a learning file of a known format version';
   const { settings, correctionsSinceFineTune } = value;
   if (!isPlainObject(settings) || typeof settings.autoFineTune !== 'boolean') return 'settings.autoFineTune is missing';
   const every = settings.correctionsPerFineTune;

@@ -3,6 +3,7 @@
 // a table, and a ModelProvider whose load() reads the folder's version.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isAcceptedOrEdited } from '../../../../shared/api/instance-status';
 import type { Instance, ModelStatus } from '../../../../shared/api/types';
 import type { EvaluationReport, FineTuneReport, FineTuneRequest, Learner, LearnerProgress, LearningImage } from '../../learner';
 import type { ModelProvider, ProviderImage } from '../../model-provider';
@@ -75,7 +76,7 @@ export class FakeLearner implements Learner {
     const version = await versionInDir(modelDir);
     this.evaluations.push({ version, images });
     const ar100 = this.ar[version] ?? (version.startsWith('ft-') ? this.candidateAr : 0.3);
-    const instances = images.reduce((sum, image) => sum + image.annotations.instances.filter((instance) => instance.status === 'accepted' || instance.status === 'edited').length, 0);
+    const instances = images.reduce((sum, image) => sum + image.annotations.instances.filter(isAcceptedOrEdited).length, 0);
     return { images: images.length, instances, ar10: this.ar10[version] ?? ar100 / 2, ar100 };
   }
 

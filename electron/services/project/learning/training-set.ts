@@ -5,13 +5,13 @@
 // such image, or when it holds a category that already has an image to learn from but none held out:
 // the check then covers the categories the user labels. The split is deterministic.
 import type { ImageAnnotations, Instance } from '../../../../shared/api/types';
+import { isAcceptedOrEdited } from '../../../../shared/api/instance-status';
 import type { LearningImage } from '../../learner';
 
 /** Every HELD_OUT_EVERY-th image with positives is held out. */
 export const HELD_OUT_EVERY = 5;
 
-export const isPositive = (instance: Instance) => instance.status === 'accepted' || instance.status === 'edited';
-const isDecided = (instance: Instance) => isPositive(instance) || instance.status === 'rejected';
+const isDecided = (instance: Instance) => isAcceptedOrEdited(instance) || instance.status === 'rejected';
 
 export interface SavedImage {
   annotations: ImageAnnotations;
@@ -37,7 +37,7 @@ export function splitTrainingSet(images: readonly SavedImage[]): TrainingSet {
   for (const { annotations, path } of images) {
     if (!annotations.instances.some(isDecided)) continue;
     const learning: LearningImage = { path, width: annotations.width, height: annotations.height, annotations, complete: annotations.status === 'done' };
-    const positives = annotations.instances.filter(isPositive);
+    const positives = annotations.instances.filter(isAcceptedOrEdited);
     const categories = new Set(positives.flatMap((instance) => (instance.categoryId === null ? [] : [instance.categoryId])));
     if (positives.length > 0) {
       withPositives += 1;

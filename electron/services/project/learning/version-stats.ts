@@ -63,7 +63,3 @@ export function combineTallies(perImage: Iterable<readonly VersionTally[]>, know
   }
   return [...total.values()].map(({ iouSum, iouCount, ...stats }) => ({ ...stats, meanEditIou: iouCount > 0 ? iouSum / iouCount : null }));
 }
-
-export function versionStats(saved: Iterable<ImageAnnotations>, knownVersionIds: readonly string[]): VersionStats[] {
-  return combineTallies([...saved].map(tallyImage), knownVersionIds);
-}

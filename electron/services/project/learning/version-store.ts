@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { ApiError } from '../../../../shared/api/errors';
 import type { ModelVersion } from '../../../../shared/api/types';
 import { writeFileAtomic } from '../../atomic-write';
-import { corruptFileError, keepCorruptFileAside, readIfExists } from '../sidecar-store';
+import { corruptFileError, keepCorruptFileAside, parseSidecarJson, readIfExists, ShapeError } from '../sidecar-store';
 import { isPlainObject } from '../validate';
 import { legacyArchitectureLabel } from './bundled-models';
 
@@ -35,8 +35,6 @@ export interface VersionsRead {
   /** Set when versions.json was damaged and had to be rebuilt. */
   warning: ApiError | null;
 }
-
-class ShapeError extends Error {}
 
 export function isFineTuneId(id: string): boolean {
   return FINETUNE_ID.test(id);
@@ -206,15 +204,9 @@ function sortById(versions: ModelVersion[]): ModelVersion[] {
   return versions.sort((a, b) => number(a.id) - number(b.id));
 }
 
+/** Parses versions.json; a damaged one (or one of a newer format) throws ShapeError, and read() rebuilds the list. */
 export function parseVersionsFile(text: string): VersionsFile {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new ShapeError(`not valid JSON: ${(error as Error).message}`);
-  }
-  if (!isPlainObject(value)) throw new ShapeError('not a JSON object');
-  if (value.version !== VERSIONS_FORMAT_VERSION) throw new ShapeError(`unknown format version ${String(value.version)}`);
+  const value = parseSidecarJson(text, VERSIONS_FORMAT_VERSION);
   if (value.activeId !== null && typeof value.activeId !== 'string') throw new ShapeError('activeId is not a string or null');
   if (!Array.isArray(value.versions)) throw new ShapeError('versions is not a list');
   const seen = new Set<string>();
