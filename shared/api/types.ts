@@ -72,6 +72,12 @@ export interface Instance {
    */
   suggestedCategoryId?: number;
   suggestionConfidence?: number;
+  /**
+   * The prompt of the interactive segmentation that made it (source 'click'): the user's clicks in
+   * order and the box. Kept so the learning loop can fine-tune the click model on the user's own
+   * sessions (issue #19: each session's clicks and its final mask are one example).
+   */
+  prompt?: { clicks: SegmentClick[]; box?: SegmentBox };
 }
 
 /** A click of interactive segmentation, image pixels: positive adds what is under it, negative removes it. */

@@ -4,8 +4,10 @@
 //                     (promptmask/training): the user's accepted and edited objects as box prompts
 //                     (the detector's own boxes and jittered ones) and as click sessions simulated on
 //                     the user's final masks (RITM's iterative clicks: the click model learns the
-//                     user's objects); rejected proposals (and, on images marked done, detector boxes
-//                     on nothing) teach a low IoU.
+//                     user's objects), and, for objects the user segmented interactively, their own
+//                     session: its clicks (and box) with the final mask as the target (one example per
+//                     session, drawn like any other); rejected proposals (and, on images marked done,
+//                     detector boxes on nothing) teach a low IoU.
 //   DeepMask windows  fine-tuned on the same corrections by finetune/finetune.ts (its own triplets),
 //                     into <output>/deepmask; the new head names it as its deepmaskDir.
 // The detector views are cached on disk in request.cacheDir (per file path, size and mtime).
@@ -68,7 +70,7 @@ export async function trainingImagesFromCorrections(images: readonly LearningIma
         const [x0, y0, width, height] = bbox;
         const data = new Uint8Array(width * height);
         for (let y = 0; y < height; y++) data.set(full.data.subarray((y0 + y) * image.width + x0, (y0 + y) * image.width + x0 + width), y * width);
-        objects.push({ bbox, mask: { x0, y0, width, height, data }, area: rleArea(rle), categoryId: instance.categoryId ?? 0 });
+        objects.push({ bbox, mask: { x0, y0, width, height, data }, area: rleArea(rle), categoryId: instance.categoryId ?? 0, ...(instance.prompt ? { session: instance.prompt } : {}) });
       }
     }
     if (objects.length === 0 && rejectedBoxes.length === 0) continue;

@@ -41,6 +41,19 @@ describe('validateInstances', () => {
   });
 });
 
+describe('prompt (the interactive session that made an instance)', () => {
+  const context = { width: 20, height: 10, categoryIds: null };
+  test('is kept when it is a valid prompt on this image, and refused with its field named otherwise', () => {
+    const prompt = { clicks: [{ x: 3, y: 4, positive: true }, { x: 10, y: 2, positive: false }], box: { x1: 1, y1: 1, x2: 15, y2: 9 } };
+    const instance = rectangleInstance('a', 20, 10, { source: 'click', status: 'accepted', prompt });
+    expect(validateInstances([instance], 'instances', context)[0].prompt).toEqual(prompt);
+    const outside = rectangleInstance('a', 20, 10, { prompt: { clicks: [{ x: 30, y: 4, positive: true }] } });
+    expect(() => validateInstances([outside], 'instances', context)).toThrow(/instances\[0\]\.prompt\.clicks\[0\]\.x: must be within the image/);
+    const stray = { ...rectangleInstance('a', 20, 10), prompt: { clicks: [], extra: 1 } };
+    expect(() => validateInstances([stray], 'instances', context)).toThrow(/instances\[0\]\.prompt\.extra: unknown field/);
+  });
+});
+
 describe('proposalRle', () => {
   const context = { width: 20, height: 10, categoryIds: null };
 

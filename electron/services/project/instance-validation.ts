@@ -2,6 +2,7 @@
 // for sidecar files read back from disk (possibly hand-edited or damaged). Returns fresh objects
 // holding only the known fields, so nothing unexpected is ever persisted.
 import type { CocoRle, FlatPolygon, ImageStatus, Instance, InstanceSource, InstanceStatus } from '../../../shared/api/types';
+import { parseSegmentPrompt } from './segment-prompt';
 import { invalid, objectOf, oneOf } from './validate';
 
 export const IMAGE_STATUSES: readonly ImageStatus[] = ['unvisited', 'inProgress', 'done'];
@@ -9,14 +10,14 @@ const INSTANCE_STATUSES: readonly InstanceStatus[] = ['proposed', 'accepted', 'r
 const INSTANCE_SOURCES: readonly InstanceSource[] = ['model', 'manual', 'click'];
 const INSTANCE_KEYS = ['id', 'polygons', 'rle', 'score', 'status', 'source', 'categoryId', 'modelVersion'] as const;
 /** Keys that may be absent. */
-const OPTIONAL_INSTANCE_KEYS = ['isCrowd', 'proposalRle', 'suggestedCategoryId', 'suggestionConfidence'] as const;
+const OPTIONAL_INSTANCE_KEYS = ['isCrowd', 'proposalRle', 'suggestedCategoryId', 'suggestionConfidence', 'prompt'] as const;
 
 /** Bounds that keep one image's sidecar a reasonable size (a few MB at most). */
-export const MAX_INSTANCES = 5000;
+const MAX_INSTANCES = 5000;
 const MAX_POLYGONS_PER_INSTANCE = 1000;
 const MAX_POLYGON_VALUES = 200_000;
 
-export interface InstanceContext {
+interface InstanceContext {
   /** Oriented image size in pixels; every RLE must cover exactly this. */
   width: number;
   height: number;
@@ -139,6 +140,12 @@ export function validateInstance(value: unknown, field: string, context: Instanc
     if (confidence !== undefined && (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1))) throw invalid(`${field}.suggestionConfidence`, 'must be a number in [0, 1]');
     instance.suggestedCategoryId = suggested;
     if (typeof confidence === 'number') instance.suggestionConfidence = confidence;
+  }
+  if (fields.prompt !== undefined) {
+    const prompt = objectOf(fields.prompt, `${field}.prompt`, ['clicks', 'box']);
+    // The same rules as a segmentAt prompt, on the image the instance belongs to.
+    const parsed = parseSegmentPrompt({ clicks: prompt.clicks, ...(prompt.box === undefined ? {} : { box: prompt.box }) }, context.width, context.height, `${field}.prompt`);
+    instance.prompt = { clicks: parsed.clicks, ...(parsed.box ? { box: parsed.box } : {}) };
   }
   return instance;
 }

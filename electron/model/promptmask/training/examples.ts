@@ -7,6 +7,8 @@
 //                         (a first click) or the object's box widened 1.2-2x and shifted (a zoomed
 //                         later click); 0-3 more clicks follow from the model's own errors (the trainer
 //                         runs them: RITM's iterative training)
+//                         On an object the user segmented interactively, half the click examples
+//                         are instead the user's own session: their clicks (and box), the final mask.
 //   negative box  (10%)  a detector box on no object (IoU < .3 with every object and crowd region) of
 //                         a completely annotated image, or a proposal the user rejected: no mask
 //                         loss, predicted IoU 0
@@ -17,7 +19,7 @@ import { PROMPT_MASK_SIZE } from '../network';
 import type { ViewClick } from '../prompts';
 import { BOX_ROI_EXPANSION, MIN_ROI_SIDE, roiAroundBox, type Roi } from '../roi';
 import { VIEW_SIZE } from '../detector-view';
-import { boxToView, viewToImage } from '../view-transform';
+import { boxToView, imageToView, viewToImage } from '../view-transform';
 import { objectCovers, type TrainingImage, type TrainingView } from './training-data';
 
 export interface Box {
@@ -132,6 +134,14 @@ export function drawExample(images: readonly TrainingImage[], views: readonly Tr
     } else box = jitterBox(objectBox, random, 0.08);
     const roi = roiAroundBox(box, BOX_ROI_EXPANSION);
     return { kind, viewIndex, roi, box, clicks: [], target: targetGrid(image, view, objectIndex, roi), rounds: boxRounds() };
+  }
+  // Clicks the user made on this object (fine-tuning on their own sessions): their prompt, the final mask as target.
+  const session = image.objects[objectIndex].session;
+  if (session && random.next() < 0.5) {
+    const roi = roiAroundBox(objectBox);
+    const clicks = session.clicks.map((click) => ({ ...imageToView(view.transform, click.x, click.y), positive: click.positive }));
+    const box = session.box ? boxToView(view.transform, session.box) : undefined;
+    return { kind: 'clicks', viewIndex, roi, ...(box ? { box } : {}), clicks, target: targetGrid(image, view, objectIndex, roi), rounds: 0 };
   }
   // Clicks: a first click's whole view, or a zoomed view around the object.
   let roi: Roi;

@@ -24,6 +24,8 @@ export interface TrainingObject {
   mask: { x0: number; y0: number; width: number; height: number; data: Uint8Array };
   area: number;
   categoryId: number;
+  /** The user's interactive segmentation session that made it (image pixels), when it was made by clicks or a box. */
+  session?: { clicks: Array<{ x: number; y: number; positive: boolean }>; box?: { x1: number; y1: number; x2: number; y2: number } };
 }
 
 export interface TrainingImage {

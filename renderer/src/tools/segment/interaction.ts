@@ -169,7 +169,8 @@ export class SegmentInteractions {
     }
     const id = document.instances[result.id] ? newInstanceId(document, 'click') : result.id;
     const status = commitStatus(result);
-    const instance: Instance = { ...result, id, source: 'click', status };
+    // The session's prompt goes with it: the learning loop trains the click model on the user's own clicks.
+    const instance: Instance = { ...result, id, source: 'click', status, prompt: { clicks: interaction.clicks.map((click) => ({ ...click })), ...(interaction.box ? { box: { ...interaction.box } } : {}) } };
     // Added all the same (the user asked for it), but never silently on top of the same object.
     const others = document.order.map((other) => document.instances[other]).filter((other) => other !== undefined && other.status !== 'rejected');
     const best = bestOverlap(result, others);

@@ -160,6 +160,8 @@ describe('segment tool: clicks refine one pending result', () => {
     expect(key('Enter')).toBe(true);
     expect(view()).toBeNull();
     expect(added()).toMatchObject([{ id: 'm2', source: 'click', status: 'accepted', score: 0.9 }]);
+    // The session goes with it, so the click model can learn from the user's own clicks.
+    expect(added()[0].prompt).toEqual({ clicks: [{ x: 70, y: 70, positive: true }, { x: 90, y: 90, positive: false }] });
     expect(history().undo.map((command) => command.label)).toEqual(['Accept', 'Click to segment']);
     expect(store.getState().session.selection?.instanceId).toBe('m2');
     expect(key('z', { ctrlKey: true })).toBe(true);
