@@ -16,6 +16,8 @@ import { createInstanceFcnHeads } from '../electron/model/instancefcn/heads';
 import { OBJECTNESS_LOSS_WEIGHT } from '../electron/model/instancefcn/loss';
 import { INSTANCEFCN_LEARNING_RATE, trainInstanceFcn } from '../electron/model/instancefcn/trainer';
 import { WindowSampler } from '../electron/model/sampler/sampler';
+import { splitDatasetOf } from '../electron/model/training/dataset';
+import { SPLIT_RULE } from '../electron/model/training/dataset-split';
 import { openTrainingSession } from '../electron/model/training/session';
 import { TRUNK_FEATURE_NODE, loadTrunk } from '../electron/model/trunk';
 import { datasetsDir, repoRoot } from '../test/support/shared-data';
@@ -35,6 +37,8 @@ const { values } = parseArgs({
     version: { type: 'string', default: 'instancefcn-coco128-v2' },
     out: { type: 'string', default: join(repoRoot, 'resources/models/instancefcn') },
     'work-dir': { type: 'string', default: join(tmpdir(), 'maskpilot-train-default') },
+    // The training split of these sets (dataset-split.ts), the data the guided model trains on; default coco128 alone.
+    sets: { type: 'string' },
   },
 });
 const steps = Number(values.steps);
@@ -55,9 +59,11 @@ const selection = await selectBackend();
 log(`backend ${selection.backend}`);
 const trunk = await loadTrunk();
 const datasetDir = join(datasetsDir, 'coco128');
+const sets = values.sets ? values.sets.split(',') : null;
+const datasetName = sets ? `the training split of ${sets.join(' + ')} (${SPLIT_RULE})` : 'coco128';
 const session = await openTrainingSession({
-  cocoPath: join(datasetDir, 'annotations.json'),
-  imagesDir: join(datasetDir, 'images'),
+  cocoPath: sets ? await splitDatasetOf(datasetsDir, sets, 'train') : join(datasetDir, 'annotations.json'),
+  imagesDir: sets ? datasetsDir : join(datasetDir, 'images'),
   trunk,
   maxViewSide,
   seed,
@@ -67,7 +73,7 @@ let { sampler } = session.source;
 if (values['first-images']) sampler = new WindowSampler(session.dataset.samplerImages.slice(0, Number(values['first-images'])), sampler.options);
 const imageCount = sampler.images.length;
 const objects = sampler.images.reduce((sum, image) => sum + image.objects.filter((object) => !object.iscrowd).length, 0);
-log(`coco128: ${imageCount} images, ${objects} objects, ${sampler.positiveObjectCount} usable as positives`);
+log(`${datasetName}: ${imageCount} images, ${objects} objects, ${sampler.positiveObjectCount} usable as positives`);
 
 const controller = new AbortController();
 process.on('SIGINT', () => controller.abort());
@@ -104,7 +110,7 @@ log(`${result.cancelled ? 'stopped at the time limit' : 'finished'} at step ${re
 const tail = result.losses.slice(-100);
 await heads.save(outDir, {
   modelVersion: values.version,
-  trainedOn: `coco128 (../shared/datasets/coco128, ${imageCount} images)`,
+  trainedOn: `${datasetName}, ${imageCount} images`,
   steps: result.steps,
   trunkNode: TRUNK_FEATURE_NODE,
   createdAt: new Date().toISOString(),
@@ -112,7 +118,7 @@ await heads.save(outDir, {
 const facts = {
   version: values.version,
   architecture: 'instancefcn',
-  dataset: { name: 'coco128', images: imageCount, objects, positiveObjects: sampler.positiveObjectCount },
+  dataset: { name: sets ? `${sets.join('+')} (training split)` : 'coco128', images: imageCount, objects, positiveObjects: sampler.positiveObjectCount },
   trunk: { source: '@vladmandic/human models/centernet (MB3-CenterNet, COCO)', node: TRUNK_FEATURE_NODE, channels: trunk.channels },
   heads: { ...heads.config },
   hyperParameters: { batchSize, learningRate, objectnessWeight, optimizer: 'Adam(0.9, 0.999, 1e-8)', maxViewSide, flip: true, seed, budget: `${steps} steps or ${maxMinutes} min` },

@@ -7,6 +7,7 @@ import { decodeRle, type BinaryMask } from '../../../shared/geometry';
 import { segmentationToRle } from '../../../shared/coco/segmentation';
 import type { CocoAnnotation, CocoDataset } from '../../../shared/coco/schema';
 import { parseCocoDataset } from '../../../shared/coco/validate';
+import { imagesInSplit, type SplitName } from './dataset-split';
 import type { SamplerImage } from '../sampler/sampler';
 import type { AnnotatedImageFile } from './view-pixels';
 
@@ -65,4 +66,26 @@ export async function readCocoFile(path: string): Promise<CocoDataset> {
     throw new Error(`cannot read COCO annotations ${path}: ${(error as Error).message}`);
   }
   return parseCocoDataset(json);
+}
+
+/**
+ * One COCO dataset of the images of `split` (dataset-split.ts) from several sets under `datasetsDir`:
+ * file names become `<set>/images/<file>`, so `datasetsDir` is the images folder. COCO's image and
+ * annotation ids are unique across train2017, so the sets merge as they are.
+ */
+export async function splitDatasetOf(datasetsDir: string, sets: readonly string[], split: SplitName): Promise<CocoDataset> {
+  const merged: CocoDataset = { images: [], annotations: [], categories: [] };
+  const categoryIds = new Set<number>();
+  for (const set of sets) {
+    const dataset = await readCocoFile(resolve(datasetsDir, set, 'annotations.json'));
+    const chosen = imagesInSplit(set, dataset.images.map((image) => image.id), split);
+    merged.images.push(...dataset.images.filter((image) => chosen.has(image.id)).map((image) => ({ ...image, file_name: `${set}/images/${image.file_name}` })));
+    merged.annotations.push(...dataset.annotations.filter((annotation) => chosen.has(annotation.image_id)));
+    for (const category of dataset.categories) {
+      if (categoryIds.has(category.id)) continue;
+      categoryIds.add(category.id);
+      merged.categories.push(category);
+    }
+  }
+  return merged;
 }

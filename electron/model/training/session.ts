@@ -4,13 +4,15 @@
 import { basename, join } from 'node:path';
 import { WindowSampler } from '../sampler/sampler';
 import { TRUNK_FEATURE_NODE, type Trunk } from '../trunk';
+import type { CocoDataset } from '../../../shared/coco/schema';
 import { readCocoFile, trainingDatasetFromCoco, type TrainingDataset } from './dataset';
 import { FeatureCache } from './features';
 import type { TrainingSource } from './trainer';
 import { trunkFeatureComputer } from './view-pixels';
 
-export interface TrainingSessionOptions {
-  cocoPath: string;
+interface TrainingSessionOptions {
+  /** A COCO file, or the dataset itself (e.g. splitDatasetOf's). */
+  cocoPath: string | CocoDataset;
   imagesDir: string;
   trunk: Trunk;
   /** Largest side of a rescaled view (pixels). Default 1024. */
@@ -24,7 +26,7 @@ export interface TrainingSessionOptions {
   fine?: boolean;
 }
 
-export interface TrainingSession {
+interface TrainingSession {
   dataset: TrainingDataset;
   source: TrainingSource;
   /** Number of views whose features the run computes (each once). */
@@ -33,7 +35,7 @@ export interface TrainingSession {
 
 export async function openTrainingSession(options: TrainingSessionOptions): Promise<TrainingSession> {
   const maxViewSide = options.maxViewSide ?? 1024;
-  const dataset = trainingDatasetFromCoco(await readCocoFile(options.cocoPath), options.imagesDir);
+  const dataset = trainingDatasetFromCoco(typeof options.cocoPath === 'string' ? await readCocoFile(options.cocoPath) : options.cocoPath, options.imagesDir);
   const sampler = new WindowSampler(dataset.samplerImages, { maxViewSide, flip: true, seed: options.seed ?? 1 });
   const views = dataset.samplerImages.reduce((sum, _, index) => sum + sampler.views(index).length, 0);
   // File names key the disk cache; if two images share a base name (different sub-folders) the index
