@@ -92,8 +92,7 @@ async function loadCheckpoint(): Promise<{ state: TrainState; tensors: Map<strin
         optimizer[entry.name] = { step: entry.step, firstMoment: floats.slice(offset, offset + entry.length), secondMoment: floats.slice(offset + entry.length, offset + 2 * entry.length) };
         offset += 2 * entry.length;
       }
-      const { optimizer: _omit, ...state } = raw;
-      void _omit;
+      const state: TrainState = { step: raw.step, random: raw.random, trainingSeconds: raw.trainingSeconds, settings: raw.settings, history: raw.history, validation: raw.validation };
       return { state, tensors, optimizer };
     } catch (error) {
       log(`no usable checkpoint in ${dir}: ${(error as Error).message.split('\n')[0]}`);
@@ -128,8 +127,12 @@ let state: TrainState = { step: 0, random: 0, trainingSeconds: 0, settings, hist
 let trainer: PromptMaskTrainer;
 const checkpoint = values.resume ? await loadCheckpoint() : null;
 if (checkpoint) {
-  if (JSON.stringify(checkpoint.state.settings) !== JSON.stringify(settings)) throw new Error(`--resume with other settings: checkpoint ${JSON.stringify(checkpoint.state.settings)}, now ${JSON.stringify(settings)}`);
-  state = checkpoint.state;
+  // The run's length may change on resume (the learning-rate schedule follows --steps); nothing else may.
+  const { steps: _before, ...savedSettings } = checkpoint.state.settings;
+  const { steps: _now, ...currentSettings } = settings;
+  if (JSON.stringify(savedSettings) !== JSON.stringify(currentSettings)) throw new Error(`--resume with other settings: checkpoint ${JSON.stringify(checkpoint.state.settings)}, now ${JSON.stringify(settings)}`);
+  if (checkpoint.state.step >= 0.7 * totalSteps && checkpoint.state.settings.steps !== totalSteps) log(`note: --steps changed from ${checkpoint.state.settings.steps} to ${totalSteps}`);
+  state = { ...checkpoint.state, settings };
   trainer = new PromptMaskTrainer(config, trainImages, views, { batchSize: settings.batch, viewsPerBatch: settings.viewsPerBatch, learningRate: settings.lr, seed: settings.seed }, checkpoint.tensors);
   trainer.optimizer.setState(checkpoint.optimizer, promptMaskShapes(config));
   trainer.random.setState(state.random);

@@ -191,11 +191,11 @@ async function readViewFile(path: string, imageIndex: number): Promise<TrainingV
     const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as { format: string; views: Array<{ transform: ViewTransform; boxes: ViewBox[]; lengths: number[] }> };
     if (header.format !== VIEW_FILE_FORMAT) return null;
     let offset = 4 + headerLength;
+    // slice() copies into a buffer of its own: the map is aligned and outlives the file's bytes.
     const take = (length: number): Float32Array => {
-      const copy = new Float32Array(length);
-      copy.set(new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + length * 4)));
+      const map = new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + length * 4));
       offset += length * 4;
-      return copy;
+      return map;
     };
     const views = header.views.map((entry) => ({ imageIndex, transform: entry.transform, boxes: entry.boxes, stride16: take(entry.lengths[0]), stride8: take(entry.lengths[1]), stride4: take(entry.lengths[2]) }));
     return offset === bytes.byteLength ? views : null;
