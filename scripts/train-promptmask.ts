@@ -1,6 +1,7 @@
 // Trains the prompt-mask head (electron/model/promptmask/) on the training split of ../shared/datasets
 // (coco128 + cocotrain's training images; electron/model/training/dataset-split.ts) and writes it to
-// --out (default resources/models/promptmask/). Resumable: a checkpoint (weights, Adam moments,
+// --out (default resources/models/guided/) as the detector-guided model's head (heads.json meta names
+// the model, its label, its rank among the bundled models and the DeepMask heads it merges with). Resumable: a checkpoint (weights, Adam moments,
 // step, random state) is written to --work-dir every --checkpoint-every steps; --resume continues
 // from it. Run niced in the background, e.g.
 //   nohup nice -n 10 npx tsx scripts/train-promptmask.ts --steps 20000 --resume > /tmp/promptmask.log 2>&1 &
@@ -27,8 +28,8 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '20000' },
     'max-minutes': { type: 'string' },
     resume: { type: 'boolean', default: false },
-    version: { type: 'string', default: 'promptmask-coco-v1' },
-    out: { type: 'string', default: join(repoRoot, 'resources/models/promptmask') },
+    version: { type: 'string', default: 'guided-coco-v1' },
+    out: { type: 'string', default: join(repoRoot, 'resources/models/guided') },
     seed: { type: 'string', default: '1' },
     batch: { type: 'string', default: '32' },
     'views-per-batch': { type: 'string', default: '8' },
@@ -182,8 +183,11 @@ if (state.step >= totalSteps) {
   const outDir = resolve(values.out);
   await mkdir(outDir, { recursive: true });
   const meta = {
-    version: values.version,
-    model: 'promptmask',
+    modelVersion: values.version,
+    architecture: 'guided',
+    label: 'Detector-guided',
+    bundledRank: 0,
+    deepmaskDir: '../deepmask',
     trainedAt: new Date().toISOString(),
     training: { steps: state.step, hours: state.trainingSeconds / 3600, settings, split: SPLIT_RULE, images: trainImages.length, objects: trainImages.reduce((sum, image) => sum + image.objects.length, 0), views: views.length, backend: backend.backend },
     validation: state.validation.at(-1),
