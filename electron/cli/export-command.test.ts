@@ -142,6 +142,38 @@ describe('maskpilot export', () => {
     expect((await readdir(out)).sort()).toEqual(['data.yaml', 'labels']);
   });
 
+  test('coco is standard (no score) unless --score; --unassigned omit leaves instances without a category out and says so', async () => {
+    const standard = join(root, 'standard.json');
+    expect(await exportAs('coco', standard, '--include-proposed')).toBe(0);
+    expect(JSON.parse(await readFile(standard, 'utf8')).annotations.some((annotation: object) => 'score' in annotation)).toBe(false);
+    const scored = join(root, 'scored.json');
+    expect(await exportAs('coco', scored, '--include-proposed', '--score')).toBe(0);
+    expect(JSON.parse(await readFile(scored, 'utf8')).annotations.map((annotation: { score?: number }) => annotation.score)).toContain(0.5);
+    stdout = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+    const omitted = join(root, 'omitted');
+    expect(await exportAs('yolo-seg', omitted, '--unassigned', 'omit', '--no-images')).toBe(0);
+    expect(parseYoloNames(await readFile(join(omitted, 'data.yaml'), 'utf8'))).toEqual(['car', 'tree']);
+    expect(stdout).toContain('left out: 1 without a category');
+    expect(stdout).not.toContain('exported as "object"');
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+    expect(await exportAs('coco', join(root, 'x.json'), '--unassigned', 'drop')).toBe(2);
+    expect(stderr).toContain("--unassigned must be object or omit; got 'drop'");
+  });
+
+  test('a dataset written inside the project folder is marked, so its image copies never join the project', async () => {
+    const out = join(photos, 'datasets/yolo');
+    expect(await exportAs('yolo-seg', out)).toBe(0);
+    expect(await readdir(out)).toContain('.maskpilot-export.json');
+    const reopened = await openProject(photos);
+    try {
+      expect((await reopened.listImages({ offset: 0, limit: 100 })).images.map((image) => image.id)).toEqual(['a.jpg', 'c.jpg', 'sub/b.png']);
+    } finally {
+      await reopened.close();
+      await rm(join(photos, 'datasets'), { recursive: true, force: true });
+    }
+  });
+
   test('refuses a non-empty --out folder, leaving it as it was', async () => {
     const out = join(root, 'busy');
     await mkdir(out);

@@ -1,11 +1,13 @@
 // `maskpilot export <folder> --format F --out PATH`: the project's saved annotations as a dataset
 // in one of the formats annotators move between tools (COCO, Ultralytics YOLO segmentation,
-// LabelMe JSON, instance-mask PNGs). Instances are chosen as the app's COCO export chooses them
-// (accepted and edited; unassigned ones under the category "object"); prints what was written.
+// LabelMe JSON, instance-mask PNGs). Instances are chosen as the app's export chooses them
+// (accepted and edited; unassigned ones under the category "object", or left out with
+// --unassigned omit); prints what was written. COCO is standard unless --score asks for scores.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { UNASSIGNED_POLICIES, type UnassignedPolicy } from '../../shared/coco/export';
 import { EXPORT_FORMATS, exportProject, type ExportFormat, type FormatExport } from '../../shared/formats';
 import { writeFileAtomic } from '../services/atomic-write';
 import { readProjectForExport, writeDatasetFolder } from '../services/dataset-export';
@@ -15,7 +17,8 @@ import type { CliCommand } from './command';
 const USAGE = `Usage: maskpilot export <folder> --format coco|yolo-seg|labelme|masks --out <path> [options]
 
 Writes the annotations saved in <folder>/.maskpilot as a dataset. Accepted and edited instances
-are exported (rejected ones never); instances without a category go under "object".
+are exported (rejected ones never); instances without a category go under "object" unless
+--unassigned omit leaves them out.
 
   --format F          coco      COCO instance segmentation JSON (polygons, or RLE where they
                                 would change the mask)
@@ -26,6 +29,10 @@ are exported (rejected ones never); instances without a category go under "objec
   --out PATH          a new or empty folder; for coco also a .json file
   --only-done         only images marked done
   --include-proposed  also instances still proposed by the model
+  --unassigned U      object (default): instances without a category under "object";
+                      omit: leave them out (counted in what is printed)
+  --score             coco: add each annotation's model score as "score" (not a COCO
+                      annotation field; off by default, so the file is standard COCO)
   --no-images         yolo-seg and labelme: do not copy the images into the dataset`;
 
 export interface ExportArguments {
@@ -34,6 +41,8 @@ export interface ExportArguments {
   out: string;
   onlyDone: boolean;
   includeProposed: boolean;
+  unassigned: UnassignedPolicy;
+  includeScore: boolean;
   copyImages: boolean;
 }
 
@@ -46,6 +55,8 @@ export function parseExportArguments(argv: string[]): ExportArguments {
       out: { type: 'string' },
       'only-done': { type: 'boolean', default: false },
       'include-proposed': { type: 'boolean', default: false },
+      unassigned: { type: 'string', default: 'object' },
+      score: { type: 'boolean', default: false },
       'no-images': { type: 'boolean', default: false },
     },
   });
@@ -53,12 +64,15 @@ export function parseExportArguments(argv: string[]): ExportArguments {
   if (values.format === undefined) throw new Error(`--format is required (${EXPORT_FORMATS.join(', ')})`);
   if (!(EXPORT_FORMATS as readonly string[]).includes(values.format)) throw new Error(`--format must be ${EXPORT_FORMATS.join(', ')}; got '${values.format}'`);
   if (values.out === undefined || values.out === '') throw new Error('--out <path> is required');
+  if (!(UNASSIGNED_POLICIES as readonly string[]).includes(values.unassigned)) throw new Error(`--unassigned must be ${UNASSIGNED_POLICIES.join(' or ')}; got '${values.unassigned}'`);
   return {
     folder: resolve(positionals[0]),
     format: values.format as ExportFormat,
     out: resolve(values.out),
     onlyDone: values['only-done'],
     includeProposed: values['include-proposed'],
+    unassigned: values.unassigned as UnassignedPolicy,
+    includeScore: values.score,
     copyImages: !values['no-images'],
   };
 }
@@ -76,7 +90,7 @@ export async function runExport(args: ExportArguments): Promise<ExportOutcome> {
   const project = await openProject(args.folder);
   try {
     const input = await readProjectForExport(project, { onlyDone: args.onlyDone, includeProposed: args.includeProposed });
-    const result = exportProject(args.format, input);
+    const result = exportProject(args.format, { ...input, unassigned: args.unassigned, includeScore: args.includeScore });
     if (args.format === 'coco' && args.out.toLowerCase().endsWith('.json')) {
       // A single file: written atomically in place, like the app's COCO export.
       const [file] = result.files;
@@ -87,6 +101,8 @@ export async function runExport(args: ExportArguments): Promise<ExportOutcome> {
     const written = await writeDatasetFolder(result, args.out, {
       copyImages: args.copyImages,
       resolveImage: (fileName) => project.resolveImageFile(fileName),
+      // Inside the project folder, the dataset's image copies must not become project images.
+      marker: isInsideFolder(args.folder, args.out) ? { exportedBy: 'MaskPilot', format: args.format, createdAt: new Date().toISOString() } : undefined,
     });
     return { result, written: args.out, ...written };
   } finally {
@@ -127,3 +143,8 @@ export const exportCommand: CliCommand = {
     return 0;
   },
 };
+
+function isInsideFolder(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}

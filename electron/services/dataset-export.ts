@@ -13,6 +13,7 @@ import type { ProjectImageContent } from '../../shared/coco/import';
 import type { ProjectExportInput } from '../../shared/coco/export';
 import type { FormatExport, InstanceMap } from '../../shared/formats';
 import { writeFileAtomic } from './atomic-write';
+import { EXPORT_MARKER_NAME } from './project/folder-scan';
 
 /** The API methods an export reads (any transport: the in-process service, or a client). */
 export interface ProjectReader {
@@ -55,6 +56,11 @@ export interface WriteOptions {
   resolveImage(fileName: ImageId): Promise<string>;
   /** false: write the labels only, without copying images. Default true. */
   copyImages?: boolean;
+  /**
+   * Written as EXPORT_MARKER_NAME (JSON) in the folder, which makes the project's folder scan skip it:
+   * give it whenever the export lands inside a project folder, so its image copies are not listed.
+   */
+  marker?: object;
 }
 
 export interface WriteResult {
@@ -77,6 +83,7 @@ export async function writeDatasetFolder(result: FormatExport, out: string, opti
       await mkdir(dirname(path), { recursive: true });
       await writeFileAtomic(path, file.kind === 'text' ? file.text : await encodeInstanceMap(file.map));
     }
+    if (options.marker !== undefined) await writeFileAtomic(join(staging, EXPORT_MARKER_NAME), `${JSON.stringify(options.marker, null, 2)}\n`);
     let imagesCopied = 0;
     if (options.copyImages !== false) {
       for (const copy of result.images) {

@@ -7,9 +7,12 @@
 // through it: clients build image URLs themselves.
 import { array, boolean, integer, method, object, optional, returns, string } from './schema';
 import type { ParamsOf } from './schema';
+import type { UnassignedPolicy } from '../coco/export';
+import type { ExportFormat } from '../formats/exported-files';
 import type {
   Category,
   CocoRle,
+  DatasetExportResult,
   ImageAnnotations,
   ImageId,
   ImageRecord,
@@ -68,8 +71,21 @@ export const API_METHODS = {
    * estimate of the mask's quality.
    */
   segmentAt: method({ imageId: string<ImageId>(), ...SEGMENT_PROMPT_FIELDS }, returns<{ instance: Instance | null; latencyMs: number }>()),
-  /** COCO export of the whole project; returns the JSON text. */
-  exportCoco: method({ onlyAccepted: optional(boolean()) }, returns<{ json: string; imageCount: number; annotationCount: number }>()),
+  /**
+   * COCO export of the whole project (instances without a category under "object"); returns the JSON
+   * text. Standard COCO: `includeScore` adds the model's score to each annotation (not a COCO field).
+   */
+  exportCoco: method({ onlyAccepted: optional(boolean()), includeScore: optional(boolean()) }, returns<{ json: string; imageCount: number; annotationCount: number }>()),
+  /**
+   * Writes the accepted and edited instances as a dataset into the project folder, in a new folder
+   * exports/<format>-<local time> put in place in one rename (never over an earlier export; the
+   * folder scan skips it). `onlyDone`: images marked done only (default all). `unassigned`: instances
+   * without a category as "object" (default) or 'omit' them. `includeScore`: COCO only, as exportCoco.
+   */
+  exportDataset: method(
+    { format: string<ExportFormat>(), onlyDone: optional(boolean()), unassigned: optional(string<UnassignedPolicy>()), includeScore: optional(boolean()) },
+    returns<DatasetExportResult>(),
+  ),
   /** COCO import: validates everything first; saves nothing unless all of it is valid. */
   importCoco: method({ json: string() }, returns<{ imageCount: number; annotationCount: number; skippedImages: string[] }>()),
   /** Starts proposing every image without a decision yet; progress via onDidProgress. */

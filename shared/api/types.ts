@@ -1,6 +1,7 @@
 // Domain types shared by every layer. JSON-safe only: no classes, no Dates, no typed arrays.
 // Coordinates are always in image pixels of the EXIF-oriented image (the image as a person sees it),
 // origin at the top-left corner of the top-left pixel, x to the right, y down.
+import type { ExportFormat } from '../formats/exported-files';
 
 /** A COCO compressed RLE: `size` is [height, width]; `counts` is the COCO ASCII string (column-major, first run counts zeros). */
 export interface CocoRle {
@@ -153,6 +154,47 @@ export interface JobProgress {
   total: number;
   state: 'running' | 'finished' | 'cancelled' | 'failed';
   message?: string;
+  /** On a proposeAll job's last event (finished or cancelled): what it did with each image. */
+  proposeAll?: ProposeAllOutcome;
+}
+
+/**
+ * Why proposeAll left an image alone (it never replaces anyone's work): 'decided' (done, or
+ * something kept on it), 'proposed' (proposals waiting for review), 'opened' (opened before, nothing
+ * saved), 'unreadable' (the image has a problem), 'damaged' (its annotation file is damaged),
+ * 'changed' (someone saved it while the job was proposing it).
+ */
+export type ProposeAllSkipReason = 'decided' | 'proposed' | 'opened' | 'unreadable' | 'damaged' | 'changed';
+
+/** What a proposeAll job did, in images; proposed + failed + the skipped + notReached = the project's images. */
+export interface ProposeAllOutcome {
+  proposed: number;
+  /** The model failed on them (the job's message names the first). */
+  failed: number;
+  skipped: Record<ProposeAllSkipReason, number>;
+  /** Not looked at because the job was cancelled first. */
+  notReached: number;
+}
+
+/**
+ * What exportDataset wrote. Counts are of what is in the files; `leftOut` counts instances the
+ * export chose but did not write, by reason (unassigned ones when asked to leave them out, crowd
+ * regions in YOLO, empty masks).
+ */
+export interface DatasetExportResult {
+  format: ExportFormat;
+  /** The export's folder, relative to the project folder (POSIX), e.g. "exports/yolo-seg-20261205-184512". */
+  folder: string;
+  /** Files written from the annotations (labels, annotations.json, masks, data.yaml), not counting image copies. */
+  files: number;
+  /** Images copied beside the labels (YOLO, LabelMe). */
+  imagesCopied: number;
+  images: number;
+  annotations: number;
+  categories: number;
+  /** Of the annotations, instances without a category written under "object" (0 when they were left out). */
+  unassignedAsObject: number;
+  leftOut: { reason: string; count: number }[];
 }
 
 /** A proposal model's id in the model registry (electron/model/registry.ts), e.g. 'guided', 'deepmask', 'instancefcn'. */

@@ -23,15 +23,41 @@ export interface ProjectExportInput {
    */
   polygonTolerance?: number;
   info?: CocoInfo;
+  /**
+   * What happens to instances without a category: 'object' (default) writes them under a category
+   * named "object" (COCO needs a category_id); 'omit' leaves them out of every format.
+   */
+  unassigned?: UnassignedPolicy;
+  /**
+   * COCO only: write each instance's model score as `score` on its annotation. Not part of COCO's
+   * annotation format (it belongs to results files), so off by default.
+   */
+  includeScore?: boolean;
 }
 
 /** Name of the category given to instances exported without one (COCO needs a category_id). */
 export const UNASSIGNED_CATEGORY_NAME = 'object';
 
+/** What an export does with instances that have no category: write them as "object", or leave them out. */
+export type UnassignedPolicy = 'object' | 'omit';
+export const UNASSIGNED_POLICIES: readonly UnassignedPolicy[] = ['object', 'omit'];
+
+/** Whether an export writes this instance at all: its status is exported, and it has a category or unassigned ones go as "object". */
+export function isExported(instance: Instance, statuses: ReadonlySet<Instance['status']>, unassigned: UnassignedPolicy | undefined): boolean {
+  return statuses.has(instance.status) && (instance.categoryId !== null || unassigned !== 'omit');
+}
+
+/** Instances without a category that an export with these options leaves out (0 unless unassigned is 'omit'). */
+export function countOmittedUnassigned(input: Pick<ProjectExportInput, 'images' | 'onlyAccepted' | 'unassigned'>): number {
+  if (input.unassigned !== 'omit') return 0;
+  const statuses = exportedStatuses(input.onlyAccepted);
+  return input.images.reduce((sum, image) => sum + image.instances.filter((instance) => statuses.has(instance.status) && instance.categoryId === null).length, 0);
+}
+
 export function projectToCoco(input: ProjectExportInput): CocoDataset {
   const included = exportedStatuses(input.onlyAccepted);
   const tolerance = input.polygonTolerance ?? 0;
-  const exported = input.images.map((image) => image.instances.filter((instance) => included.has(instance.status)));
+  const exported = input.images.map((image) => image.instances.filter((instance) => isExported(instance, included, input.unassigned)));
 
   const categories: CocoCategory[] = input.categories.map((category) => ({ id: category.id, name: category.name, color: category.color }));
   const knownCategories = new Set(categories.map((category) => category.id));
@@ -68,7 +94,7 @@ export function projectToCoco(input: ProjectExportInput): CocoDataset {
         bbox: rleBbox(mask),
         iscrowd: instance.isCrowd === true ? 1 : 0,
       };
-      if (instance.score !== null) annotation.score = instance.score;
+      if (input.includeScore === true && instance.score !== null) annotation.score = instance.score;
       annotations.push(annotation);
     }
   });

@@ -120,7 +120,21 @@ describe('projectToCoco', () => {
   test('instances without a category go to an "object" category added for them', () => {
     const dataset = projectToCoco({ ...project(), onlyAccepted: false });
     expect(dataset.categories.at(-1)).toEqual({ id: 5, name: UNASSIGNED_CATEGORY_NAME });
-    expect(dataset.annotations.find((a) => a.id === 9)).toMatchObject({ category_id: 5, score: 0.8 });
+    expect(dataset.annotations.find((a) => a.id === 9)).toMatchObject({ category_id: 5 });
+  });
+
+  test('unassigned: "omit" leaves instances without a category out, and adds no "object" category', () => {
+    const dataset = projectToCoco({ ...project(), onlyAccepted: false, unassigned: 'omit' });
+    expect(dataset.annotations.map((a) => a.id)).toEqual([5, 6, 7, 8, 2]);
+    expect(dataset.categories.map((category) => category.name)).toEqual(['person', 'cup']);
+  });
+
+  test('standard COCO by default: no score on annotations; includeScore writes the model score', () => {
+    const standard = projectToCoco({ ...project(), onlyAccepted: false });
+    expect(standard.annotations.some((a) => 'score' in a)).toBe(false);
+    const scored = projectToCoco({ ...project(), onlyAccepted: false, includeScore: true });
+    expect(scored.annotations.find((a) => a.id === 9)).toMatchObject({ category_id: 5, score: 0.8 });
+    expect(scored.annotations.filter((a) => 'score' in a)).toHaveLength(1); // instances without a score get none
   });
 
   test('refuses an unknown category or a mask of the wrong size, naming the instance', () => {

@@ -3,7 +3,7 @@
 // contents, imports take file contents, and the node side reads and writes the disk.
 export type { ExportFormat, ExportedFile, FormatExport, ImageCopy, InstanceMap } from './exported-files';
 export { EXPORT_FORMATS } from './exported-files';
-export { exportProject, COCO_FILE_NAME } from './export-project';
+export { exportProject, COCO_FILE_NAME, OMITTED_UNASSIGNED_REASON } from './export-project';
 export { selectForExport } from './selection';
 export { exportedStatuses } from '../api/instance-status';
 export type { ExportClass, ExportSelection, SelectedImage, SelectedInstance } from './selection';

@@ -1,13 +1,14 @@
 // What every export format writes, chosen once and the same way the COCO export chooses it:
 // accepted and edited instances (plus proposed ones with onlyAccepted: false; rejected ones never),
 // unassigned instances under the category named "object" (an existing one, or a new one with the
-// next free id), and every instance's mask checked against its image's size. Formats that number
-// their classes (YOLO) number them in this order: the project's categories by ascending id, then
-// "object" when it had to be added, so indices stay put from one export to the next.
+// next free id) or, with unassigned: 'omit', not at all; and every instance's mask checked against
+// its image's size. Formats that number their classes (YOLO) number them in this order: the
+// project's categories by ascending id, then "object" when it had to be added, so indices stay put
+// from one export to the next.
 import { ApiError } from '../api/errors';
 import { exportedStatuses } from '../api/instance-status';
 import type { Category, Instance } from '../api/types';
-import { UNASSIGNED_CATEGORY_NAME, type ProjectExportInput } from '../coco/export';
+import { isExported, UNASSIGNED_CATEGORY_NAME, type ProjectExportInput } from '../coco/export';
 import { fromCocoRle, type Rle } from '../geometry';
 
 /** A category as exported: `index` is its 0-based class index (position in ExportSelection.classes). */
@@ -76,7 +77,7 @@ export function selectForExport(input: ProjectExportInput): ExportSelection {
     width: image.width,
     height: image.height,
     instances: image.instances
-      .filter((instance) => included.has(instance.status))
+      .filter((instance) => isExported(instance, included, input.unassigned))
       .map((instance) => ({ instance, exportClass: classOf(instance, image.fileName), mask: maskOf(instance, image.fileName, image.width, image.height) })),
   }));
   return { classes, images };

@@ -28,6 +28,7 @@ export class CocoMethods {
   /** Every usable image (natural order) with its saved instances; images with problems are left out. */
   async export(fields: Fields): Promise<{ json: string; imageCount: number; annotationCount: number }> {
     const onlyAccepted = optionalBoolean(fields, 'onlyAccepted', 'onlyAccepted') ?? true;
+    const includeScore = optionalBoolean(fields, 'includeScore', 'includeScore') ?? false;
     const images: ProjectImageContent[] = [];
     for (const entry of this.index.all()) {
       const record = await this.records.get(entry.id);
@@ -36,7 +37,7 @@ export class CocoMethods {
       const saved = await this.annotations.get(entry.id);
       images.push({ fileName: entry.id, width: record.width, height: record.height, instances: saved.instances });
     }
-    const dataset = projectToCoco({ images, categories: this.categories.list(), onlyAccepted });
+    const dataset = projectToCoco({ images, categories: this.categories.list(), onlyAccepted, includeScore });
     return { json: JSON.stringify(dataset), imageCount: dataset.images.length, annotationCount: dataset.annotations.length };
   }
 

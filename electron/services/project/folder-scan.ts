@@ -10,6 +10,11 @@ import { hasImageExtension } from '../image-formats';
 import { sortByNaturalPath } from './natural-sort';
 
 export const SIDECAR_DIR_NAME = '.maskpilot';
+/**
+ * A dataset MaskPilot exported (exportDataset writes them under exports/ in the folder) holds this
+ * file; the scan skips such folders, so the images an export copies never join the project.
+ */
+export const EXPORT_MARKER_NAME = '.maskpilot-export.json';
 
 export interface ScannedImage {
   id: ImageId;
@@ -44,6 +49,7 @@ export async function scanFolder(folder: string): Promise<ScanResult> {
     } catch {
       continue; // An unreadable subfolder is skipped rather than failing the whole open.
     }
+    if (relativeDir !== '' && entries.some((entry) => entry.name === EXPORT_MARKER_NAME)) continue;
     for (const entry of entries) {
       const name = entry.name;
       const id = relativeDir === '' ? name : `${relativeDir}/${name}`;

@@ -12,6 +12,7 @@ import type { ModelProvider } from '../model-provider';
 import { AnnotationStore, saveRequestOf } from './annotations';
 import { Categories } from './categories';
 import { CocoMethods } from './coco-methods';
+import { DatasetExports } from './export-methods';
 import { ApiEventHub } from './events';
 import { scanFolder } from './folder-scan';
 import { ImageIndex } from './image-index';
@@ -110,6 +111,7 @@ export async function openProject(folder: string, options: OpenProjectOptions = 
   const jobs = new Jobs(events);
   const model = new ModelMethods(options.model, records, index, annotations, jobs, suggestions);
   const coco = new CocoMethods(records, index, annotations, categories);
+  const datasets = new DatasetExports(root, records, index, annotations, categories);
   /** Every image's saved annotations in natural order; damaged sidecars are kept aside, reported, skipped. */
   const readSaved = async (only?: readonly ImageId[]): Promise<SavedImage[]> => {
     const saved: SavedImage[] = [];
@@ -184,6 +186,7 @@ export async function openProject(folder: string, options: OpenProjectOptions = 
     propose: (fields) => model.propose(fields),
     segmentAt: (fields) => model.segmentAt(fields),
     exportCoco: (fields) => coco.export(fields),
+    exportDataset: (fields) => datasets.export(fields),
     importCoco: (fields) => coco.import(fields),
     proposeAll: (fields) => model.proposeAll(fields),
     cancelJob: (fields) => jobs.cancel(requiredString(fields, 'jobId', 'jobId', 100)),
