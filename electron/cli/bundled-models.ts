@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanBundledModels, type BundledModel } from '../services/project';
 
-export const BUNDLED_MODELS_DIR = resolve(fileURLToPath(import.meta.url), '../../../resources/models');
+const BUNDLED_MODELS_DIR = resolve(fileURLToPath(import.meta.url), '../../../resources/models');
 
 /** The bundled models, default first; an unusable folder is left out with a note on stderr. */
 export function bundledModels(): Promise<BundledModel[]> {

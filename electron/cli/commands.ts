@@ -2,7 +2,7 @@
 // model commands pull in tfjs, which `maskpilot host --no-model` or `--help` must not pay for.
 import type { CliCommand } from './command';
 
-export interface CliCommandEntry {
+interface CliCommandEntry {
   name: string;
   /** One line for `maskpilot --help`; the module's own `summary` says the same. */
   summary: string;

@@ -75,7 +75,7 @@ export function defaultReportPath(proposalsPath: string): string {
   return join(dirname(proposalsPath), `${name}.ar.json`);
 }
 
-export function formatReport(report: ArReport): string {
+function formatReport(report: ArReport): string {
   const { counts, params } = report;
   const thresholds = params.iouThrs;
   const range = `${thresholds[0].toFixed(2)}:${(thresholds[1] - thresholds[0]).toFixed(2)}:${thresholds[thresholds.length - 1].toFixed(2)}`;

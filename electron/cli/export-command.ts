@@ -35,7 +35,7 @@ are exported (rejected ones never); instances without a category go under "objec
                       annotation field; off by default, so the file is standard COCO)
   --no-images         yolo-seg and labelme: do not copy the images into the dataset`;
 
-export interface ExportArguments {
+interface ExportArguments {
   folder: string;
   format: ExportFormat;
   out: string;
@@ -46,7 +46,7 @@ export interface ExportArguments {
   copyImages: boolean;
 }
 
-export function parseExportArguments(argv: string[]): ExportArguments {
+function parseExportArguments(argv: string[]): ExportArguments {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -77,7 +77,7 @@ export function parseExportArguments(argv: string[]): ExportArguments {
   };
 }
 
-export interface ExportOutcome {
+interface ExportOutcome {
   result: FormatExport;
   /** Where the dataset went: a folder, or the COCO .json file. */
   written: string;
@@ -86,7 +86,7 @@ export interface ExportOutcome {
 }
 
 /** Opens the project, exports it, closes it. Throws ApiErrors (bad data, an unusable --out). */
-export async function runExport(args: ExportArguments): Promise<ExportOutcome> {
+async function runExport(args: ExportArguments): Promise<ExportOutcome> {
   const project = await openProject(args.folder);
   try {
     const input = await readProjectForExport(project, { onlyDone: args.onlyDone, includeProposed: args.includeProposed });
@@ -110,7 +110,7 @@ export async function runExport(args: ExportArguments): Promise<ExportOutcome> {
   }
 }
 
-export function describeExport(outcome: ExportOutcome): string {
+function describeExport(outcome: ExportOutcome): string {
   const { counts, skipped, format } = outcome.result;
   const lines = [
     `Exported ${counts.images} image${counts.images === 1 ? '' : 's'}, ${counts.instances} instance${counts.instances === 1 ? '' : 's'} and ${counts.classes} categor${counts.classes === 1 ? 'y' : 'ies'} as ${format} to ${outcome.written}`,

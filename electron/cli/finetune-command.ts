@@ -20,7 +20,7 @@ version becomes active only if its AR@100 there is at least the active version's
   --json        print the outcome as JSON (the new version's record) instead of text
   --backend B   tfjs backend: tensorflow, wasm or cpu (default: the fastest that loads)`;
 
-export interface FinetuneArguments {
+interface FinetuneArguments {
   folder: string;
   steps: number | undefined;
   json: boolean;
@@ -43,7 +43,7 @@ export function parseFinetuneArguments(argv: string[]): FinetuneArguments {
   return { folder: resolve(positionals[0]), steps, json: values.json, backend: values.backend };
 }
 
-export interface FinetuneRunOptions {
+interface FinetuneRunOptions {
   learner: Learner;
   bundled: readonly BundledModel[];
   write: (text: string) => void;
@@ -51,7 +51,7 @@ export interface FinetuneRunOptions {
   signal?: AbortSignal;
 }
 
-export interface FinetuneOutcome {
+interface FinetuneOutcome {
   state: 'finished' | 'cancelled' | 'failed';
   message: string;
   version: ModelVersion | null;

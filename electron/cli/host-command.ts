@@ -102,7 +102,7 @@ export const hostCommand: CliCommand = {
   },
 };
 
-export interface HostArguments {
+interface HostArguments {
   folder: string;
   port: number;
   bind: string;

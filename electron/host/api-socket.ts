@@ -10,7 +10,7 @@ import type { EventMessage } from '../../shared/api/wire';
 import type { HostService } from './host-service';
 import { createRpcDispatcher } from './rpc-dispatch';
 
-export interface ApiSocketOptions {
+interface ApiSocketOptions {
   service: HostService;
   /** Largest accepted frame (bytes); larger ones close the connection with 1009. */
   maxMessageBytes: number;
@@ -23,7 +23,7 @@ export interface ApiSocketOptions {
   onInternalError(method: string, error: unknown): void;
 }
 
-export interface ApiSocketServer {
+interface ApiSocketServer {
   /** Completes an already authorised upgrade to a WebSocket. */
   accept(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   clientCount(): number;

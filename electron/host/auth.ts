@@ -25,7 +25,7 @@ export function assertUsableToken(token: string): void {
 }
 
 /** Constant-time comparison: both sides are hashed first so their lengths never leak either. */
-export function tokensMatch(presented: string, expected: string): boolean {
+function tokensMatch(presented: string, expected: string): boolean {
   const a = createHash('sha256').update(presented, 'utf8').digest();
   const b = createHash('sha256').update(expected, 'utf8').digest();
   return timingSafeEqual(a, b);
@@ -36,7 +36,7 @@ export function cookieNameFor(port: number): string {
   return `maskpilot_token_${port}`;
 }
 
-export type TokenSource = 'query' | 'header' | 'cookie';
+type TokenSource = 'query' | 'header' | 'cookie';
 
 /** Which presented credential matched the token, or null when none did (or none was presented). */
 export function authorizeRequest(request: IncomingMessage, url: URL, expected: string, cookieName: string): TokenSource | null {
@@ -57,7 +57,7 @@ function bearerToken(header: string | undefined): string | null {
   return match ? match[1] : null;
 }
 
-export function readCookie(header: string | undefined, name: string): string | null {
+function readCookie(header: string | undefined, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(';')) {
     const separator = part.indexOf('=');

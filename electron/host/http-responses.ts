@@ -59,6 +59,6 @@ export function sendHtmlError(response: ServerResponse, status: number, title: s
   );
 }
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }

@@ -12,9 +12,9 @@ import { isInside, splitRelativePath } from '../services/safe-path';
 import { streamFile } from './static-files';
 
 /** Largest `maxSide` a client may ask for (pixels); beyond it, ask for the original. */
-export const MAX_DOWNSCALE_SIDE = 8192;
+const MAX_DOWNSCALE_SIDE = 8192;
 
-export interface ImageRouteOptions {
+interface ImageRouteOptions {
   /** Real path of the opened folder. */
   realFolder: string;
   resolveImageFile(imageId: ImageId): Promise<string>;

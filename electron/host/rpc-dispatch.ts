@@ -16,7 +16,7 @@ export interface DispatchOptions {
  * Answers one text frame of a client, sending replies with `send`. Resolves once it is answered,
  * with null, or with the reason the frame cannot be answered (not JSON, no usable id).
  */
-export type RpcDispatcher = (text: string) => Promise<string | null>;
+type RpcDispatcher = (text: string) => Promise<string | null>;
 
 /** The dispatcher of one connection (its calls in flight are its own). */
 export function createRpcDispatcher(api: MaskPilotApi, send: (text: string) => void, options: DispatchOptions = {}): RpcDispatcher {

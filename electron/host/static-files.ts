@@ -27,7 +27,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export interface AppPageOptions {
+interface AppPageOptions {
   /** Absolute path of the built renderer. */
   staticDir: string;
   /** Extra headers for the app page only (the auth cookie). */

@@ -3,7 +3,7 @@
 // (and refused) rather than silently rewritten into some other path.
 import { ApiError } from '../../shared/api/errors';
 
-export interface RequestTarget {
+interface RequestTarget {
   /** Still percent-encoded, exactly as sent, always starting with '/'. */
   rawPath: string;
   /** Parsed query (and a base for nothing else). */

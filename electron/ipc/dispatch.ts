@@ -23,7 +23,7 @@ export interface IpcDispatchOptions {
 }
 
 /** Answers one IPC message: the response to a request, null for a cancel or a message without an id. */
-export type IpcDispatcher = (message: unknown, sender: SenderInfo) => Promise<ResponseMessage | null>;
+type IpcDispatcher = (message: unknown, sender: SenderInfo) => Promise<ResponseMessage | null>;
 
 export function createIpcDispatcher(options: IpcDispatchOptions): IpcDispatcher {
   const server = createChannelServer<string | null>({

@@ -9,9 +9,9 @@ import { resolveInsideFolder, splitRelativePath } from '../services/safe-path';
 import { IMAGE_HOST, IMAGE_SCHEME } from './channels';
 
 /** Largest `maxSide` (pixels) a downscaled copy may have; larger requests should ask for the original. */
-export const MAX_IMAGE_SIDE = 8192;
+const MAX_IMAGE_SIDE = 8192;
 
-export interface ImageRequest {
+interface ImageRequest {
   imageId: ImageId;
   /** Long side of the requested copy in pixels, or null for the original file. */
   maxSide: number | null;

@@ -59,7 +59,7 @@ export async function exportCocoFlow(window: BrowserWindow, projects: ProjectSes
 }
 
 /** Runs a flow and shows its summary, or its error with the code a user can search for. */
-export async function reportOutcome(window: BrowserWindow, title: string, run: () => Promise<string>): Promise<void> {
+async function reportOutcome(window: BrowserWindow, title: string, run: () => Promise<string>): Promise<void> {
   try {
     const summary = await run();
     await dialog.showMessageBox(window, { type: 'info', title, message: summary });

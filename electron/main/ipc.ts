@@ -12,7 +12,7 @@ import { APP_ORIGIN } from './content-security-policy';
 import type { ProjectSession } from './project-session';
 
 /** What main knows about the frame behind an IPC message. */
-export function senderInfoOf(event: IpcMainInvokeEvent): SenderInfo {
+function senderInfoOf(event: IpcMainInvokeEvent): SenderInfo {
   const frame = event.senderFrame;
   return {
     url: frame ? frame.url : null,

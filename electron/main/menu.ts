@@ -20,7 +20,7 @@ export interface MenuActions {
   toggleDevTools(): void;
 }
 
-export interface MenuOptions {
+interface MenuOptions {
   /** macOS has an app menu and keeps Quit there. */
   isMac: boolean;
   /** Development builds get Reload and the developer tools. */
@@ -48,7 +48,7 @@ export const MENU_IDS = {
 const ACCELERATOR_KEYS: Record<string, string> = { '+': 'Plus', ArrowUp: 'Up', ArrowDown: 'Down', ArrowLeft: 'Left', ArrowRight: 'Right', Escape: 'Esc' };
 
 /** A key chord as an Electron accelerator ("CmdOrCtrl+Shift+Z"). */
-export function acceleratorOf(chord: KeyChord): string {
+function acceleratorOf(chord: KeyChord): string {
   const key = ACCELERATOR_KEYS[chord.key] ?? (chord.key.length === 1 ? chord.key.toUpperCase() : chord.key);
   return [chord.mod ? 'CmdOrCtrl' : null, chord.alt ? 'Alt' : null, chord.shift ? 'Shift' : null, key].filter((part) => part !== null).join('+');
 }

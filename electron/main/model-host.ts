@@ -17,7 +17,7 @@ import type { ProviderFactory } from './model-supervisor';
  * (electron/model/provider.ts: modelDir, bundledModelDir) come first; the rest is for modules
  * that want them and is ignored by those that do not.
  */
-export interface DesktopModelOptions {
+interface DesktopModelOptions {
   /** Weights to use, and the fallback when they fail: the bundled resources/models/deepmask. */
   modelDir: string;
   bundledModelDir: string;

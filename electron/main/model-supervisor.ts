@@ -23,7 +23,7 @@ export interface CrashReport {
   restarting: boolean;
 }
 
-export interface SupervisorOptions {
+interface SupervisorOptions {
   create: ProviderFactory;
   onCrash(report: CrashReport): void;
   onStatus(status: ModelStatus): void;

@@ -4,7 +4,7 @@
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export interface AppPaths {
+interface AppPaths {
   /** The application root: the repository in development, resources/app.asar when packaged. */
   appRoot: string;
   /** The built renderer (index.html and assets), served over app://. */

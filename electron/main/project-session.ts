@@ -14,8 +14,8 @@ export interface SessionProject extends MaskPilotApi {
   close(): Promise<void>;
 }
 
-export type ProjectOpener = (folder: string) => Promise<SessionProject>;
-export type EventForwarder = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
+type ProjectOpener = (folder: string) => Promise<SessionProject>;
+type EventForwarder = <E extends ApiEventName>(event: E, payload: ApiEvents[E]) => void;
 
 interface OpenProject {
   folder: string;

@@ -5,6 +5,7 @@
 // displays' work areas, so this is unit-tested everywhere.
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../services/atomic-write';
+import { clamp } from '../../shared/geometry/clamp';
 
 /** A rectangle in screen DIPs (device-independent pixels). */
 export interface Rect {
@@ -77,10 +78,6 @@ export async function loadWindowState(file: string, workAreas: readonly Rect[]):
 
 export async function saveWindowState(file: string, state: WindowState): Promise<void> {
   await writeFileAtomic(file, `${JSON.stringify(state, null, 2)}\n`);
-}
-
-function clamp(value: number, low: number, high: number): number {
-  return Math.min(Math.max(value, low), high);
 }
 
 function overlapWidth(a: Rect, b: Rect): number {

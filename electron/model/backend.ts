@@ -20,7 +20,7 @@ export interface BackendSelection {
 /** Seam for tests: how an optional package is imported. Defaults to a plain dynamic import. */
 export type ModuleImporter = (specifier: string) => Promise<unknown>;
 
-export interface SelectBackendOptions {
+interface SelectBackendOptions {
   importModule?: ModuleImporter;
 }
 
@@ -126,7 +126,7 @@ async function registerWasm(importModule: ModuleImporter): Promise<void> {
 }
 
 /** Absolute path of @tensorflow/tfjs-backend-wasm/dist (where the .wasm files live). */
-export function wasmDistDir(): string {
+function wasmDistDir(): string {
   const require = createRequire(import.meta.url);
   return dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
 }

@@ -26,14 +26,14 @@ interface ModelJson {
 }
 
 /** Absolute path of the directory holding centernet.json and centernet.bin inside @vladmandic/human. */
-export function centernetModelDir(): string {
+function centernetModelDir(): string {
   // The package's "exports" map hides package.json, so resolve its node entry (dist/human.node.js)
   // and step up to the package root.
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('@vladmandic/human')), '..', 'models');
 }
 
-export interface LoadCenternetOptions {
+interface LoadCenternetOptions {
   /** Widen the input placeholder to [1,-1,-1,3] so the convolutional trunk runs at any size. */
   dynamicInput: boolean;
   /** Override the model directory (tests use it to point at corrupt copies). */

@@ -18,9 +18,9 @@ import { STRIDE, WINDOW_CELLS, windowCentredAt, type PyramidLevel } from './pyra
 import { cutWindows as cutMapWindows } from './window-cut';
 import type { Trunk } from './trunk';
 
-export const CLICK_MARGIN_CELLS = 1;
+const CLICK_MARGIN_CELLS = 1;
 
-export interface ClickWindow {
+interface ClickWindow {
   levelIndex: number;
   /** Top-left cell of the window in its level (may be negative: the window hangs over the border). */
   cellX: number;

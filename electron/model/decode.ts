@@ -15,7 +15,7 @@ export interface DecodedImage {
   originalHeight: number;
 }
 
-export interface DecodeOptions {
+interface DecodeOptions {
   /** Upper bound on the decoded image's larger side (pixels). */
   maxSide: number;
 }
@@ -64,7 +64,7 @@ export async function resizeRgb(image: { width: number; height: number; rgb: Uin
 }
 
 /** A rectangle of pixels: left, top, width, height. */
-export interface PixelRegion {
+interface PixelRegion {
   left: number;
   top: number;
   width: number;

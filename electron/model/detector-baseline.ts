@@ -18,6 +18,7 @@ import { CENTERNET_INPUT_NODE, CENTERNET_NATIVE_SIZE, loadCenternetGraph } from 
 import { decodeImage, resizeRgb, type DecodedImage } from './decode';
 import type { ModelImage } from './proposal-model';
 import { rectMaskToRle } from './postprocess';
+import { clamp } from '../../shared/geometry/clamp';
 
 const HEATMAP_STRIDE = 4;
 const HEATMAP_SIZE = CENTERNET_NATIVE_SIZE / HEATMAP_STRIDE;
@@ -127,8 +128,4 @@ export function createDetectorBoxBaseline(options: { backend?: BackendName } = {
       graph = null;
     },
   };
-}
-
-function clamp(value: number, low: number, high: number): number {
-  return Math.min(Math.max(value, low), high);
 }

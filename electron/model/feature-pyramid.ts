@@ -6,6 +6,7 @@ import { resizeRgb, type DecodedImage } from './decode';
 import { buildPyramid, WINDOW_CELLS, type PyramidLevel, type PyramidOptions } from './pyramid';
 import { cutWindows as cutMapWindows } from './window-cut';
 import type { Trunk } from './trunk';
+import { clamp } from '../../shared/geometry/clamp';
 
 /** Cells of zero padding on every side of a level's feature map: window centres reach the border. */
 export const PAD_CELLS = WINDOW_CELLS / 2;
@@ -24,7 +25,7 @@ export interface LevelFeatures {
 }
 
 /** A zero-padded feature map read back to JS: `height` x `width` cells (padding included) x `channels`. */
-export interface PaddedMap {
+interface PaddedMap {
   width: number;
   height: number;
   channels: number;
@@ -139,8 +140,4 @@ export function clampCell(features: LevelFeatures, cellX: number, cellY: number)
     cellX: clamp(cellX + PAD_CELLS, 0, Math.max(0, paddedWidth - WINDOW_CELLS)) - PAD_CELLS,
     cellY: clamp(cellY + PAD_CELLS, 0, Math.max(0, paddedHeight - WINDOW_CELLS)) - PAD_CELLS,
   };
-}
-
-function clamp(value: number, low: number, high: number): number {
-  return Math.min(Math.max(value, low), high);
 }

@@ -8,11 +8,11 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 
-export const HEADS_FORMAT = 'maskpilot-deepmask-heads/1';
-export const HEADS_MANIFEST_FILE = 'heads.json';
-export const HEADS_WEIGHTS_FILE = 'heads.bin';
+const HEADS_FORMAT = 'maskpilot-deepmask-heads/1';
+const HEADS_MANIFEST_FILE = 'heads.json';
+const HEADS_WEIGHTS_FILE = 'heads.bin';
 
-export interface HeadsManifest {
+interface HeadsManifest {
   format: typeof HEADS_FORMAT;
   config: Record<string, number>;
   meta: Record<string, unknown>;

@@ -43,7 +43,7 @@ export interface DeepMaskHeadsConfig {
   refineChannels4: number;
 }
 
-export const DEFAULT_HEADS_CONFIG: DeepMaskHeadsConfig = {
+const DEFAULT_HEADS_CONFIG: DeepMaskHeadsConfig = {
   windowCells: 14,
   channels: 88,
   maskSize: 56,
@@ -108,7 +108,7 @@ const SCORE = [
   'score/fc3/kernel',
   'score/fc3/bias',
 ] as const;
-export const HEAD_PARAMETER_NAMES: readonly string[] = [...SHARED, ...MASK, ...SCORE];
+const HEAD_PARAMETER_NAMES: readonly string[] = [...SHARED, ...MASK, ...SCORE];
 
 /** Every parameter of heads with this config, in save order: the base heads', then the refiner's. */
 export function headParameterNames(config: DeepMaskHeadsConfig): readonly string[] {
@@ -116,7 +116,7 @@ export function headParameterNames(config: DeepMaskHeadsConfig): readonly string
 }
 
 /** Shape of every parameter for a config; kernels are [fan_in, fan_out] for matMul. */
-export function parameterShapes(config: DeepMaskHeadsConfig): Record<string, number[]> {
+function parameterShapes(config: DeepMaskHeadsConfig): Record<string, number[]> {
   const cells = config.windowCells;
   const pooled = cells / 2;
   return {
@@ -141,7 +141,7 @@ export function parameterShapes(config: DeepMaskHeadsConfig): Record<string, num
 }
 
 /** Fills defaults and rejects configs the layers cannot be built from, naming the field. */
-export function resolveHeadsConfig(partial: Partial<DeepMaskHeadsConfig> = {}): DeepMaskHeadsConfig {
+function resolveHeadsConfig(partial: Partial<DeepMaskHeadsConfig> = {}): DeepMaskHeadsConfig {
   const config = { ...DEFAULT_HEADS_CONFIG, ...partial };
   const refiner = new Set(['refineHidden', 'refineChannels8', 'refineChannels4']);
   for (const [key, value] of Object.entries(config)) {

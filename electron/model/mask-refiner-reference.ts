@@ -19,7 +19,7 @@ export function slicedDilatedDepthwise3x3(dilation: number): Depthwise3x3 {
   };
 }
 
-export const slicedDepthwise3x3: Depthwise3x3 = slicedDilatedDepthwise3x3(1);
+const slicedDepthwise3x3: Depthwise3x3 = slicedDilatedDepthwise3x3(1);
 
 /** applyRefiner with the sliced depthwise 3x3: plain autodiff, slow. */
 export function referenceRefiner(parameter: (name: string) => tf.Tensor, hidden: number, coarse: tf.Tensor3D, fine8: tf.Tensor4D, fine4: tf.Tensor4D): tf.Tensor3D {

@@ -123,13 +123,13 @@ export function dilatedDepthwise3x3(dilation: number): Depthwise3x3 {
   }) as Depthwise3x3;
 }
 
-export const depthwise3x3: Depthwise3x3 = dilatedDepthwise3x3(1);
+const depthwise3x3: Depthwise3x3 = dilatedDepthwise3x3(1);
 
 /**
  * dW[k][c] = sum over b, y, x of x[b, y + d (ky - 1), x + d (kx - 1), c] * dy[b, y, x, c] (zero outside),
  * tap k = 3 ky + kx, d the dilation; inputs row-major [B, H, W, C]. Returns [9 * C], tap-major.
  */
-export function depthwiseFilterGradient(input: Float32Array, dy: Float32Array, batch: number, height: number, width: number, channels: number, dilation = 1): Float32Array {
+function depthwiseFilterGradient(input: Float32Array, dy: Float32Array, batch: number, height: number, width: number, channels: number, dilation = 1): Float32Array {
   const sums = new Float64Array(9 * channels);
   const rowLength = width * channels;
   const imageLength = height * rowLength;

@@ -3,7 +3,7 @@
 // threshold. IoU comes from shared/geometry's rleIou (maskApi.c semantics).
 import { rleIou, type Rle } from '../../shared/geometry';
 
-export interface NmsCandidate {
+interface NmsCandidate {
   rle: Rle;
   score: number;
 }

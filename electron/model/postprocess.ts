@@ -4,6 +4,7 @@
 // has been read back, so nothing here can leak tfjs memory.
 import type { BinaryMask, Rle } from '../../shared/geometry';
 import type { Rect } from './pyramid';
+import { clamp } from '../../shared/geometry/clamp';
 
 /**
  * A binary mask that is background everywhere outside the rectangle [x, x + width) x [y, y + height)
@@ -221,10 +222,6 @@ export function rectMaskToFull(mask: RectMask): BinaryMask {
     for (let j = 0; j < mask.height; j++) data[(mask.y + j) * mask.imageWidth + mask.x + i] = mask.data[i * mask.height + j];
   }
   return { width: mask.imageWidth, height: mask.imageHeight, data };
-}
-
-function clamp(value: number, low: number, high: number): number {
-  return Math.min(Math.max(value, low), high);
 }
 
 /** Logit for a probability threshold in (0, 1). */

@@ -40,7 +40,7 @@ function candidateMask(decoded: DecodedImage, levels: readonly PyramidLevel[], c
 const NMS_GRID_SIDE = 200;
 
 /** Refined mask logits for the first `count` proposals kept by NMS (the heads' mask refiner). */
-export interface ProposalRefinement {
+interface ProposalRefinement {
   count: number;
   /** Refined logits of the candidates at these indices, in the same order. */
   logits(indices: readonly number[]): Float32Array[];

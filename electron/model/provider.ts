@@ -18,7 +18,7 @@ import { modelById } from './registry';
 import { workerPort } from './worker-port';
 import type { ModelWorkerService, WorkerInit } from './worker-protocol';
 
-export interface ModelProviderOptions {
+interface ModelProviderOptions {
   /** Weights to use (heads.json + heads.bin); default and fallback: the bundled resources/models/deepmask. */
   modelDir?: string;
   /** Without modelDir: the bundled weights of this network (default deepmask); DeepMask stays the fallback. */

@@ -8,7 +8,7 @@
 
 export const STRIDE = 16;
 export const WINDOW_CELLS = 14;
-export const WINDOW_PIXELS = STRIDE * WINDOW_CELLS;
+const WINDOW_PIXELS = STRIDE * WINDOW_CELLS;
 /** An object's larger side at the scale the heads were trained for (level pixels). */
 export const CANONICAL_OBJECT_PIXELS = 128;
 const SIZE_MULTIPLE = 32;
@@ -45,7 +45,7 @@ export interface Rect {
   height: number;
 }
 
-export function levelSize(imageWidth: number, imageHeight: number, scale: number): { width: number; height: number } {
+function levelSize(imageWidth: number, imageHeight: number, scale: number): { width: number; height: number } {
   return {
     width: Math.max(SIZE_MULTIPLE, Math.round((imageWidth * scale) / SIZE_MULTIPLE) * SIZE_MULTIPLE),
     height: Math.max(SIZE_MULTIPLE, Math.round((imageHeight * scale) / SIZE_MULTIPLE) * SIZE_MULTIPLE),

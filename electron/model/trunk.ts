@@ -20,7 +20,7 @@ export const TRUNK_FEATURE_NODE = 'tower_0/MobilenetV3/expanded_conv_11/add';
 /** The stride-8 and stride-4 nodes the mask refiner reads (32 and 24 channels), from the same pass. */
 export const TRUNK_FINE_NODES = { stride8: 'tower_0/MobilenetV3/expanded_conv_5/add', stride4: 'tower_0/MobilenetV3/expanded_conv_2/add' } as const;
 /** Image sizes fed to the trunk must be multiples of this (pixels). */
-export const TRUNK_SIZE_MULTIPLE = 32;
+const TRUNK_SIZE_MULTIPLE = 32;
 
 export interface Trunk {
   /** Pixels of input per feature cell. */
@@ -36,7 +36,7 @@ export interface Trunk {
   dispose(): void;
 }
 
-export interface LoadTrunkOptions {
+interface LoadTrunkOptions {
   /** Directory holding centernet.json + centernet.bin (defaults to the one in @vladmandic/human). */
   modelDir?: string;
 }

@@ -16,7 +16,7 @@ import { writeFileAtomic } from './atomic-write';
  */
 export const DEFAULT_MAX_COCO_BYTES = 500 * 1024 * 1024;
 
-export interface ReadJsonOptions {
+interface ReadJsonOptions {
   /** Files larger than this many bytes are refused without being read. */
   maxBytes?: number;
 }

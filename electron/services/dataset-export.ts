@@ -16,13 +16,13 @@ import { writeFileAtomic } from './atomic-write';
 import { EXPORT_MARKER_NAME } from './project/folder-scan';
 
 /** The API methods an export reads (any transport: the in-process service, or a client). */
-export interface ProjectReader {
+interface ProjectReader {
   listImages(params: { offset: number; limit: number }): Promise<{ total: number; images: ImageRecord[] }>;
   getAnnotations(params: { imageId: ImageId }): Promise<ImageAnnotations>;
   listCategories(params: Record<string, never>): Promise<Category[]>;
 }
 
-export interface ReadOptions {
+interface ReadOptions {
   /** Only images whose status is 'done'. */
   onlyDone?: boolean;
   /** Also instances still proposed (default: accepted and edited only, as the app's COCO export). */
@@ -51,7 +51,7 @@ export async function readProjectForExport(project: ProjectReader, options: Read
   return { images, categories: await project.listCategories({}), onlyAccepted: options.includeProposed !== true };
 }
 
-export interface WriteOptions {
+interface WriteOptions {
   /** Absolute path of a project image (for the copies the format wants). */
   resolveImage(fileName: ImageId): Promise<string>;
   /** false: write the labels only, without copying images. Default true. */
@@ -63,7 +63,7 @@ export interface WriteOptions {
   marker?: object;
 }
 
-export interface WriteResult {
+interface WriteResult {
   files: number;
   imagesCopied: number;
 }

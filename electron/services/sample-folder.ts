@@ -9,7 +9,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { SIDECAR_DIR_NAME } from './project/folder-scan';
 
 /** Where working copies live: $MASKPILOT_HOME, else ~/.maskpilot. */
-export function maskpilotHome(env: NodeJS.ProcessEnv = process.env): string {
+function maskpilotHome(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.MASKPILOT_HOME ?? join(homedir(), '.maskpilot'));
 }
 

@@ -18,7 +18,7 @@ export interface KeyChord {
 
 export type MenuName = 'edit' | 'view' | 'model';
 
-export interface MenuActionSpec {
+interface MenuActionSpec {
   /** The command the menu sends to the renderer (shared/api/bridge.ts). */
   id: AppCommand;
   menu: MenuName;

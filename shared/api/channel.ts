@@ -12,7 +12,7 @@ import type { ClientMessage, ProgressMessage, ResponseMessage, ServerMessage } f
 export type Unsubscribe = () => void;
 
 /** The part of AbortSignal the channel uses (Node's and the browser's both fit). */
-export interface CancelSignal {
+interface CancelSignal {
   readonly aborted: boolean;
   addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
   removeEventListener(type: 'abort', listener: () => void): void;
@@ -47,7 +47,7 @@ export interface ChannelPort {
   close?(): void;
 }
 
-export interface ChannelClientOptions {
+interface ChannelClientOptions {
   /** The error of a call in flight when the port closes; default DISCONNECTED, naming the method and the reason. */
   closedError?(method: string, reason: string): ApiError;
 }
@@ -197,7 +197,7 @@ export interface ChannelServerOptions<Context> {
   onInternalError?(method: string, error: unknown): void;
 }
 
-export interface ChannelServer<Context> {
+interface ChannelServer<Context> {
   /**
    * Handles one incoming message: answers a request through `reply` (progress, then one response)
    * or applies a cancel. Resolves once the request is answered, with null, or at once with the
@@ -289,7 +289,7 @@ export function createChannelServer<Context = void>(options: ChannelServerOption
 }
 
 /** A server's end of a transport that is one peer (a worker thread's port). */
-export interface ServerPort {
+interface ServerPort {
   post(message: ServerMessage): void;
   onMessage(listener: (message: unknown) => void): void;
 }

@@ -14,12 +14,12 @@ import type { Category, FineTuneProgress, ImageId, ImageRecord, JobProgress, Mod
 type MethodTable = typeof API_METHODS;
 
 /** Method name -> its one parameter object and its result, derived from the table in methods.ts. */
-export type ApiMethods = {
+type ApiMethods = {
   [M in keyof MethodTable]: { params: ParamsOf<MethodTable[M]['params']>; result: ResultOf<MethodTable[M]> };
 };
 
 export type ApiMethodName = keyof ApiMethods;
-export type ApiParams<M extends ApiMethodName> = ApiMethods[M]['params'];
+type ApiParams<M extends ApiMethodName> = ApiMethods[M]['params'];
 export type ApiResult<M extends ApiMethodName> = ApiMethods[M]['result'];
 
 /** The API as an object of async methods: what the service implements and what a client proxies. */
@@ -53,7 +53,7 @@ interface EventSpec<T> {
 const event = <T>(): EventSpec<T> => ({});
 
 /** The API's events, each written once with its payload. Events flow from the node side to every connected client. */
-export const API_EVENTS = {
+const API_EVENTS = {
   onDidChangeAnnotations: event<{ imageId: ImageId; revision: number }>(),
   onDidChangeCategories: event<{ categories: Category[] }>(),
   onDidChangeImage: event<{ image: ImageRecord }>(),

@@ -30,7 +30,7 @@ import type {
 } from './types';
 
 /** The fields of a SegmentPrompt (types.ts), as segmentAt takes them beside the image id. */
-export const SEGMENT_PROMPT_FIELDS = {
+const SEGMENT_PROMPT_FIELDS = {
   clicks: array<SegmentClick>(),
   box: optional(object<SegmentBox>()),
   previousMask: optional(object<CocoRle>()),

@@ -72,7 +72,7 @@ export type ResultOf<S extends MethodSpec> = S['result'] extends Returns<infer R
 export const MAX_PARAM_DEPTH = 32;
 
 /** Whether `value` is of `kind`. */
-export function matchesKind(value: unknown, kind: FieldKind): boolean {
+function matchesKind(value: unknown, kind: FieldKind): boolean {
   switch (kind) {
     case 'string':
       return typeof value === 'string';

@@ -12,7 +12,7 @@ export interface RequestMessage {
 }
 
 /** Client -> server: the caller gave up on call `id`; its handler sees an aborted signal. No reply of its own. */
-export interface CancelMessage {
+interface CancelMessage {
   type: 'cancel';
   id: number;
 }

@@ -6,13 +6,13 @@ import { rleFromString, type Rle } from '../geometry';
 import type { CocoPolygons, CocoSegmentation } from './schema';
 import { describe, invalid, isSafeInteger, type JsonObject, type RecordRef } from './validate-values';
 
-export interface ImageSize {
+interface ImageSize {
   /** Pixels, positive integers. */
   width: number;
   height: number;
 }
 
-export interface ParsedSegmentation {
+interface ParsedSegmentation {
   segmentation: CocoSegmentation;
   /** The decoded mask for RLE segmentations; undefined for polygons (rasterise them when needed). */
   rle: Rle | undefined;

@@ -41,7 +41,7 @@ export function readArray(object: JsonObject, key: string, record: RecordRef): u
   return value;
 }
 
-export function requireKey(object: JsonObject, key: string, record: RecordRef): unknown {
+function requireKey(object: JsonObject, key: string, record: RecordRef): unknown {
   if (!(key in object) || object[key] === undefined) invalid(record, `missing key '${key}'`, key);
   return object[key];
 }

@@ -38,7 +38,7 @@ export function instanceOf(id: string, mask: BinaryMask, overrides: Partial<Inst
   };
 }
 
-export const CATEGORIES: Category[] = [
+const CATEGORIES: Category[] = [
   { id: 1, name: 'cat', color: '#ff0000' },
   { id: 4, name: 'traffic light', color: '#00ff00' },
   { id: 2, name: 'dog', color: '#0000ff' },

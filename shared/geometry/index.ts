@@ -14,3 +14,4 @@ export { polygonToRle, polygonsToRle, ringsToRle } from './polygon-raster';
 export { maskToPolygons, DEFAULT_TOLERANCE } from './contour';
 export { traceContours } from './contour-trace';
 export { simplifyPolygon, ringSignedArea } from './simplify';
+export { clamp } from './clamp';

@@ -6,7 +6,7 @@
 import { rleIou, type Rle } from '../geometry';
 
 /** Mask IoU above which a proposal counts as the same object as a better one shown before it. */
-export const DIVERSE_IOU = 0.5;
+const DIVERSE_IOU = 0.5;
 
 /** Indices of `items` in display order: diverse ones by score, then the rest by score (ties keep input order). */
 export function diverseOrder(items: ReadonlyArray<{ rle: Rle; score: number }>, iouThreshold = DIVERSE_IOU): number[] {

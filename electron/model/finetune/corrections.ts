@@ -34,7 +34,7 @@ export interface CorrectionCounts {
   completeImages: number;
 }
 
-export interface CorrectionsData {
+interface CorrectionsData {
   /** One per used image, in the order of samplerImages. */
   files: AnnotatedImageFile[];
   samplerImages: SamplerImage[];

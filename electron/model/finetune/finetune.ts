@@ -39,26 +39,26 @@ import { writeFineTuneCard } from './model-card';
  * now, 3e-4 gives .390).
  */
 export const FINETUNE_LEARNING_RATE = 3e-4;
-export const FINETUNE_BATCH_SIZE = 32;
+const FINETUNE_BATCH_SIZE = 32;
 /**
  * Mirror jitter while fine-tuning. It doubles the views whose features are computed (bench/finetune-speed:
  * 512 triplets from 20 images, 39 s without vs 61 s with, measured with native views), but held-out
  * AR@100 is .390 with it and .356 without (bench/results/finetune-lr-3e-4*.json), so it stays on.
  */
-export const FINETUNE_FLIP = true;
+const FINETUNE_FLIP = true;
 /**
  * Width of the mask refiner a fine-tune adds to heads that have none (mask-refiner.ts): on unseen
  * pennfudan people it lifted window IoU by .06-.08 in every pairing measured
  * (bench/refine-head-prototype.ts, docs/learning-loop.md). It starts as the identity, so the first
  * fine-tune's version predicts what its parent did until the refiner has learned something.
  */
-export const FINETUNE_REFINE_HIDDEN = 16;
+const FINETUNE_REFINE_HIDDEN = 16;
 /**
  * Upper bound of a project's on-disk feature cache. With the refiner's stride-8 and stride-4 maps a
  * view takes about 7x the bytes of its stride-16 map alone: about 8 MB per pennfudan image, so 2 GB
  * keep the features of some 250 recently used images; older ones are recomputed when needed.
  */
-export const FINETUNE_DISK_CACHE_BYTES = 2e9;
+const FINETUNE_DISK_CACHE_BYTES = 2e9;
 
 /**
  * Default step count from the data size: 2 steps per training example (positive object or usable
@@ -72,7 +72,7 @@ export function defaultFineTuneSteps(examples: number): number {
   return steps + (steps % 2);
 }
 
-export interface FineTuneOptions {
+interface FineTuneOptions {
   /** A trunk to reuse, or how to get one once the data is known to be usable (the caller keeps ownership); loaded and disposed here otherwise. */
   trunk?: Trunk | (() => Promise<Trunk>);
   backend?: BackendName;

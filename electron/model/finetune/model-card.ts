@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { LossPoint } from '../../../shared/api/types';
 import type { CorrectionCounts } from './corrections';
 
-export interface FineTuneFacts {
+interface FineTuneFacts {
   modelVersion: string;
   parentVersion: string;
   parentDir: string;

@@ -60,7 +60,7 @@ export type { WindowPosition } from '../window-cut';
 import type { WindowPosition } from '../window-cut';
 
 /** Size of the view of an image of `width` x `height` original pixels at lattice level `level`. */
-export function viewSize(width: number, height: number, level: number): { width: number; height: number } {
+function viewSize(width: number, height: number, level: number): { width: number; height: number } {
   const scale = 2 ** (level / WINDOW_GEOMETRY.levelsPerOctave);
   const multiple = WINDOW_GEOMETRY.sizeMultiple;
   return {
@@ -95,20 +95,20 @@ export function boxInView(bbox: Bbox, view: ImageView): ViewBox {
 }
 
 /** Centre of a window in view pixels. */
-export function windowCenter(position: WindowPosition): { x: number; y: number } {
+function windowCenter(position: WindowPosition): { x: number; y: number } {
   const half = WINDOW_GEOMETRY.windowPixels / 2;
   return { x: position.cellX * WINDOW_GEOMETRY.stride + half, y: position.cellY * WINDOW_GEOMETRY.stride + half };
 }
 
 /** log2 of (the box's larger side / the canonical 128 px): 0 at the canonical scale. */
-export function scaleOctaves(box: ViewBox): number {
+function scaleOctaves(box: ViewBox): number {
   return Math.log2(Math.max(box.width, box.height) / WINDOW_GEOMETRY.canonicalObjectPixels);
 }
 
 const EPSILON = 1e-9;
 
 /** The seed's positive constraints: roughly centred, fully contained, larger side ~128 px. */
-export function isPositiveFor(box: ViewBox, position: WindowPosition): boolean {
+function isPositiveFor(box: ViewBox, position: WindowPosition): boolean {
   const g = WINDOW_GEOMETRY;
   if (Math.abs(scaleOctaves(box)) > g.positiveScaleOctaves + EPSILON) return false;
   const center = windowCenter(position);

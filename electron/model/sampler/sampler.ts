@@ -37,7 +37,7 @@ import { SeededRandom } from './random';
  */
 export type SamplerRefusal = 'NO_POSITIVES' | 'NO_NEGATIVES';
 
-export interface SamplerObject {
+interface SamplerObject {
   /** COCO bbox of the object's mask, original-image pixels. */
   bbox: Bbox;
   /** Crowd regions are never positives, but still keep windows on them from being negatives. */
@@ -57,7 +57,7 @@ export interface SamplerImage {
   backgroundNegatives?: boolean;
 }
 
-export interface SamplerOptions {
+interface SamplerOptions {
   /** Largest side of a rescaled view, pixels (bounds trunk time and memory). Default 1024. */
   maxViewSide?: number;
   /** Horizontal-flip jitter. Default true. */

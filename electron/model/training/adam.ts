@@ -6,7 +6,7 @@
 // are computed from the integer step count the same way every time.
 import * as tf from '@tensorflow/tfjs-core';
 
-export interface AdamOptions {
+interface AdamOptions {
   learningRate: number;
   beta1?: number;
   beta2?: number;

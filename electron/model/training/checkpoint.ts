@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadHeads, type DeepMaskHeads } from '../heads';
 import type { AdamSlot } from './adam';
 
-export const CHECKPOINT_FORMAT = 'maskpilot-deepmask-checkpoint/1';
+const CHECKPOINT_FORMAT = 'maskpilot-deepmask-checkpoint/1';
 
 /** Per-step losses as reported (each term of the seed's L divided by the batch size). */
 export interface LossRecord {
@@ -29,7 +29,7 @@ export interface TrainerState {
   history: LossRecord[];
 }
 
-export interface Checkpoint {
+interface Checkpoint {
   state: TrainerState;
   heads: DeepMaskHeads;
   optimizer: Record<string, AdamSlot>;

@@ -13,7 +13,7 @@ export type SplitName = 'train' | 'validation' | 'heldout';
 export const SPLIT_RULE = 'coco128: train; cocotrain: validation = rank by image id 0 or 2 mod 5 (86 images), train = the rest (129); pennfudan: held out';
 
 /** The split of each image id of dataset `set`, for the given ids (any order). */
-export function splitImages(set: string, imageIds: readonly number[]): Map<number, SplitName> {
+function splitImages(set: string, imageIds: readonly number[]): Map<number, SplitName> {
   const ranked = [...imageIds].sort((a, b) => a - b);
   const result = new Map<number, SplitName>();
   ranked.forEach((id, rank) => {

@@ -16,7 +16,7 @@ export function stableSoftplus(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.add(tf.relu(x), tf.log1p(tf.exp(tf.neg(tf.abs(x))))));
 }
 
-export interface LossInputs {
+interface LossInputs {
   /** f: mask logits, [B, h_o, w_o]. */
   maskLogits: tf.Tensor3D;
   /** m: mask targets in {-1, +1}, [B, h_o, w_o]; rows of negatives are ignored (any values). */
@@ -28,7 +28,7 @@ export interface LossInputs {
 }
 
 /** Scalars: the two terms of L (summed over the batch, not averaged) and their sum. */
-export interface LossTerms {
+interface LossTerms {
   mask: tf.Scalar;
   score: tf.Scalar;
   total: tf.Scalar;

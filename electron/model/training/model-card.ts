@@ -33,7 +33,7 @@ export interface TrainingFacts {
 }
 
 /** One row of the AR benchmark (bench/results/deepmask-ar.json). */
-export interface ArRow {
+interface ArRow {
   dataset: string;
   method: string;
   images: number;
@@ -62,7 +62,7 @@ export async function writeModelCard(modelDir: string, facts: TrainingFacts, ar:
   await writeFile(join(modelDir, 'MODEL_CARD.md'), renderModelCard(facts, ar));
 }
 
-export function renderModelCard(facts: TrainingFacts, ar: ArResults | null): string {
+function renderModelCard(facts: TrainingFacts, ar: ArResults | null): string {
   const f = (value: number, digits = 3): string => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
   const lines = [
     `# DeepMask heads: ${facts.version}`,

@@ -27,7 +27,7 @@ export interface TrainingSource {
   mask(imageIndex: number, objectIndex: number): MaskPixels;
 }
 
-export interface TrainerOptions {
+interface TrainerOptions {
   /** Total optimisation steps of the run (a resumed run continues up to this count). */
   steps: number;
   /** Windows per step; bounded so one batch stays far below the wasm heap ceiling. Default 32. */
@@ -69,7 +69,7 @@ export type TrainingProgress =
     }
   | { phase: 'checkpoint'; step: number };
 
-export interface TrainingResult {
+interface TrainingResult {
   /** Completed steps (equals options.steps unless cancelled). */
   steps: number;
   cancelled: boolean;
@@ -79,7 +79,7 @@ export interface TrainingResult {
   history: LossRecord[];
 }
 
-export const MAX_BATCH_SIZE = 256;
+const MAX_BATCH_SIZE = 256;
 
 export async function trainHeads(heads: DeepMaskHeads, source: TrainingSource, options: TrainerOptions): Promise<TrainingResult> {
   const batchSize = options.batchSize ?? 32;

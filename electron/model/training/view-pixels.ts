@@ -17,7 +17,7 @@ export interface AnnotatedImageFile {
  * RGB bytes (row-major, 3 per pixel) of `view` of `file`. Annotation sizes may refer to the stored
  * pixels or to the EXIF-oriented ones (MaskPilot's own exports); whichever matches is used.
  */
-export async function viewPixels(file: AnnotatedImageFile, view: ImageView): Promise<Uint8Array> {
+async function viewPixels(file: AnnotatedImageFile, view: ImageView): Promise<Uint8Array> {
   const metadata = await sharp(file.path).metadata();
   const swaps = (metadata.orientation ?? 1) >= 5;
   const orientedWidth = swaps ? metadata.height : metadata.width;

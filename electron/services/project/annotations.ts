@@ -11,7 +11,7 @@ import { IMAGE_STATUSES, validateInstances } from './instance-validation';
 import type { Fields } from './validate';
 import { invalid, oneOf, requiredInteger } from './validate';
 
-export interface SaveRequest {
+interface SaveRequest {
   imageId: ImageId;
   /** Unvalidated: checked against the image's size and the project's categories under the lock. */
   instances: unknown;

@@ -22,7 +22,7 @@ export interface ScannedImage {
   brokenLink: boolean;
 }
 
-export interface ScanResult {
+interface ScanResult {
   /** Natural-sorted by id. */
   images: ScannedImage[];
   /** Symlinks skipped because they lead outside the folder (relative POSIX paths), for diagnostics. */

@@ -14,7 +14,7 @@ export interface FileStamp {
   mtimeMs: number;
 }
 
-export type ProbeFacts = { width: number; height: number } | { problem: ImageProblem };
+type ProbeFacts = { width: number; height: number } | { problem: ImageProblem };
 
 /** What a sidecar holds, enough to list the image without reading the sidecar again. */
 export interface SidecarSummary {

@@ -11,7 +11,7 @@ import { IMAGE_FORMAT_NAMES } from '../image-formats';
 /** Images above this many pixels (width x height) are refused before any decoding (100 MP). */
 export const MAX_IMAGE_PIXELS = 100_000_000;
 
-export type ProbeResult = { width: number; height: number; problem?: undefined } | { problem: ImageProblem };
+type ProbeResult = { width: number; height: number; problem?: undefined } | { problem: ImageProblem };
 
 /** The formats of IMAGE_EXTENSIONS (image-formats.ts), told apart by their first bytes. */
 type Format = 'jpeg' | 'png' | 'webp' | 'tiff' | 'gif' | 'avif';

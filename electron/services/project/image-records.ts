@@ -32,7 +32,7 @@ async function stampOf(path: string): Promise<FileStamp> {
 }
 
 /** An ImageId is a relative POSIX path with no '.', '..' or empty segments, no backslash, no NUL. */
-export function isSafeImageId(id: string): boolean {
+function isSafeImageId(id: string): boolean {
   if (id.length === 0 || id.startsWith('/') || id.includes('\\') || id.includes('\0') || /^[A-Za-z]:/.test(id)) return false;
   return id.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..');
 }

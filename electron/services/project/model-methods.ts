@@ -17,7 +17,7 @@ import { invalid, optionalInteger, requiredString } from './validate';
 const DEFAULT_MAX_PROPOSALS = 100;
 const MAX_PROPOSALS_LIMIT = 1000;
 
-export const NO_MODEL_STATUS: ModelStatus = {
+const NO_MODEL_STATUS: ModelStatus = {
   backend: 'none',
   backendNotes: ['No proposal model is loaded in this session.'],
   modelVersion: null,

@@ -7,7 +7,7 @@
 //   segment end -> "\u0000"; digit run -> "\u0001" + char(32 + length) + digits (leading zeros
 //   dropped, so length then digits compares by value); other text -> "\u0002" + lower-cased text.
 
-export function naturalSortKey(path: string): string {
+function naturalSortKey(path: string): string {
   // A hand-written scanner: about 5x faster than a regex per path, which matters at 10,000 paths.
   const lower = path.toLowerCase();
   let key = '';

@@ -15,7 +15,7 @@ import { IMAGE_STATUSES, validateInstances } from './instance-validation';
 import { isPlainObject, oneOf } from './validate';
 
 /** Format version of project.json and annotation files; bumped on incompatible changes. */
-export const SIDECAR_FORMAT_VERSION = 1;
+const SIDECAR_FORMAT_VERSION = 1;
 
 export interface ProjectFile {
   version: number;
@@ -25,7 +25,7 @@ export interface ProjectFile {
   settings: { autosave: boolean };
 }
 
-export function defaultProjectFile(): ProjectFile {
+function defaultProjectFile(): ProjectFile {
   return { version: SIDECAR_FORMAT_VERSION, categories: [], nextCategoryId: 1, settings: { autosave: true } };
 }
 
@@ -39,7 +39,7 @@ export function corruptFileError(path: string, reason: string, keptAs: string | 
 export class ShapeError extends Error {}
 
 /** A sidecar file written by a newer MaskPilot: a ShapeError to readers that rebuild, refused where its data must not be lost. */
-export class NewerVersionError extends ShapeError {}
+class NewerVersionError extends ShapeError {}
 
 function timestampForName(): string {
   return new Date().toISOString().replace(/[:.]/g, '-');

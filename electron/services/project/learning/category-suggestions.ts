@@ -18,7 +18,7 @@ import { isPlainObject } from '../validate';
 
 const FORMAT_VERSION = 1;
 /** Proposals described per call: the ones a user looks at first (the app shows ten at a time). */
-export const SUGGESTED_PROPOSALS = 30;
+const SUGGESTED_PROPOSALS = 30;
 
 interface StoredExample {
   imageId: ImageId;

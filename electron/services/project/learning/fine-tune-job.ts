@@ -17,7 +17,7 @@ function formatDifference(value: number): string {
   return `${value >= 0 ? '+' : '-'}${formatAr(Math.abs(value))}`;
 }
 
-export interface FineTunePlan {
+interface FineTunePlan {
   /** The version to start from and compare with (active when the fine-tune started). */
   base: { id: string; dir: string; architecture: ModelArchitectureName; architectureLabel: string };
   candidateId: string;
@@ -32,7 +32,7 @@ export interface FineTuneOutcome {
   adopted: boolean;
 }
 
-export interface FineTuneDeps {
+interface FineTuneDeps {
   learner: Learner;
   versions: ModelVersions;
   events: ApiEventHub;

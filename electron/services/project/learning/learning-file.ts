@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../../atomic-write';
 import { corruptFileError, keepCorruptFileAside, parseSidecarJson, ShapeError } from '../sidecar-store';
 import { isPlainObject } from '../validate';
 
-export const DEFAULT_LEARNING_SETTINGS: LearningSettings = { autoFineTune: true, correctionsPerFineTune: 25 };
+const DEFAULT_LEARNING_SETTINGS: LearningSettings = { autoFineTune: true, correctionsPerFineTune: 25 };
 export const MAX_CORRECTIONS_PER_FINETUNE = 100_000;
 const FORMAT_VERSION = 1;
 

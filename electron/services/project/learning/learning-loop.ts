@@ -20,9 +20,9 @@ import { splitTrainingSet, type SavedImage } from './training-set';
 import { combineTallies, tallyImage, type VersionTally } from './version-stats';
 import { VersionStore } from './version-store';
 
-export const MAX_FINETUNE_STEPS = 100_000;
+const MAX_FINETUNE_STEPS = 100_000;
 
-export interface LearningLoopOptions {
+interface LearningLoopOptions {
   /** The project's .maskpilot folder. */
   sidecarDir: string;
   bundled: readonly BundledModel[];

@@ -9,7 +9,7 @@ import type { ApiEventHub } from '../events';
 import { bundledVersion, type BundledModel } from './bundled-models';
 import type { VersionStore } from './version-store';
 
-export interface ModelVersionsOptions {
+interface ModelVersionsOptions {
   store: VersionStore;
   bundled: readonly BundledModel[];
   provider: ModelProvider | undefined;

@@ -17,7 +17,7 @@ export async function writeFakeWeights(dir: string, modelVersion: string, archit
   await writeFile(join(dir, 'heads.json'), JSON.stringify({ format: 'maskpilot-deepmask-heads/1', config: {}, meta, weights: [], byteLength: 16, sha256: '' }));
 }
 
-export async function versionInDir(dir: string): Promise<string> {
+async function versionInDir(dir: string): Promise<string> {
   const manifest = JSON.parse(await readFile(join(dir, 'heads.json'), 'utf8')) as { meta: { modelVersion: string } };
   return manifest.meta.modelVersion;
 }

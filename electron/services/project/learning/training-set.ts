@@ -9,7 +9,7 @@ import { isAcceptedOrEdited } from '../../../../shared/api/instance-status';
 import type { LearningImage } from '../../learner';
 
 /** Every HELD_OUT_EVERY-th image with positives is held out. */
-export const HELD_OUT_EVERY = 5;
+const HELD_OUT_EVERY = 5;
 
 const isDecided = (instance: Instance) => isAcceptedOrEdited(instance) || instance.status === 'rejected';
 

@@ -17,26 +17,26 @@ import { corruptFileError, keepCorruptFileAside, parseSidecarJson, readIfExists,
 import { isPlainObject } from '../validate';
 import { legacyArchitectureLabel } from './bundled-models';
 
-export const VERSIONS_FORMAT_VERSION = 1;
+const VERSIONS_FORMAT_VERSION = 1;
 const FINETUNE_ID = /^ft-(\d{1,9})$/;
 const FINETUNE_NAME = /^ft-(\d{1,9})(?:\.claim)?$/;
 const CLAIM_SUFFIX = '.claim';
 const VERSION_RECORD_FILE = 'version.json';
 
-export interface VersionsFile {
+interface VersionsFile {
   /** Fine-tuned versions, oldest first. */
   versions: ModelVersion[];
   /** The active version (bundled or fine-tuned); null = the session's default. */
   activeId: string | null;
 }
 
-export interface VersionsRead {
+interface VersionsRead {
   file: VersionsFile;
   /** Set when versions.json was damaged and had to be rebuilt. */
   warning: ApiError | null;
 }
 
-export function isFineTuneId(id: string): boolean {
+function isFineTuneId(id: string): boolean {
   return FINETUNE_ID.test(id);
 }
 
@@ -205,7 +205,7 @@ function sortById(versions: ModelVersion[]): ModelVersion[] {
 }
 
 /** Parses versions.json; a damaged one (or one of a newer format) throws ShapeError, and read() rebuilds the list. */
-export function parseVersionsFile(text: string): VersionsFile {
+function parseVersionsFile(text: string): VersionsFile {
   const value = parseSidecarJson(text, VERSIONS_FORMAT_VERSION);
   if (value.activeId !== null && typeof value.activeId !== 'string') throw new ShapeError('activeId is not a string or null');
   if (!Array.isArray(value.versions)) throw new ShapeError('versions is not a list');
@@ -228,7 +228,7 @@ function isLossPoint(value: unknown): boolean {
 }
 
 /** Checks a fine-tuned version's record (what versions.json and version.json hold). */
-export function parseModelVersion(value: unknown, where: string): ModelVersion {
+function parseModelVersion(value: unknown, where: string): ModelVersion {
   const fail = (what: string) => new ShapeError(`${where}: ${what}`);
   if (!isPlainObject(value)) throw fail('not an object');
   const { id, architecture, architectureLabel, kind, label, parentId, createdAt, evaluation, training, decision } = value;
