@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ApiError } from '../../shared/api/errors';
-import { Random } from '../../shared/fuzz';
+import { Random } from './support/fuzz';
 import { isAtomicTempFile } from '../../electron/services/atomic-write';
 import { parseAnnotationFile, parseProjectFile, SidecarStore } from '../../electron/services/project/sidecar-store';
 import { connectApi } from '../support/host';

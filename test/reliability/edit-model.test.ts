@@ -2,7 +2,7 @@
 // edit lost; the save in flight may or may not have landed.
 import { describe, expect, test } from 'vitest';
 import type { ImageAnnotations } from '../../shared/api/types';
-import { Random } from '../../shared/fuzz';
+import { Random } from './support/fuzz';
 import { EditModel, rectangleEdit } from './support/edit-model';
 
 const edit = (prefix: string) => rectangleEdit(prefix, 32, 24, new Random(prefix.length));

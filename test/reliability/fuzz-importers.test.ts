@@ -95,7 +95,7 @@ describe('slow cases the fuzzer found (fixed)', () => {
     const { writeFile } = await import('node:fs/promises');
     const { probeImage } = await import('../../electron/services/project/image-probe');
     const { baseImages } = await import('./support/fuzz-targets');
-    const { setPngHeader } = await import('../../shared/fuzz');
+    const { setPngHeader } = await import('./support/fuzz');
     const alpha = (await baseImages()).find((image) => image.name === 'alpha.png') as { bytes: Uint8Array };
     const wide = setPngHeader(alpha.bytes, { width: 4_194_341 }, false) as Uint8Array;
     const path = join(workDir, 'wide-cut.png');

@@ -5,7 +5,7 @@
 //     was in flight and landed (revision + 1 with the in-flight content): that is allowed;
 //   - anything else (an older revision, other content, a missing file) is an edit lost.
 import type { ImageAnnotations, ImageStatus, Instance } from '../../../shared/api/types';
-import type { Random } from '../../../shared/fuzz';
+import type { Random } from './fuzz';
 import { polygonsToRle } from '../../../shared/geometry/polygon-raster';
 import { toCocoRle } from '../../../shared/geometry/rle-string';
 

@@ -1,6 +1,6 @@
 // The importers under fuzz, shared by the CI test (test/reliability/fuzz-importers.test.ts) and
 // the long run (bench/fuzz.ts). Each target starts from a valid input, damages it with the seeded
-// mutators of shared/fuzz, feeds it to the real reader and classifies what came back:
+// mutators of ./fuzz, feeds it to the real reader and classifies what came back:
 //   ok            the reader accepted it and what it returned is well-formed
 //   <error code>  an ApiError with a known code and a message that says what is wrong
 // Anything else (a TypeError, a RangeError, a non-ApiError, an error without a useful message, a
@@ -12,7 +12,7 @@ import { ApiError } from '../../../shared/api/errors';
 import type { ApiErrorCode } from '../../../shared/api/errors';
 import { parseCocoDataset } from '../../../shared/coco/validate';
 import type { CocoDataset } from '../../../shared/coco/schema';
-import { caseSeed, mutateBytes, mutateImageHeader, mutateJson, Random } from '../../../shared/fuzz';
+import { caseSeed, mutateBytes, mutateImageHeader, mutateJson, Random } from './fuzz';
 import { polygonsToRle } from '../../../shared/geometry/polygon-raster';
 import { toCocoRle } from '../../../shared/geometry/rle-string';
 import { readCocoFile } from '../../../electron/services/coco-file';

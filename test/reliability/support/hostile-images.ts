@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { deflateRawSync, constants as zlibConstants } from 'node:zlib';
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
-import { crc32, setJpegFrame, setPngHeader } from '../../../shared/fuzz';
+import { crc32, setJpegFrame, setPngHeader } from './fuzz';
 import type { ImageProblem } from '../../../shared/api/types';
 
 export type HostileExpectation =

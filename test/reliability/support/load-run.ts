@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Browser } from 'playwright-core';
 import type { Instance } from '../../../shared/api/types';
-import { Random } from '../../../shared/fuzz';
+import { Random } from './fuzz';
 import { parseAnnotationFile, SidecarStore } from '../../../electron/services/project/sidecar-store';
 import { collectPageErrors, launchChromium } from '../../support/browser';
 import { rectangleEdit } from './edit-model';

@@ -1,6 +1,6 @@
 // A seeded fuzzer library: a replayable PRNG and mutators for JSON documents, bytes and image
-// headers. Pure (no Node, no DOM), so the same mutators serve tests, benches and any future
-// in-browser fuzzing.
+// headers. Test-only code, beside the reliability tests (and the fuzz bench) that use it; pure (no
+// Node, no DOM), so the same mutators could serve in-browser fuzzing too.
 export { Random, caseSeed } from './random';
 export { mutateJson } from './json-mutators';
 export type { JsonMutation, MutateJsonOptions } from './json-mutators';
