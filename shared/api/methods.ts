@@ -72,10 +72,14 @@ export const API_METHODS = {
    */
   segmentAt: method({ imageId: string<ImageId>(), ...SEGMENT_PROMPT_FIELDS }, returns<{ instance: Instance | null; latencyMs: number }>()),
   /**
-   * COCO export of the whole project (instances without a category under "object"); returns the JSON
-   * text. Standard COCO: `includeScore` adds the model's score to each annotation (not a COCO field).
+   * COCO export of the project; returns the JSON text (the app downloads it). Standard COCO:
+   * `includeScore` adds the model's score to each annotation (not a COCO field). `onlyDone` and
+   * `unassigned` as exportDataset's.
    */
-  exportCoco: method({ onlyAccepted: optional(boolean()), includeScore: optional(boolean()) }, returns<{ json: string; imageCount: number; annotationCount: number }>()),
+  exportCoco: method(
+    { onlyAccepted: optional(boolean()), includeScore: optional(boolean()), onlyDone: optional(boolean()), unassigned: optional(string<UnassignedPolicy>()) },
+    returns<{ json: string; imageCount: number; annotationCount: number }>(),
+  ),
   /**
    * Writes the accepted and edited instances as a dataset into the project folder, in a new folder
    * exports/<format>-<local time> put in place in one rename (never over an earlier export; the

@@ -4,7 +4,7 @@
 // instances into each image's sidecar, keeping what the user already annotated.
 import { ApiError } from '../../../shared/api/errors';
 import type { ImageId, ImageStatus, Instance } from '../../../shared/api/types';
-import { cocoToProject, parseCocoDataset, projectToCoco } from '../../../shared/coco';
+import { cocoToProject, parseCocoDataset, projectToCoco, UNASSIGNED_POLICIES } from '../../../shared/coco';
 import type { ProjectImageContent } from '../../../shared/coco';
 import type { AnnotationStore } from './annotations';
 import type { Categories } from './categories';
@@ -12,7 +12,7 @@ import type { ImageIndex } from './image-index';
 import type { ImageRecords } from './image-records';
 import { validateInstances } from './instance-validation';
 import type { Fields } from './validate';
-import { invalid, optionalBoolean } from './validate';
+import { invalid, oneOf, optionalBoolean } from './validate';
 
 /** COCO text larger than this is refused before parsing (bytes of UTF-16 text, ~200 MB). */
 const MAX_COCO_TEXT = 200_000_000;
@@ -29,15 +29,18 @@ export class CocoMethods {
   async export(fields: Fields): Promise<{ json: string; imageCount: number; annotationCount: number }> {
     const onlyAccepted = optionalBoolean(fields, 'onlyAccepted', 'onlyAccepted') ?? true;
     const includeScore = optionalBoolean(fields, 'includeScore', 'includeScore') ?? false;
+    const onlyDone = optionalBoolean(fields, 'onlyDone', 'onlyDone') ?? false;
+    const unassigned = fields.unassigned === undefined ? 'object' : oneOf(fields.unassigned, 'unassigned', UNASSIGNED_POLICIES);
     const images: ProjectImageContent[] = [];
     for (const entry of this.index.all()) {
       const record = await this.records.get(entry.id);
       if (record.problem || record.width === undefined || record.height === undefined) continue;
       // A damaged sidecar fails the export (CORRUPT_FILE) rather than exporting the image silently empty.
       const saved = await this.annotations.get(entry.id);
+      if (onlyDone && saved.status !== 'done') continue;
       images.push({ fileName: entry.id, width: record.width, height: record.height, instances: saved.instances });
     }
-    const dataset = projectToCoco({ images, categories: this.categories.list(), onlyAccepted, includeScore });
+    const dataset = projectToCoco({ images, categories: this.categories.list(), onlyAccepted, includeScore, unassigned });
     return { json: JSON.stringify(dataset), imageCount: dataset.images.length, annotationCount: dataset.annotations.length };
   }
 

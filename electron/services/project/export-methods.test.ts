@@ -95,6 +95,12 @@ describe('exportDataset', () => {
     expect(JSON.parse((await project.exportCoco({ includeScore: true })).json).annotations[0].score).toBe(0.9);
   });
 
+  test('exportCoco (the dialog\'s download) takes the same choices: done images only, unassigned left out', async () => {
+    const download = await project.exportCoco({ onlyDone: true, unassigned: 'omit' });
+    expect(download).toMatchObject({ imageCount: 1, annotationCount: 1 });
+    expect(JSON.parse(download.json).categories.map((category: { name: string }) => category.name)).toEqual(['car']);
+  });
+
   test('onlyDone exports the images marked done only', async () => {
     const result = await project.exportDataset({ format: 'masks', onlyDone: true });
     expect(result).toMatchObject({ images: 1, annotations: 2 });

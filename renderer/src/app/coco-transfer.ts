@@ -1,5 +1,6 @@
-// COCO in and out of the UI: export downloads the host's JSON of the accepted instances; import
-// sends a chosen file to the host (which validates all of it first) and refreshes what changed.
+// COCO in and out of the UI: the export dialog's download fetches the host's JSON of the accepted
+// instances (with the dialog's choices) and saves it as a file; import sends a chosen file to the
+// host (which validates all of it first) and refreshes what changed.
 import type { MaskPilotClient } from '../../../shared/api/contract';
 import type { Autosave } from '../state/autosave';
 import type { EditorStore } from '../state/store';
@@ -7,8 +8,12 @@ import { errorMessage } from './error-message';
 import type { ImageNavigation } from './image-navigation';
 import { IMAGE_PAGE_SIZE } from './image-navigation';
 
+/** The download's choices: as the export dialog's (done images only, unassigned instances, score). */
+export type CocoDownloadOptions = Omit<Parameters<MaskPilotClient['exportCoco']>[0], 'onlyAccepted'>;
+
 export interface CocoTransfer {
-  exportCoco(): Promise<void>;
+  /** Downloads the COCO JSON; resolves with what the notice said, or null when it failed (the notice says why). */
+  exportCoco(options?: CocoDownloadOptions): Promise<string | null>;
   importCoco(file: File): Promise<void>;
 }
 
@@ -22,10 +27,10 @@ export interface CocoTransferDeps {
 export function createCocoTransfer({ store, client, autosave, navigation }: CocoTransferDeps): CocoTransfer {
   const { actions } = store.getState();
   return {
-    async exportCoco() {
+    async exportCoco(options = {}) {
       await autosave.flushAll();
       try {
-        const result = await client.exportCoco({ onlyAccepted: true });
+        const result = await client.exportCoco({ ...options, onlyAccepted: true });
         const blob = new Blob([result.json], { type: 'application/json' });
         const url = URL.createObjectURL(blob);
         const link = document.createElement('a');
@@ -33,9 +38,12 @@ export function createCocoTransfer({ store, client, autosave, navigation }: Coco
         link.download = `${store.getState().catalog.projectName || 'maskpilot'}.coco.json`;
         link.click();
         setTimeout(() => URL.revokeObjectURL(url), 10_000);
-        actions.notify('info', `Exported ${result.annotationCount} annotations on ${result.imageCount} images`);
+        const text = `Downloaded ${link.download}: ${result.annotationCount} annotations on ${result.imageCount} images`;
+        actions.notify('info', text);
+        return text;
       } catch (error) {
         actions.notify('error', `Export failed: ${errorMessage(error)}`);
+        return null;
       }
     },
 

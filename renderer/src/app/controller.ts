@@ -15,6 +15,9 @@ import { listenToAppCommands } from './app-commands';
 import type { CommandSource } from './app-commands';
 import { createCategories } from './categories';
 import { createCocoTransfer } from './coco-transfer';
+import type { CocoDownloadOptions } from './coco-transfer';
+import { createDatasetExport } from './dataset-export';
+import type { DatasetExportChoices, ExportOutcome } from './dataset-export';
 import { createImageNavigation } from './image-navigation';
 import { createLearningController } from './learning';
 import type { LearningController } from './learning';
@@ -40,7 +43,10 @@ export interface Controller {
   proposeCurrent(): Promise<void>;
   saveCategory(category: { id?: number; name: string; color?: string }): Promise<Category | null>;
   deleteCategory(id: number): Promise<void>;
-  exportCoco(): Promise<void>;
+  /** The export dialog's download: COCO JSON saved by the browser; resolves with the notice, or null on failure. */
+  exportCoco(options?: CocoDownloadOptions): Promise<string | null>;
+  /** The export dialog's Export: the dataset written into the opened folder; says what was written. */
+  exportDataset(choices: DatasetExportChoices): Promise<ExportOutcome>;
   importCoco(file: File): Promise<void>;
   proposeAll(): Promise<void>;
   cancelJob(): Promise<void>;
@@ -65,6 +71,7 @@ export function createController(client: MaskPilotClient & ConnectionAware & Com
   const learning = createLearningController({ store, api: client, flushEdits: () => autosave.flushAll() });
   const categories = createCategories({ store, client, autosave });
   const coco = createCocoTransfer({ store, client, autosave, navigation });
+  const datasets = createDatasetExport({ store, client, autosave });
 
   const controller: Controller = {
     store,
@@ -76,6 +83,7 @@ export function createController(client: MaskPilotClient & ConnectionAware & Com
     ...proposals,
     ...categories,
     ...coco,
+    ...datasets,
     ensureImagePage: navigation.ensureImagePage,
     openImage: navigation.openImage,
     openByOffset: navigation.openByOffset,

@@ -42,6 +42,8 @@ export interface SessionState {
   modelPanelOpen: boolean;
   /** The quick category picker (C or /: type to filter, Enter assigns) is open. */
   categoryPickerOpen: boolean;
+  /** The export dialog (format, images, unassigned instances, what was written) is open. */
+  exportDialogOpen: boolean;
 }
 
 export const initialSession: SessionState = {
@@ -57,6 +59,7 @@ export const initialSession: SessionState = {
   autoPropose: true,
   modelPanelOpen: false,
   categoryPickerOpen: false,
+  exportDialogOpen: false,
 };
 
 export const MIN_SCALE = 1 / 64;

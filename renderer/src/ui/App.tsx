@@ -8,6 +8,7 @@ import { handleKeyDown } from '../app/keyboard';
 import { CategoryPanel } from './CategoryPanel';
 import { CategoryPicker } from './CategoryPicker';
 import { ConnectionBanner } from './ConnectionBanner';
+import { ExportDialog } from './ExportDialog';
 import { ImageList } from './ImageList';
 import { InstancePanel } from './InstancePanel';
 import { ModelPanel } from './model/ModelPanel';
@@ -58,6 +59,7 @@ export function App() {
       </div>
       <StatusBar />
       <CategoryPicker />
+      <ExportDialog />
       <ConnectionBanner />
     </div>
   );

@@ -1,5 +1,5 @@
 // The toolbar: tools, model actions, threshold and proposal-limit controls, view, history, model
-// panel, COCO. Buttons are actions of the registry (ActionButton); sliders and the file input are
+// panel, COCO import, the export dialog. Buttons are actions of the registry (ActionButton); sliders and the file input are
 // the toolbar's own.
 import { useRef } from 'react';
 import { useController, useEditor } from '../app/context';
@@ -83,9 +83,7 @@ export function Toolbar() {
             if (file) void controller.importCoco(file);
           }}
         />
-        <ActionButton action="exportCoco" testId="export-coco">
-          Export<span className="wide"> COCO</span>
-        </ActionButton>
+        <ActionButton action="exportDataset" testId="export" />
       </div>
     </div>
   );

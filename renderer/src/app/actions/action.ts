@@ -18,7 +18,6 @@ export interface ActionContext {
   openByOffset(delta: 1 | -1): Promise<void>;
   proposeCurrent(): Promise<void>;
   proposeAll(): Promise<void>;
-  exportCoco(): Promise<void>;
   startFineTune(): void;
 }
 

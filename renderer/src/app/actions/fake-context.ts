@@ -1,5 +1,5 @@
 // For unit tests: an action context over a real store and real tools, whose app-level calls (fit,
-// open, propose, export, fine-tune) are recorded instead of reaching a host.
+// open, propose, fine-tune) are recorded instead of reaching a host.
 import type { EditorStore } from '../../state/store';
 import type { SegmentApi } from '../../tools/editor';
 import { createToolbox } from '../../tools/toolbox';
@@ -21,7 +21,6 @@ export function fakeActionContext(
     openByOffset: async (delta) => void calls.push(`open ${delta}`),
     proposeCurrent: async () => void calls.push('propose'),
     proposeAll: async () => void calls.push('proposeAll'),
-    exportCoco: async () => void calls.push('export'),
     startFineTune: () => void calls.push('fineTune'),
   };
 }

@@ -167,7 +167,14 @@ export const ACTIONS: readonly Action[] = [
     },
   }),
   menuBacked('showModelVersions', { group: 'model', perform: ({ store }) => store.getState().actions.setSession({ modelPanelOpen: true }) }),
-  { id: 'exportCoco', label: 'Export the accepted instances as COCO JSON', buttonText: 'Export COCO', group: 'project', keys: [], perform: (context) => void context.exportCoco() },
+  {
+    id: 'exportDataset',
+    label: 'Export the accepted instances: COCO, YOLO segmentation, LabelMe or PNG masks (into the folder, or download COCO)',
+    buttonText: 'Export…',
+    group: 'project',
+    keys: [],
+    perform: ({ store }) => store.getState().actions.setSession({ exportDialogOpen: true }),
+  },
 ];
 
 const byId = new Map(ACTIONS.map((action) => [action.id, action]));
