@@ -14,12 +14,12 @@ import type { Category, FineTuneProgress, ImageId, ImageRecord, JobProgress, Mod
 type MethodTable = typeof API_METHODS;
 
 /** Method name -> its one parameter object and its result, derived from the table in methods.ts. */
-type ApiMethods = {
+export type ApiMethods = {
   [M in keyof MethodTable]: { params: ParamsOf<MethodTable[M]['params']>; result: ResultOf<MethodTable[M]> };
 };
 
 export type ApiMethodName = keyof ApiMethods;
-type ApiParams<M extends ApiMethodName> = ApiMethods[M]['params'];
+export type ApiParams<M extends ApiMethodName> = ApiMethods[M]['params'];
 export type ApiResult<M extends ApiMethodName> = ApiMethods[M]['result'];
 
 /** The API as an object of async methods: what the service implements and what a client proxies. */
