@@ -4,7 +4,7 @@
 // handled here because they work the same in every tool.
 import { useEffect, useRef } from 'react';
 import type { PointerEvent as ReactPointerEvent } from 'react';
-import { Stage } from 'react-konva';
+import { Stage } from './konva';
 import { fitCamera, screenToImage, zoomAround } from '../state/session';
 import type { Camera } from '../state/session';
 import { currentDocument } from '../state/store';

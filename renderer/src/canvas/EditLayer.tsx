@@ -3,7 +3,7 @@
 // Handles are drawn in one shape (hit-testing is done by the tools in image space), which keeps a
 // 200-vertex drag cheap.
 import { useEffect, useRef } from 'react';
-import { Layer, Shape } from 'react-konva';
+import { Layer, Shape } from './konva';
 import type { Context } from 'konva/lib/Context';
 import type { Layer as KonvaLayer } from 'konva/lib/Layer';
 import type { Shape as KonvaShape } from 'konva/lib/Shape';

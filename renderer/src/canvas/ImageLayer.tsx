@@ -2,7 +2,7 @@
 // power-of-two long side just above what the screen shows, so a 20-megapixel photo zoomed out costs
 // a 1-2 MP bitmap. While a sharper level loads, the best one already loaded stays on screen.
 import { useEffect, useState } from 'react';
-import { Image as KonvaImage, Layer } from 'react-konva';
+import { Image as KonvaImage, Layer } from './konva';
 import { displayLevel } from '../state/session';
 import { useController, useEditor } from '../app/context';
 

@@ -2,7 +2,7 @@
 // as holes, like the mask), with a screen-constant outline. Memoised on the instance record, so
 // an edit redraws only what changed.
 import { memo } from 'react';
-import { Shape } from 'react-konva';
+import { Shape } from './konva';
 import type { Context } from 'konva/lib/Context';
 import type { Shape as KonvaShape } from 'konva/lib/Shape';
 import type { FlatPolygon } from '../../../shared/api/types';

@@ -1,7 +1,7 @@
 // Every visible instance of the current image except the selected one (which the edit layer draws
 // with its handles), so a drag redraws only the edit layer. The instance hovered in the list is
 // drawn highlighted on top, even when it is not shown otherwise (a proposal beyond "Show top N").
-import { Layer } from 'react-konva';
+import { Layer } from './konva';
 import type { Category, Instance } from '../../../shared/api/types';
 import { keyTarget } from '../app/annotation-actions';
 import { visibilityOf } from '../state/visibility';

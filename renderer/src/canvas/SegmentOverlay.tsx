@@ -2,7 +2,7 @@
 // a dashed white outline (no saved instance is violet), the box prompt (or the box being dragged),
 // and the click markers: a green circle with + for each positive click, a red one with − for each
 // negative click, ringed white and dark so they read on any photo and on the mask.
-import { Shape } from 'react-konva';
+import { Shape } from './konva';
 import type { Context } from 'konva/lib/Context';
 import type { Shape as KonvaShape } from 'konva/lib/Shape';
 import type { SegmentBox } from '../../../shared/api/types';

@@ -1,6 +1,8 @@
 // The window: toolbar on top, image list left, canvas centre, instances and categories right (and
-// the model panel beside them when open), status bar at the bottom.
-import { useEffect } from 'react';
+// the model panel beside them when open), status bar at the bottom. The model panel (with its plots)
+// and the export dialog are loaded on first use: most sessions never open them, so they are chunks
+// of their own (React.lazy) instead of part of what every start downloads and parses.
+import { lazy, Suspense, useEffect } from 'react';
 import { CanvasView } from '../canvas/CanvasView';
 import { useController, useEditor } from '../app/context';
 import { KEY_TARGET_RULE, shortcutHelp } from '../app/actions/shortcut-help';
@@ -8,17 +10,29 @@ import { handleKeyDown } from '../app/keyboard';
 import { CategoryPanel } from './CategoryPanel';
 import { CategoryPicker } from './CategoryPicker';
 import { ConnectionBanner } from './ConnectionBanner';
-import { ExportDialog } from './ExportDialog';
 import { ImageList } from './ImageList';
 import { InstancePanel } from './InstancePanel';
-import { ModelPanel } from './model/ModelPanel';
 import { SelectionPanel } from './SelectionPanel';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 
+const ModelPanel = lazy(() => import('./model/ModelPanel').then((module) => ({ default: module.ModelPanel })));
+const ExportDialog = lazy(() => import('./ExportDialog').then((module) => ({ default: module.ExportDialog })));
+
+/** Holds the model panel's column while its code loads, so the canvas takes its final width at once. */
+function ModelPanelLoading() {
+  return (
+    <div className="model-panel" data-testid="model-panel-loading">
+      <div className="panel-title">Model</div>
+      <div className="model-section muted">Loading…</div>
+    </div>
+  );
+}
+
 export function App() {
   const controller = useController();
   const modelPanelOpen = useEditor((state) => state.session.modelPanelOpen);
+  const exportDialogOpen = useEditor((state) => state.session.exportDialogOpen);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => handleKeyDown(controller, event);
     const beforeUnload = (event: BeforeUnloadEvent) => {
@@ -55,11 +69,19 @@ export function App() {
             ))}
           </details>
         </div>
-        {modelPanelOpen && <ModelPanel />}
+        {modelPanelOpen && (
+          <Suspense fallback={<ModelPanelLoading />}>
+            <ModelPanel />
+          </Suspense>
+        )}
       </div>
       <StatusBar />
       <CategoryPicker />
-      <ExportDialog />
+      {exportDialogOpen && (
+        <Suspense fallback={null}>
+          <ExportDialog />
+        </Suspense>
+      )}
       <ConnectionBanner />
     </div>
   );

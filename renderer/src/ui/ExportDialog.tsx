@@ -3,23 +3,19 @@
 // the dataset into the opened folder (exports/<format>-<time>/), the one place the user is sure to
 // reach whether the app runs on this machine or the host on another; COCO can also be downloaded
 // through the browser, as the toolbar's Export COCO did. Modal: keys stay in the dialog (Esc closes).
+// Shown while session.exportDialogOpen (App loads this file on first use).
 import { useState } from 'react';
 import { useController, useEditor } from '../app/context';
 import { DEFAULT_EXPORT_CHOICES, FORMAT_CHOICES } from '../app/dataset-export';
 import type { DatasetExportChoices } from '../app/dataset-export';
 import type { ExportFormat } from '../../../shared/formats/exported-files';
 
-export function ExportDialog() {
-  const open = useEditor((state) => state.session.exportDialogOpen);
-  return open ? <OpenExportDialog /> : null;
-}
-
 /** The last choices, so reopening the dialog in this session offers them again. */
 let rememberedChoices: DatasetExportChoices = DEFAULT_EXPORT_CHOICES;
 
 type Outcome = { kind: 'written' | 'downloaded' | 'error'; text: string; folder?: string };
 
-function OpenExportDialog() {
+export function ExportDialog() {
   const controller = useController();
   const projectName = useEditor((state) => state.catalog.projectName);
   const [choices, setChoices] = useState<DatasetExportChoices>(rememberedChoices);
