@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { ApiError } from '../api/errors';
 import type { Category, FlatPolygon, Instance } from '../api/types';
 import { decodeRle, encodeMask, fromCocoRle, maskToPolygons, polygonsToRle, ringsToRle, rleArea, rleIou, toCocoRle } from '../geometry';
-import { categoryColor } from './colors';
+import { hueDistance, paletteColor, paletteHue } from './colors';
 import { projectToCoco, UNASSIGNED_CATEGORY_NAME, type ProjectExportInput } from './export';
 import { cocoToProject, type ProjectImageContent } from './import';
 import { parseCocoDataset } from './validate';
@@ -199,7 +199,7 @@ describe('cocoToProject', () => {
         ],
       }),
     );
-    expect(imported.categories).toEqual([{ id: 2, name: 'bike', color: categoryColor(2) }]);
+    expect(imported.categories).toEqual([{ id: 2, name: 'bike', color: paletteColor(0) }]);
     const [ring, polygons] = imported.images[0].instances;
     expect(ring).toMatchObject({ id: 'coco-40', rle: counts, status: 'accepted', source: 'manual', score: null, modelVersion: null, categoryId: 2 });
     expect(ring.isCrowd).toBeUndefined();
@@ -212,7 +212,7 @@ describe('cocoToProject', () => {
     expect(rleArea(fromCocoRle(polygons.rle))).toBeGreaterThan(0);
   });
 
-  test('category colours are kept when present and deterministic otherwise', () => {
+  test('category colours are kept when present, else the palette colour of the category\'s position in the file', () => {
     const dataset = parseCocoDataset({
       images: [],
       annotations: [],
@@ -223,9 +223,16 @@ describe('cocoToProject', () => {
     });
     expect(cocoToProject(dataset).categories).toEqual([
       { id: 1, name: 'a', color: '#123456' },
-      { id: 2, name: 'b', color: categoryColor(2) },
+      { id: 2, name: 'b', color: paletteColor(1) },
     ]);
-    expect(categoryColor(2)).toMatch(/^#[0-9a-f]{6}$/);
-    expect(new Set([1, 2, 3, 4, 5, 6, 7, 8].map(categoryColor)).size).toBe(8);
+    expect(paletteColor(1)).toMatch(/^#[0-9a-f]{6}$/);
+    expect(new Set([0, 1, 2, 3, 4, 5, 6, 7].map(paletteColor)).size).toBe(8);
+  });
+
+  test('COCO vase (86), airplane (5) and dog (18) get distinct colours, not one magenta by id', () => {
+    const dataset = parseCocoDataset({ images: [], annotations: [], categories: [{ id: 86, name: 'vase' }, { id: 5, name: 'airplane' }, { id: 18, name: 'dog' }] });
+    const colors = cocoToProject(dataset).categories.map((category) => category.color);
+    expect(colors).toEqual([paletteColor(0), paletteColor(1), paletteColor(2)]);
+    for (const [a, b] of [[0, 1], [0, 2], [1, 2]]) expect(hueDistance(paletteHue(a), paletteHue(b))).toBeGreaterThan(35);
   });
 });

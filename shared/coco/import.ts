@@ -4,7 +4,7 @@
 // The input must come from parseCocoDataset, so every reference and size has been checked.
 import type { Category, Instance } from '../api/types';
 import { decodeRle, maskToPolygons, toCocoRle } from '../geometry';
-import { categoryColor } from './colors';
+import { paletteColor } from './colors';
 import { isCompressedRle, isPolygonSegmentation, type CocoAnnotation, type CocoDataset, type CocoImage } from './schema';
 import { segmentationToRle } from './segmentation';
 
@@ -41,10 +41,11 @@ export function annotationIdOfInstance(instanceId: string): number | undefined {
 }
 
 export function cocoToProject(dataset: CocoDataset): ProjectContent {
-  const categories = dataset.categories.map((category) => ({
+  // A category without a colour gets the palette colour of its position in the file.
+  const categories = dataset.categories.map((category, position) => ({
     id: category.id,
     name: category.name,
-    color: category.color ?? categoryColor(category.id),
+    color: category.color ?? paletteColor(position),
   }));
   const imagesById = new Map(dataset.images.map((image) => [image.id, image]));
   const instancesByImage = new Map<number, Instance[]>(dataset.images.map((image) => [image.id, []]));

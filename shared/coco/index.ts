@@ -19,7 +19,7 @@ export { cocoToProject, instanceIdForAnnotation, annotationIdOfInstance } from '
 export type { ProjectContent, ProjectImageContent } from './import';
 export { projectToCoco, UNASSIGNED_CATEGORY_NAME, UNASSIGNED_POLICIES } from './export';
 export type { ProjectExportInput, UnassignedPolicy } from './export';
-export { categoryColor } from './colors';
+export { paletteColor } from './colors';
 export { parseCocoProposals } from './results';
 export type { Proposal } from './results';
 export { evaluateProposals, COCO_AR_PARAMS } from './evaluate';

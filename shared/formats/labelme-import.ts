@@ -8,7 +8,7 @@
 // named by file and shape ("a.json shapes[3].points: ...").
 import { ApiError } from '../api/errors';
 import type { Category, FlatPolygon, Instance } from '../api/types';
-import { categoryColor } from '../coco/colors';
+import { paletteColor } from '../coco/colors';
 import type { ProjectContent, ProjectImageContent } from '../coco/import';
 import { polygonsToRle, toCocoRle } from '../geometry';
 import { folderOf, resolveRelative } from './paths';
@@ -38,7 +38,7 @@ export function labelmeToProject(files: readonly LabelmeJsonFile[]): LabelmeImpo
   const parsed = files.map((file) => parseFile(file, warnings));
   const categoryIds = new Map<string, number>();
   for (const file of parsed) for (const shape of file.shapes) if (!categoryIds.has(shape.label)) categoryIds.set(shape.label, categoryIds.size + 1);
-  const categories: Category[] = [...categoryIds].map(([name, id]) => ({ id, name, color: categoryColor(id) }));
+  const categories: Category[] = [...categoryIds].map(([name, id]) => ({ id, name, color: paletteColor(id - 1) }));
   const images = parsed.map((file): ProjectImageContent => {
     const groups = new Map<string, ParsedShape[]>();
     file.shapes.forEach((shape) => {

@@ -8,7 +8,7 @@
 // yoloImageStem gives the image path a label file belongs to, without the image's extension.
 import { ApiError } from '../api/errors';
 import type { Category, FlatPolygon, Instance } from '../api/types';
-import { categoryColor } from '../coco/colors';
+import { paletteColor } from '../coco/colors';
 import type { ProjectContent, ProjectImageContent } from '../coco/import';
 import { polygonsToRle, toCocoRle } from '../geometry';
 
@@ -40,7 +40,7 @@ export function instanceIdForYoloLine(line: number): string {
 export function yoloToProject(input: YoloImport): ProjectContent {
   // Check everything first: a bad line in the last file must not leave the others half imported.
   const parsed = input.labels.map((file) => ({ file, lines: parseLabelFile(file, input.names.length) }));
-  const categories: Category[] = input.names.map((name, index) => ({ id: index + 1, name, color: categoryColor(index + 1) }));
+  const categories: Category[] = input.names.map((name, index) => ({ id: index + 1, name, color: paletteColor(index) }));
   const images = parsed.map(({ file, lines }): ProjectImageContent => {
     const { width, height } = file.image;
     return {

@@ -4,6 +4,7 @@
 // never instances pointing at a category that no longer exists.
 import { ApiError } from '../../../shared/api/errors';
 import type { Category } from '../../../shared/api/types';
+import { paletteColor } from '../../../shared/coco/colors';
 import type { ApiEventHub } from './events';
 import type { KeyedLock } from './keyed-lock';
 import type { ProjectFile, SidecarStore } from './sidecar-store';
@@ -11,9 +12,6 @@ import type { Fields } from './validate';
 import { invalid, optionalInteger, optionalString, requiredString } from './validate';
 
 const PROJECT_LOCK = '\0project';
-
-/** Distinct colours handed to new categories in turn. */
-const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45', '#fabed4', '#469990', '#dcbeff', '#9a6324'];
 
 export class Categories {
   private readonly deleting = new Set<number>();
@@ -54,7 +52,8 @@ export class Categories {
         saved = { id, name, color: color ?? categories[index].color };
         categories[index] = saved;
       } else {
-        saved = { id: nextCategoryId, name, color: color ?? PALETTE[(nextCategoryId - 1) % PALETTE.length] };
+        // Without a colour: the palette colour of the position it takes (the renderer's, shared/coco/colors.ts).
+        saved = { id: nextCategoryId, name, color: color ?? paletteColor(categories.length) };
         categories.push(saved);
         nextCategoryId += 1;
       }
@@ -65,9 +64,11 @@ export class Categories {
 
   /**
    * Finds categories by name (case-insensitive), creating the missing ones in one project.json
-   * write. Returns name (lower-cased) -> category id for every name asked for.
+   * write; one created without a colour gets the palette colour of its position among the
+   * project's categories (distinct from the others'). Returns name (lower-cased) -> category id for
+   * every name asked for.
    */
-  ensureNamed(wanted: readonly { name: string; color: string }[]): Promise<Map<string, number>> {
+  ensureNamed(wanted: readonly { name: string; color?: string }[]): Promise<Map<string, number>> {
     return this.lock.run(PROJECT_LOCK, async () => {
       const categories = this.list();
       const ids = new Map(categories.filter((category) => !this.deleting.has(category.id)).map((category) => [category.name.toLowerCase(), category.id]));
@@ -75,7 +76,7 @@ export class Categories {
       for (const { name, color } of wanted) {
         const key = name.toLowerCase();
         if (ids.has(key)) continue;
-        categories.push({ id: nextCategoryId, name, color });
+        categories.push({ id: nextCategoryId, name, color: color ?? paletteColor(categories.length) });
         ids.set(key, nextCategoryId);
         nextCategoryId += 1;
       }

@@ -2,6 +2,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ApiError } from '../../../shared/api/errors';
+import { hueDistance, paletteColor, paletteHue } from '../../../shared/coco/colors';
 import { FileNameMatcher } from './coco-methods';
 import { openProject } from './project-service';
 import type { ProjectService } from './project-service';
@@ -102,6 +103,24 @@ describe('exportCoco / importCoco', () => {
     expect((await errorOf(project.importCoco({ json: 42 } as never))).code).toBe('INVALID_ARGUMENT');
     expect(await readdir(join(folder, '.maskpilot/annotations'))).toEqual([]);
     expect(await project.listCategories({})).toEqual([]);
+  });
+});
+
+describe('category colours', () => {
+  test('imported categories without a colour are stored in the palette colour of their position in the project: vase, airplane and dog distinct, none like an existing one', async () => {
+    project = await openProject(folder);
+    const existing = await project.saveCategory({ name: 'person' });
+    expect(existing.color).toBe(paletteColor(0));
+    const rectangle = { segmentation: [[2, 2, 12, 2, 12, 10, 2, 10]], area: 80, bbox: [2, 2, 10, 8], iscrowd: 0 };
+    const coco = {
+      images: [{ id: 1, file_name: 'street/a.jpg', width: 40, height: 30 }],
+      categories: [{ id: 86, name: 'vase' }, { id: 5, name: 'airplane' }, { id: 18, name: 'dog' }, { id: 2, name: 'bicycle', color: '#123456' }],
+      annotations: [86, 5, 18, 2].map((categoryId, index) => ({ id: index + 1, image_id: 1, category_id: categoryId, ...rectangle })),
+    };
+    await project.importCoco({ json: JSON.stringify(coco) });
+    const colors = Object.fromEntries((await project.listCategories({})).map((category) => [category.name, category.color]));
+    expect(colors).toEqual({ person: paletteColor(0), vase: paletteColor(1), airplane: paletteColor(2), dog: paletteColor(3), bicycle: '#123456' });
+    for (const [a, b] of [[1, 2], [1, 3], [2, 3]]) expect(hueDistance(paletteHue(a), paletteHue(b))).toBeGreaterThan(35);
   });
 });
 

@@ -54,7 +54,10 @@ export class CocoMethods {
     } catch (error) {
       throw new ApiError('INVALID_COCO', `The COCO file is not valid JSON: ${(error as Error).message}`, { path: 'dataset' });
     }
-    const content = cocoToProject(parseCocoDataset(value));
+    const dataset = parseCocoDataset(value);
+    const content = cocoToProject(dataset);
+    // The file's own colours; a category without one is coloured by its position in the project.
+    const fileColors = new Map(dataset.categories.map((category) => [category.id, category.color]));
 
     // Match every COCO image to an image of the folder and check sizes before writing anything.
     const matcher = new FileNameMatcher(this.index.all().map((entry) => entry.id));
@@ -95,7 +98,7 @@ export class CocoMethods {
     // All valid: create the categories the file needs (matched by name), then merge image by image.
     const used = new Set(matched.flatMap(({ image }) => image.instances.map((instance) => instance.categoryId)));
     const needed = content.categories.filter((category) => used.has(category.id));
-    const idsByName = await this.categories.ensureNamed(needed.map(({ name, color }) => ({ name, color })));
+    const idsByName = await this.categories.ensureNamed(needed.map(({ id, name }) => ({ name, color: fileColors.get(id) })));
     const projectIdOf = new Map(needed.map((category) => [category.id, idsByName.get(category.name.toLowerCase()) as number]));
     let annotationCount = 0;
     for (const { imageId, image } of matched) {

@@ -2,8 +2,11 @@
 // import's colours by id (vase, airplane and dog all magenta) are replaced by the palette's.
 import { describe, expect, test } from 'vitest';
 import type { Category, Instance } from '../../../shared/api/types';
-import { categoryColor as importColorForId } from '../../../shared/coco/colors';
+import { hslToHex } from '../../../shared/coco/colors';
 import { categoryDisplayColors, hueDistance, instanceColor, paletteColor, paletteHue, PROPOSAL_COLOR, UNASSIGNED_COLOR } from './colors';
+
+/** What imports stored before the palette: hue by the file's category id (vase, airplane, dog all magenta). */
+const importColorForId = (id: number) => hslToHex((((id * 137.50776405003785) % 360) + 360) % 360, 0.7, 0.5);
 
 function hueOf(hex: string): { hue: number; saturation: number } {
   const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
