@@ -2,7 +2,7 @@
 // onDidProgress and checks for cancellation between steps (one image is never cut in half).
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../../shared/api/errors';
-import type { JobProgress } from '../../../shared/api/types';
+import type { JobProgress, ProposeAllOutcome } from '../../../shared/api/types';
 import type { ApiEventHub } from './events';
 
 export interface JobControl {
@@ -29,8 +29,11 @@ export class Jobs {
 
   constructor(private readonly events: ApiEventHub) {}
 
-  /** Starts `run` in the background; its result decides the final state (finished, cancelled, failed). */
-  start(kind: JobProgress['kind'], total: number, run: (job: JobControl) => Promise<{ done: number; message?: string }>): string {
+  /**
+   * Starts `run` in the background; its result decides the final state (finished, cancelled,
+   * failed), and what it says about the work (`proposeAll`) goes on the last event.
+   */
+  start(kind: JobProgress['kind'], total: number, run: (job: JobControl) => Promise<{ done: number; message?: string; proposeAll?: ProposeAllOutcome }>): string {
     const id = randomUUID();
     const events = this.events;
     const state = {} as JobState;
@@ -57,8 +60,16 @@ export class Jobs {
         return run(state.control);
       })
       .then(
-        ({ done, message }) =>
-          emit({ jobId: id, kind, done, total: state.last.total, state: state.control.cancelled ? 'cancelled' : 'finished', ...(message ? { message } : {}) }),
+        ({ done, message, proposeAll }) =>
+          emit({
+            jobId: id,
+            kind,
+            done,
+            total: state.last.total,
+            state: state.control.cancelled ? 'cancelled' : 'finished',
+            ...(message ? { message } : {}),
+            ...(proposeAll ? { proposeAll } : {}),
+          }),
         (error: unknown) =>
           emit({ jobId: id, kind, done: state.last.done, total: state.last.total, state: 'failed', message: error instanceof Error ? error.message : String(error) }),
       );

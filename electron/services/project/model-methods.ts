@@ -2,7 +2,7 @@
 // ModelProvider. Without a provider the status says backend 'none' and the rest refuses with
 // MODEL_UNAVAILABLE. Whatever a provider returns is validated like client input before it leaves.
 import { ApiError } from '../../../shared/api/errors';
-import type { ImageId, Instance, ModelStatus } from '../../../shared/api/types';
+import type { ImageId, Instance, ModelStatus, ProposeAllOutcome, ProposeAllSkipReason } from '../../../shared/api/types';
 import type { ModelProvider, ProviderImage } from '../model-provider';
 import type { AnnotationStore } from './annotations';
 import type { ImageIndex } from './image-index';
@@ -59,48 +59,66 @@ export class ModelMethods {
     return { instance: suggested, latencyMs: performance.now() - started };
   }
 
-  /** Proposes every usable image that has nothing saved and no decision yet; saves the proposals. */
+  /**
+   * Proposes every usable image that has nothing saved and no decision yet; saves the proposals.
+   * The job's last event says what happened to every image (JobProgress.proposeAll): proposed,
+   * failed, skipped and why, not reached (cancelled).
+   */
   proposeAll(fields: Fields): { jobId: string } {
     const maxProposals = optionalInteger(fields, 'maxProposals', 'maxProposals', 1, MAX_PROPOSALS_LIMIT) ?? DEFAULT_MAX_PROPOSALS;
     const model = this.requireModel();
     const ids = this.index.all().map((entry) => entry.id);
     const jobId = this.jobs.start('propose', ids.length, async (job) => {
+      const outcome: ProposeAllOutcome = {
+        proposed: 0,
+        failed: 0,
+        skipped: { decided: 0, proposed: 0, opened: 0, unreadable: 0, damaged: 0, changed: 0 },
+        notReached: 0,
+      };
       let done = 0;
-      let proposed = 0;
       const failures: string[] = [];
       for (const imageId of ids) {
         if (job.cancelled) break;
         try {
-          if (await this.proposeIfUndecided(model, imageId, maxProposals)) proposed += 1;
+          const skipped = await this.proposeIfUndecided(model, imageId, maxProposals);
+          if (skipped === null) outcome.proposed += 1;
+          else outcome.skipped[skipped] += 1;
         } catch (error) {
+          outcome.failed += 1;
           failures.push(`${imageId}: ${error instanceof Error ? error.message : String(error)}`);
         }
         done += 1;
         job.progress(done, ids.length);
       }
+      outcome.notReached = ids.length - done;
       const failed = failures.length > 0 ? `; ${failures.length} failed (first: ${failures[0]})` : '';
-      return { done, message: `${proposed} images proposed${failed}` };
+      return { done, message: `${outcome.proposed} images proposed${failed}`, proposeAll: outcome };
     });
     return { jobId };
   }
 
-  private async proposeIfUndecided(model: ModelProvider, imageId: ImageId, maxProposals: number): Promise<boolean> {
+  /** Proposes one image if nobody has worked on it (null), else says why it was left alone. */
+  private async proposeIfUndecided(model: ModelProvider, imageId: ImageId, maxProposals: number): Promise<ProposeAllSkipReason | null> {
     const record = await this.records.get(imageId);
-    if (record.problem) return false;
+    if (record.problem) return 'unreadable';
     const saved = await this.annotations.get(imageId).catch((error: unknown) => {
       if (error instanceof ApiError && error.code === 'CORRUPT_FILE') return null; // reported already; leave it
       throw error;
     });
-    if (!saved || saved.status !== 'unvisited' || saved.instances.length > 0) return false;
+    if (!saved) return 'damaged';
+    const undecided = saved.instances.filter((instance) => instance.status === 'proposed').length;
+    if (saved.status === 'done' || saved.instances.length > undecided) return 'decided';
+    if (undecided > 0) return 'proposed';
+    if (saved.status !== 'unvisited') return 'opened';
     const { instances } = await this.proposeOne(model, imageId, maxProposals);
     try {
       // baseRevision: if the user saved this image meanwhile, their work wins.
       await this.annotations.save({ imageId, instances, baseRevision: saved.revision });
     } catch (error) {
-      if (error instanceof ApiError && error.code === 'CONFLICT') return false;
+      if (error instanceof ApiError && error.code === 'CONFLICT') return 'changed';
       throw error;
     }
-    return true;
+    return null;
   }
 
   private async proposeOne(model: ModelProvider, imageId: ImageId, maxProposals: number): Promise<{ instances: Instance[]; latencyMs: number }> {

@@ -257,6 +257,37 @@ describe('model delegation', () => {
     await expectApiError(project.cancelJob({ jobId: 'nope' }), 'NOT_FOUND');
   });
 
+  test('proposeAll says what it did with every image: proposed, and skipped by reason (decided, waiting for review, opened, unreadable, damaged)', async () => {
+    await writeFile(join(folder, 'broken.jpg'), 'not a jpeg');
+    await writeImage(join(folder, 'opened.jpg'), 12, 12);
+    await writeImage(join(folder, 'damaged.jpg'), 12, 12);
+    const model = new FakeProvider();
+    project = await openProject(folder, { model });
+    await project.saveAnnotations({ imageId: 'a.png', instances: [], status: 'done' });
+    await project.saveAnnotations({ imageId: 'opened.jpg', instances: [], status: 'inProgress' });
+    await project.saveAnnotations({ imageId: 'damaged.jpg', instances: [], status: 'inProgress' });
+    const [sidecar] = (await readdir(join(folder, '.maskpilot/annotations'))).filter((name) => name.startsWith('damaged'));
+    await writeFile(join(folder, '.maskpilot/annotations', sidecar), '{ not json');
+    const run = async () => {
+      const ended = new Promise<JobProgress>((resolve) => project.on('onDidProgress', (event) => event.state !== 'running' && resolve(event)));
+      await project.proposeAll({});
+      return ended;
+    };
+    const first = await run();
+    expect(first.proposeAll).toEqual({
+      proposed: 3,
+      failed: 0,
+      skipped: { decided: 1, proposed: 0, opened: 1, unreadable: 1, damaged: 1, changed: 0 },
+      notReached: 0,
+    });
+    expect(first.message).toBe('3 images proposed');
+    // Again: the three proposed wait for review and are not proposed twice; the damaged file was
+    // kept aside when it was found, so that image starts afresh and is proposed now.
+    const second = await run();
+    expect(second.proposeAll).toMatchObject({ proposed: 1, skipped: { decided: 1, proposed: 3, opened: 1, unreadable: 1, damaged: 0 } });
+    expect(model.calls).toHaveLength(4);
+  });
+
   test('proposeAll can be cancelled between images', async () => {
     const model = new FakeProvider();
     model.delayMs = 50;
@@ -271,7 +302,7 @@ describe('model delegation', () => {
     );
     await project.proposeAll({});
     await finished;
-    expect(states.at(-1)).toMatchObject({ state: 'cancelled', done: 1 });
+    expect(states.at(-1)).toMatchObject({ state: 'cancelled', done: 1, proposeAll: { proposed: 1, notReached: 3 } });
     expect(model.calls).toHaveLength(1);
   });
 });

@@ -6,7 +6,6 @@ import { newInstanceId } from '../state/document';
 import type { EditorStore } from '../state/store';
 import { errorMessage } from './error-message';
 import { proposalBatch } from './proposal-batch';
-import { planProposeAll, skippedText } from './propose-all-plan';
 
 export interface Proposals {
   proposeCurrent(): Promise<void>;
@@ -54,16 +53,11 @@ export function createProposals({ store, client, reportLatency }: ProposalsDeps)
     },
 
     async proposeAll() {
-      const { catalog } = store.getState();
-      const plan = planProposeAll(catalog.recordsByIndex, catalog.imageTotal);
-      if (plan.eligible === 0 && plan.unknown === 0) {
-        // Nothing to do: say why at once instead of running a job that reports "0 images proposed".
-        actions.notify('info', `Nothing to propose: ${skippedText(plan) || 'no images'}. Propose (toolbar) proposes the open image again.`);
-        return;
-      }
+      // The host decides which images to propose and says which it skipped and why when the job
+      // ends (server-events.ts, propose-all-summary.ts); the browser's partial list cannot know.
       try {
         const { jobId } = await client.proposeAll({});
-        actions.setCatalog({ job: { jobId, kind: 'propose', done: 0, total: 0, state: 'running' }, proposeAllPlan: plan });
+        actions.setCatalog({ job: { jobId, kind: 'propose', done: 0, total: 0, state: 'running' } });
       } catch (error) {
         actions.notify('error', `Could not start: ${errorMessage(error)}`);
       }

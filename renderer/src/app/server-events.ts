@@ -9,7 +9,7 @@ import { errorMessage } from './error-message';
 import type { ImageNavigation } from './image-navigation';
 import { IMAGE_PAGE_SIZE } from './image-navigation';
 import type { LearningController } from './learning';
-import { proposeAllEndText } from './propose-all-plan';
+import { proposeAllEndText } from './propose-all-summary';
 
 /** What a transport may add to the contract's client: connection state (the WebSocket client has it). */
 export interface ConnectionAware {
@@ -73,7 +73,7 @@ export function followServerEvents({ store, client, navigation, autosave, learni
       if (progress.state !== 'running') {
         const text =
           progress.kind === 'propose'
-            ? proposeAllEndText(progress.state, progress.message, store.getState().catalog.proposeAllPlan)
+            ? proposeAllEndText(progress)
             : `${progress.kind}: ${progress.state} (${progress.done}/${progress.total})${progress.message ? ` — ${progress.message}` : ''}`;
         actions.notify(progress.state === 'failed' ? 'error' : 'info', text);
         setTimeout(() => {

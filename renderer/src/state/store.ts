@@ -4,7 +4,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import type { Category, ImageId, ImageRecord, JobProgress, ModelStatus } from '../../../shared/api/types';
-import type { ProposeAllPlan } from '../app/propose-all-plan';
 import { applyCommand } from './commands';
 import type { Command } from './commands';
 import type { DocumentState, ImageDocument } from './document';
@@ -37,8 +36,6 @@ export interface CatalogState {
   connection: 'connecting' | 'open' | 'reconnecting' | 'closed' | 'refused';
   /** When the connection was lost (ms since epoch); null while open. */
   connectionLostAt: number | null;
-  /** Which images the running propose-all job skips and why (from the list when it started). */
-  proposeAllPlan: ProposeAllPlan | null;
   /** Image a propose call is running for (one at a time), or null. */
   proposingImageId: ImageId | null;
 }
@@ -234,7 +231,7 @@ export function createEditorStore(): EditorStore {
       history: {},
       session: initialSession,
       ephemeral: initialEphemeral,
-      catalog: { projectName: '', imageTotal: 0, recordsByIndex: {}, indexById: {}, modelStatus: null, lastLatencyMs: null, job: null, proposingImageId: null, connection: 'open', connectionLostAt: null, proposeAllPlan: null },
+      catalog: { projectName: '', imageTotal: 0, recordsByIndex: {}, indexById: {}, modelStatus: null, lastLatencyMs: null, job: null, proposingImageId: null, connection: 'open', connectionLostAt: null },
       sync: { revisions: {}, syncedDocuments: {}, saveStates: {}, notice: null },
       learning: initialLearning,
       actions,
