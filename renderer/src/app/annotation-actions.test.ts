@@ -1,11 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import type { Instance } from '../../../shared/api/types';
 import { rleFromPolygons } from '../editing/mask-sync';
-import { createImageDocument } from '../state/document';
+import { addInstances, removeInstances } from '../state/commands';
+import { createImageDocument, deriveStatus } from '../state/document';
 import { createEditorStore } from '../state/store';
 import { orderedInstances } from '../state/document';
 import { hitTest } from '../tools/hit-test';
 import { acceptShownProposals, assignCategory, cycleSelection, decide, finishImage, keyTarget } from './annotation-actions';
+import { fakeActionContext } from './actions/fake-context';
+import { actionById, isEnabled } from './actions/registry';
+import { dispatchKey } from './keyboard';
 import { displayOrder, shownProposals, visibilityOf } from '../state/visibility';
 
 const SIZE = 100;
@@ -129,14 +133,51 @@ describe('decisions follow one visible rule', () => {
   test('finish image rejects every undecided proposal (hidden ones too) in one undo step', () => {
     const { store, status } = setup([proposal('k', 0.9, { status: 'accepted' }), proposal('a', 0.8), proposal('low', 0.1), proposal('b', 0.7)]);
     store.getState().actions.setSession({ proposalLimit: 1, selection: { instanceId: 'a', vertex: null } });
-    expect(finishImage(store)).toBe(3);
+    expect(finishImage(store)).toBe(true);
     expect(['k', 'a', 'low', 'b'].map(status)).toEqual(['accepted', 'rejected', 'rejected', 'rejected']);
     expect(store.getState().session.selection).toBeNull();
     expect(store.getState().history['a.jpg'].undo.map((command) => command.label)).toEqual(['Finish image (reject 3 undecided)']);
     store.getState().actions.undo();
     expect(['k', 'a', 'low', 'b'].map(status)).toEqual(['accepted', 'proposed', 'proposed', 'proposed']);
-    expect(finishImage(store)).toBe(3);
-    expect(finishImage(store)).toBe(0);
+    expect(finishImage(store)).toBe(true);
+    expect(finishImage(store)).toBe(false); // done already: nothing to do
+  });
+
+  test('finish image on an image with nothing on it marks it done, saved as done; one undo takes the mark back; the key and the action agree', () => {
+    const { store } = setup([]);
+    const document = () => store.getState().document.images['a.jpg'];
+    expect(deriveStatus(document())).toBe('inProgress');
+    const action = actionById('finishImage');
+    expect(isEnabled(action, store.getState())).toBe(true);
+    const context = fakeActionContext(store);
+    expect(dispatchKey(context, { key: 'Enter', ctrlKey: true, shiftKey: false, altKey: false })).toBe(true);
+    expect(deriveStatus(document())).toBe('done');
+    expect(store.getState().history['a.jpg'].undo.map((command) => command.label)).toEqual(['Finish image (nothing on it)']);
+    expect(store.getState().sync.notice?.text).toMatch(/^Image done with nothing on it/);
+    expect(isEnabled(action, store.getState())).toBe(false);
+    store.getState().actions.undo();
+    expect(deriveStatus(document())).toBe('inProgress');
+    store.getState().actions.redo();
+    expect(deriveStatus(document())).toBe('done');
+    // Something drawn later decides by itself; deleting it leaves the image done, as marked.
+    const drawn = { ...proposal('d', 0.9), status: 'accepted' as const };
+    store.getState().actions.execute(addInstances(document(), [drawn], 'Draw'));
+    expect(deriveStatus(document())).toBe('done');
+    store.getState().actions.execute(removeInstances(document(), ['d'], 'Delete'));
+    expect(deriveStatus(document())).toBe('done');
+  });
+
+  test('an empty image saved as done loads as done; a proposal arriving makes it in progress until finished again', () => {
+    const store = createEditorStore();
+    store.getState().actions.loadImageDocument(createImageDocument('e.jpg', SIZE, SIZE, 'done', []), 2);
+    store.getState().actions.setSession({ currentImageId: 'e.jpg' });
+    const document = () => store.getState().document.images['e.jpg'];
+    expect(deriveStatus(document())).toBe('done');
+    expect(finishImage(store)).toBe(false);
+    store.getState().actions.execute(addInstances(document(), [proposal('p', 0.9)], 'Propose'));
+    expect(deriveStatus(document())).toBe('inProgress');
+    expect(finishImage(store)).toBe(true);
+    expect(deriveStatus(document())).toBe('done');
   });
 });
 

@@ -7,8 +7,8 @@
 // and clears the selection, so the target becomes the next proposal in Tab order; Tab / Shift+Tab
 // move the selection. Nothing else moves it.
 import type { Instance } from '../../../shared/api/types';
-import { setStatus, updateInstances } from '../state/commands';
-import { orderedInstances } from '../state/document';
+import { mergeCommands, setDoneMark, setStatus, updateInstances } from '../state/commands';
+import { deriveStatus, orderedInstances } from '../state/document';
 import type { ImageDocument } from '../state/document';
 import type { SessionState } from '../state/session';
 import { currentDocument } from '../state/store';
@@ -103,21 +103,36 @@ export function undecidedCount(state: EditorState): number {
   return document ? orderedInstances(document).filter((instance) => instance.status === 'proposed').length : 0;
 }
 
+/** Whether Finish image has something to do: proposals wait, or the image is not done yet (an empty one included). */
+export function canFinishImage(state: EditorState): boolean {
+  const document = currentDocument(state);
+  return document !== undefined && (undecidedCount(state) > 0 || deriveStatus(document) !== 'done');
+}
+
 /**
- * Finish image: every proposal still undecided (shown or hidden) is rejected in one command, so the
- * image is saved as done and one undo brings them all back. Returns how many were rejected.
+ * Finish image: every proposal still undecided (shown or hidden) is rejected and the image marked
+ * done, in one command, so the image is saved as done and one undo brings it all back. On an image
+ * with nothing on it (no objects, or none the model found) it only marks it done. Returns whether
+ * it did anything.
  */
-export function finishImage(store: EditorStore): number {
+export function finishImage(store: EditorStore): boolean {
   const state = store.getState();
   const document = currentDocument(state);
-  if (!document || segmentResultOpen(state, document)) return 0;
+  if (!document || segmentResultOpen(state, document) || !canFinishImage(state)) return false;
   const ids = rankedProposals(document, { scoreThreshold: -Infinity }).map((instance) => instance.id);
-  if (ids.length === 0) return 0;
-  state.actions.execute(setStatus(document, ids, 'rejected', `Finish image (reject ${ids.length} undecided)`));
+  const label = ids.length > 0 ? `Finish image (reject ${ids.length} undecided)` : 'Finish image (nothing on it)';
+  state.actions.execute(mergeCommands([setStatus(document, ids, 'rejected', label), setDoneMark(document, true, label)].filter((command) => command !== null), label));
   const selected = state.session.selection?.instanceId;
   if (selected && ids.includes(selected)) state.actions.setSession({ selection: null });
-  state.actions.notify('info', `Image done: ${ids.length} undecided proposal${ids.length === 1 ? '' : 's'} rejected (Ctrl+Z brings them back).`);
-  return ids.length;
+  state.actions.notify(
+    'info',
+    ids.length > 0
+      ? `Image done: ${ids.length} undecided proposal${ids.length === 1 ? '' : 's'} rejected (Ctrl+Z brings them back).`
+      : orderedInstances(document).length === 0
+        ? 'Image done with nothing on it (Ctrl+Z takes it back).'
+        : 'Image done (Ctrl+Z takes it back).',
+  );
+  return true;
 }
 
 /** Tab: select the instance after the key target in Tab order (Shift+Tab: before it), wrapping around. */

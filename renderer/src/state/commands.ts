@@ -17,17 +17,40 @@ export interface InstanceChange {
   index?: number;
 }
 
+/** The image's done mark (ImageDocument.markedDone) before and after. */
+export interface DoneMarkChange {
+  imageId: ImageId;
+  before: boolean;
+  after: boolean;
+}
+
 export interface Command {
   /** Shown in menus and the status bar: "Accept instance", "Move vertex", ... */
   label: string;
   changes: InstanceChange[];
+  /** Present when the command marks the image done (or takes the mark back). */
+  doneMark?: DoneMarkChange;
 }
 
 export function invertCommand(command: Command): Command {
-  return {
+  const inverted: Command = {
     label: command.label,
     changes: [...command.changes].reverse().map((change) => ({ ...change, before: change.after, after: change.before })),
   };
+  if (command.doneMark) inverted.doneMark = { ...command.doneMark, before: command.doneMark.after, after: command.doneMark.before };
+  return inverted;
+}
+
+/** Whether a command changes anything (instances or the done mark). */
+export function isEmptyCommand(command: Command): boolean {
+  return command.changes.length === 0 && command.doneMark === undefined;
+}
+
+/** The one image a command touches (every command touches exactly one); throws otherwise. */
+export function imageOfCommand(command: Command): ImageId {
+  const imageIds = new Set([...command.changes.map((change) => change.imageId), ...(command.doneMark ? [command.doneMark.imageId] : [])]);
+  if (imageIds.size !== 1) throw new Error(`Command "${command.label}" must touch exactly one image`);
+  return [...imageIds][0];
 }
 
 /** Applies a command to the document immutably; throws if a change's `before` does not match (a bug, never silent). */
@@ -37,6 +60,13 @@ export function applyCommand(state: DocumentState, command: Command): DocumentSt
     const document = images[change.imageId];
     if (!document) throw new Error(`Command "${command.label}" touches image ${change.imageId}, which is not loaded`);
     images = { ...images, [change.imageId]: applyChange(document, change, command.label) };
+  }
+  if (command.doneMark) {
+    const { imageId, before, after } = command.doneMark;
+    const document = images[imageId];
+    if (!document) throw new Error(`Command "${command.label}" touches image ${imageId}, which is not loaded`);
+    if (document.markedDone !== before) throw new Error(`Command "${command.label}" expected image ${imageId} ${before ? '' : 'not '}marked done`);
+    images = { ...images, [imageId]: { ...document, markedDone: after } };
   }
   return images === state.images ? state : { ...state, images };
 }
@@ -121,8 +151,17 @@ export function removeInstances(document: ImageDocument, ids: readonly string[],
   return changes.length === 0 ? null : { label, changes };
 }
 
+/** Marks the image done, or takes the mark back. Null if it already is as asked. */
+export function setDoneMark(document: ImageDocument, markedDone: boolean, label: string): Command | null {
+  return document.markedDone === markedDone ? null : { label, changes: [], doneMark: { imageId: document.imageId, before: document.markedDone, after: markedDone } };
+}
+
 /** Concatenates commands into one (a gesture squashed to its mark). */
 export function mergeCommands(commands: readonly Command[], label: string): Command | null {
   const changes = commands.flatMap((command) => command.changes);
-  return changes.length === 0 ? null : { label, changes };
+  const marks = commands.flatMap((command) => (command.doneMark ? [command.doneMark] : []));
+  const merged: Command = { label, changes };
+  // Several marks in a row: from the first one's before to the last one's after.
+  if (marks.length > 0 && marks[0].before !== marks[marks.length - 1].after) merged.doneMark = { ...marks[0], after: marks[marks.length - 1].after };
+  return isEmptyCommand(merged) ? null : merged;
 }

@@ -10,6 +10,12 @@ export interface ImageDocument {
   height: number;
   /** Status as loaded from disk; the status saved next is derived from the instances (deriveStatus). */
   loadedStatus: ImageStatus;
+  /**
+   * The annotator said the image is finished (Finish image, Ctrl+Enter); set by a command, so undo
+   * takes it back. It decides the status only while the image has no instances at all: with
+   * instances, the decisions do (see deriveStatus). Loaded as true for an image saved as done.
+   */
+  markedDone: boolean;
   instances: Record<string, Instance>;
   /** Instance ids in drawing / panel order; invariant: exactly the keys of `instances`. */
   order: string[];
@@ -36,7 +42,7 @@ export function createImageDocument(
     byId[instance.id] = instance;
     order.push(instance.id);
   }
-  return { imageId, width, height, loadedStatus: status, instances: byId, order };
+  return { imageId, width, height, loadedStatus: status, markedDone: status === 'done', instances: byId, order };
 }
 
 /** Instances in drawing order. */
@@ -46,11 +52,12 @@ export function orderedInstances(document: ImageDocument): Instance[] {
 
 /**
  * The status an image is saved with: done once every proposal has a decision and something was
- * decided; in progress while proposals wait (or nothing is there yet).
+ * decided; in progress while proposals wait. An image with nothing on it is done once the annotator
+ * marked it so (an image with no objects, or none the model found), in progress until then.
  */
 export function deriveStatus(document: ImageDocument): ImageStatus {
   const instances = orderedInstances(document);
-  if (instances.length === 0) return document.loadedStatus === 'unvisited' ? 'inProgress' : document.loadedStatus;
+  if (instances.length === 0) return document.markedDone ? 'done' : 'inProgress';
   return instances.some((instance) => instance.status === 'proposed') ? 'inProgress' : 'done';
 }
 

@@ -4,7 +4,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { StoreApi } from 'zustand/vanilla';
 import type { Category, ImageId, ImageRecord, JobProgress, ModelStatus } from '../../../shared/api/types';
-import { applyCommand } from './commands';
+import { applyCommand, imageOfCommand, isEmptyCommand } from './commands';
 import type { Command } from './commands';
 import type { DocumentState, ImageDocument } from './document';
 import { initialEphemeral } from './ephemeral';
@@ -100,10 +100,8 @@ export function createEditorStore(): EditorStore {
 
     const actions: EditorActions = {
       execute(command) {
-        if (!command || command.changes.length === 0) return;
-        const imageIds = new Set(command.changes.map((change) => change.imageId));
-        if (imageIds.size !== 1) throw new Error(`Command "${command.label}" must touch exactly one image`);
-        const [imageId] = imageIds as unknown as [ImageId];
+        if (!command || isEmptyCommand(command)) return;
+        const imageId = imageOfCommand(command);
         set((state) => ({
           document: applyCommand(state.document, command),
           history: { ...state.history, [imageId]: pushCommand(state.history[imageId] ?? emptyHistory, command) },

@@ -10,7 +10,7 @@ import { useController, useEditor, useEditorShallow } from '../app/context';
 import { instanceColor } from '../canvas/colors';
 import { polygonBounds } from '../editing/polygon-edits';
 import { setStatus } from '../state/commands';
-import { orderedInstances } from '../state/document';
+import { deriveStatus, orderedInstances } from '../state/document';
 import { currentDocument } from '../state/store';
 import type { EditorStore } from '../state/store';
 import { allProposalsInOrder, visibilityOf } from '../state/visibility';
@@ -67,7 +67,9 @@ export function InstancePanel() {
   const { counts, kept, proposals, rejected } = sections;
   const shown = proposals.filter(isVisible).length;
   const rowProps = { store, categories, selectedId, targetId };
-  const done = counts.undecided === 0 && counts.kept + counts.rejected > 0;
+  // As saved: decisions decide, and an image with nothing on it is done once marked (Finish image).
+  const done = document !== undefined && deriveStatus(document) === 'done';
+  const empty = kept.length + proposals.length + rejected.length === 0;
 
   return (
     <div className="instance-panel" data-testid="instance-panel">
@@ -82,7 +84,18 @@ export function InstancePanel() {
         </span>
       </div>
       <div className="instance-rows" ref={list} onMouseLeave={() => store.getState().actions.setEphemeral({ hoverInstanceId: null })}>
-        {kept.length + proposals.length + rejected.length === 0 && <div className="muted empty">No instances yet. Propose, click-to-segment (S) or draw (D).</div>}
+        {empty && done && <div className="muted empty">Done: nothing to annotate on this image.</div>}
+        {empty && !done && (
+          <div className="muted empty">
+            No instances yet. Propose, click-to-segment (S) or draw (D).
+            <div className="empty-actions">
+              Nothing to annotate here?{' '}
+              <ActionButton action="finishImage" testId="mark-empty-done">
+                Mark done <kbd>Ctrl+Enter</kbd>
+              </ActionButton>
+            </div>
+          </div>
+        )}
         {kept.length > 0 && <div className="section-title" data-testid="kept-section">Kept <span className="muted">{kept.length}</span></div>}
         {kept.map((instance) => (
           <InstanceRow key={instance.id} instance={instance} visible {...rowProps} />

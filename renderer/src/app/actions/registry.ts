@@ -7,7 +7,7 @@ import type { AppCommand } from '../../../../shared/api/bridge';
 import { actualSizeCamera, zoomAround } from '../../state/session';
 import type { ToolName } from '../../state/session';
 import type { EditorState, EditorStore } from '../../state/store';
-import { acceptShownProposals, assignCategory, cycleSelection, decide, finishImage, undecidedCount } from '../annotation-actions';
+import { acceptShownProposals, assignCategory, canFinishImage, cycleSelection, decide, finishImage } from '../annotation-actions';
 import { resimplifySelected, sortedCategories, validSelection } from '../selectors';
 import type { Action, ActionContext, KeyChord } from './action';
 
@@ -47,11 +47,11 @@ export const ACTIONS: readonly Action[] = [
   { id: 'previousProposal', label: 'Previous proposal', group: 'decide', keys: [{ key: 'Tab', shift: true }], perform: ({ store }) => cycleSelection(store, -1) },
   {
     id: 'finishImage',
-    label: 'Finish image: reject every undecided proposal, the image is done (one undo)',
+    label: 'Finish image: reject every undecided proposal, the image is done (one undo); an image with nothing on it is marked done',
     buttonText: 'Finish image',
     group: 'decide',
     keys: [{ key: 'Enter', mod: true }],
-    enabled: (state) => undecidedCount(state) > 0,
+    enabled: canFinishImage,
     perform: ({ store }) => void finishImage(store),
   },
   {
