@@ -3,13 +3,14 @@
 // results checked through the API (what is on disk), not through the page's own state.
 // Steps that need the proposal model skip with the host's reason when no model is loaded.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import type { Instance, ModelStatus, SegmentBox, SegmentClick, SegmentPrompt } from '../shared/api/types';
 import { parseCocoDataset } from '../shared/coco/validate';
+import { parseYoloNames, yoloLabelPath } from '../shared/formats';
 import { decodeRle, fromCocoRle, rleIou } from '../shared/geometry';
 import { browserSkipReason, collectPageErrors, launchChromium, screenshot } from './support/browser';
 import { connectApi, copyFolderToTemp, removeTempFolder, startHostProcess } from './support/host';
@@ -218,7 +219,7 @@ async function layoutBoxes() {
       scrollWidth: document.documentElement.scrollWidth,
       canvas: box('[data-testid="canvas"]')!,
       toolbar: box('[data-testid="toolbar"]')!,
-      exportButton: box('[data-testid="export-coco"]')!,
+      exportButton: box('[data-testid="export"]')!,
       instanceRows: box('.instance-rows'),
       sidePanel: box('.side-panel')!,
     };
@@ -617,19 +618,89 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
     expect(await page.getByTestId("instance-row").count()).toBe(saved.length); // the panel lists rejected ones too (dimmed)
   });
 
-  test('exports COCO from the UI; the download is a valid dataset with the accepted instance', async (context) => {
+  test('the export dialog downloads COCO as before: a valid, standard dataset (no score) with the accepted instance', async (context) => {
     const probe = await api.exportCoco({ onlyAccepted: true }).catch((error: Error) => error);
     if (probe instanceof Error && /not wired yet/.test(probe.message)) context.skip(`the host's COCO export is not implemented yet: ${probe.message}`);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-coco').click()]);
+    await page.getByTestId('export').click();
+    const dialog = page.getByTestId('export-dialog');
+    await dialog.waitFor();
+    // The defaults, said in the dialog: COCO, all images, unassigned as "object", no score.
+    expect(await page.getByTestId('export-format-coco').isChecked()).toBe(true);
+    expect(await page.getByTestId('export-images-all').isChecked()).toBe(true);
+    expect(await page.getByTestId('export-unassigned-object').isChecked()).toBe(true);
+    expect(await page.getByTestId('export-include-score').isChecked()).toBe(false);
+    expect(await dialog.textContent()).toMatch(/Export them as “object” \(default\)/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
     const path = await download.path();
-    const dataset = parseCocoDataset(JSON.parse(await readFile(path, 'utf8')));
+    const raw = JSON.parse(await readFile(path, 'utf8')) as { annotations: object[] };
+    expect(raw.annotations.some((annotation) => 'score' in annotation)).toBe(false);
+    const dataset = parseCocoDataset(raw);
     const image = dataset.images.find((candidate) => candidate.file_name === imageId);
     expect(image).toBeDefined();
     const annotations = dataset.annotations.filter((annotation) => annotation.image_id === image!.id);
     expect(annotations.length).toBeGreaterThanOrEqual(1);
     const category = dataset.categories.find((candidate) => candidate.name === 'astronaut');
     expect(annotations.map((annotation) => annotation.category_id)).toContain(category?.id);
+    expect(await page.getByTestId('export-outcome').getAttribute('data-kind')).toBe('downloaded');
     await screenshot(page, 'ui-07-exported');
+    await page.getByTestId('export-close').click();
+    await expect.poll(() => dialog.count()).toBe(0);
+  });
+
+  test('issue #18.8: the dialog exports YOLO segmentation into the folder with real clicks, says what it wrote, and the files are on disk', async () => {
+    // What the export should hold, from the host: accepted / edited instances, with and without a category.
+    const { images } = await api.listImages({ offset: 0, limit: 100 });
+    const usable = images.filter((image) => !image.problem);
+    const kept = new Map<string, Instance[]>();
+    for (const image of usable) kept.set(image.id, (await api.getAnnotations({ imageId: image.id })).instances.filter((instance) => instance.status === 'accepted' || instance.status === 'edited'));
+    const all = [...kept.values()].flat();
+    const withCategory = all.filter((instance) => instance.categoryId !== null).length;
+    const withoutCategory = all.length - withCategory;
+
+    await page.getByTestId('export').click();
+    await page.getByTestId('export-dialog').waitFor();
+    await page.getByTestId('export-format-yolo-seg').click();
+    expect(await page.getByTestId('export-format-description').textContent()).toMatch(/data\.yaml, labels/);
+    expect(await page.getByTestId('export-include-score').isDisabled()).toBe(true); // COCO only
+    expect(await page.getByTestId('export-download').count()).toBe(0); // folder only
+    await page.getByTestId('export-unassigned-omit').click();
+    // Keys belong to the dialog while it is open: A must not accept anything on the canvas behind it.
+    const before = await api.getAnnotations({ imageId });
+    await page.locator('.export-dialog-title').click({ position: { x: 4, y: 4 } });
+    await page.keyboard.press('a');
+    await screenshot(page, 'ui-07b-export-dialog');
+    await page.getByTestId('export-run').click();
+    const outcome = page.getByTestId('export-outcome');
+    await expect.poll(() => outcome.getAttribute('data-kind'), { timeout: 60_000 }).toBe('written');
+    const exported = (await outcome.getAttribute('data-folder'))!;
+    expect(exported).toMatch(/^exports\/yolo-seg-\d{8}-\d{6}$/);
+    const text = (await outcome.textContent())!;
+    expect(text).toContain(`Exported ${usable.length} image${usable.length === 1 ? '' : 's'}, ${withCategory} annotation${withCategory === 1 ? '' : 's'}`);
+    expect(text).toContain(`as YOLO segmentation to photos/${exported}/`);
+    expect(text).toContain(withoutCategory === 0 ? 'Nothing left out.' : `${withoutCategory} without a category`);
+    expect(await page.getByTestId('notice').textContent()).toBe(text);
+    await screenshot(page, 'ui-07c-export-written');
+    expect((await api.getAnnotations({ imageId })).revision).toBe(before.revision);
+
+    // The files, on disk in the opened folder.
+    const out = resolve(folder, exported);
+    expect((await readdir(out)).sort()).toEqual(['.maskpilot-export.json', 'data.yaml', 'images', 'labels']);
+    const names = parseYoloNames(await readFile(resolve(out, 'data.yaml'), 'utf8'));
+    const categories = (await api.listCategories({})).sort((a, b) => a.id - b.id);
+    expect(names).toEqual(categories.map((category) => category.name)); // no "object": unassigned ones were left out
+    let lines = 0;
+    for (const image of usable) {
+      const label = await readFile(resolve(out, yoloLabelPath(`images/${image.id}`)), 'utf8');
+      const classes = label.split('\n').filter((line) => line !== '').map((line) => names[Number(line.split(' ')[0])]);
+      const expected = kept.get(image.id)!.filter((instance) => instance.categoryId !== null).map((instance) => categories.find((category) => category.id === instance.categoryId)!.name);
+      expect(classes).toEqual(expected);
+      lines += classes.length;
+      expect(await readFile(resolve(out, 'images', image.id))).toEqual(await readFile(resolve(folder, image.id)));
+    }
+    expect(lines).toBe(withCategory);
+    expect(lines).toBeGreaterThanOrEqual(1); // the astronaut
+    await page.getByTestId('export-close').click();
+    await expect.poll(() => page.getByTestId('export-dialog').count()).toBe(0);
   });
 
   test('next image with N; the list shows the first image with its derived status', async () => {
@@ -842,6 +913,40 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
       expect(after.status).toBe('done');
       await page.keyboard.press('Control+z');
       expect((await saved()).instances).toEqual(before.instances);
+    });
+
+    test('6: an image with nothing on it: Ctrl+Enter marks it done (saved, listed as done), one Ctrl+Z takes it back, the Mark done button does it too', async () => {
+      const before = await page.evaluate(() => window.maskpilotEditor!.store.getState().session.currentImageId!);
+      const all = (await api.listImages({ offset: 0, limit: 100 })).images.filter((image) => !image.problem);
+      const empty = all.at(-1)!.id;
+      expect(empty).not.toBe(before);
+      // Opened before, nothing on it (the model found nothing, or the user deleted it all): opening does not propose.
+      await api.saveAnnotations({ imageId: empty, instances: [], status: 'inProgress' });
+      await page.locator(`[data-testid="image-item"][data-image-id="${empty}"]`).click();
+      await page.waitForFunction((id) => {
+        const state = window.maskpilotEditor?.store.getState();
+        return state?.session.currentImageId === id && state.document.images[id] !== undefined;
+      }, empty);
+      await page.getByTestId('mark-empty-done').waitFor();
+      expect(await page.getByTestId('finish-image').isEnabled()).toBe(true);
+      const listRow = page.locator(`[data-testid="image-item"][data-image-id="${empty}"]`);
+      await page.getByTestId('canvas').focus();
+      await page.keyboard.press('Control+Enter');
+      await expect.poll(async () => (await api.getAnnotations({ imageId: empty })).status, { timeout: 15_000 }).toBe('done');
+      expect((await api.getAnnotations({ imageId: empty })).instances).toEqual([]);
+      await expect.poll(() => listRow.getAttribute('data-status')).toBe('done');
+      await page.getByTestId('image-done').waitFor();
+      expect(await page.getByTestId('finish-image').isEnabled()).toBe(false);
+      await screenshot(page, 'ui-14b-empty-image-done');
+      await page.keyboard.press('Control+z');
+      await expect.poll(async () => (await api.getAnnotations({ imageId: empty })).status, { timeout: 15_000 }).toBe('inProgress');
+      await expect.poll(() => listRow.getAttribute('data-status')).toBe('inProgress');
+      await page.getByTestId('mark-empty-done').click();
+      await expect.poll(async () => (await api.getAnnotations({ imageId: empty })).status, { timeout: 15_000 }).toBe('done');
+      // Back to the image the next steps work on.
+      await page.locator(`[data-testid="image-item"][data-image-id="${before}"]`).click();
+      await page.waitForFunction((id) => window.maskpilotEditor?.store.getState().session.currentImageId === id, before);
+      await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor({ timeout: 15_000 });
     });
 
     test('9: the new-category box lets go after Enter (1 then assigns); C opens a picker that reaches categories past 9', async (context) => {
