@@ -1,5 +1,6 @@
 // Fits the detector-guided model's one calibrated score (electron/model/guided/score-calibration.ts)
-// on the validation split (cocotrain-val: images none of our models trained on), as issue #16 asks:
+// on the validation split (cocotrain-val: images none of our models trained on), as issue #16 asks,
+// on its calibration half (43 images; the other half stays untouched for AR, bench/proposals-ar.ts):
 // every candidate before NMS (detector-box masks and DeepMask windows) is labelled 1 when its mask
 // overlaps some annotated object at IoU >= .5, and a logistic model per source is fitted on its
 // features. Writes the weights into the model's heads.json (meta.calibration), a reliability diagram
@@ -15,7 +16,7 @@ import { rleIou } from '../shared/geometry';
 import { createGuidedModel, defaultGuidedModelDir } from '../electron/model/guided/model';
 import { calibratedScore, fitLogistic, type CandidateSource, type ScoreCalibration } from '../electron/model/guided/score-calibration';
 import { readCocoFile } from '../electron/model/training/dataset';
-import { imagesInSplit } from '../electron/model/training/dataset-split';
+import { validationHalf } from '../electron/model/training/dataset-split';
 import { datasetsAvailable, datasetsDir, datasetsSkipReason, repoRoot } from '../test/support/shared-data';
 
 const { values } = parseArgs({ options: { 'guided-dir': { type: 'string' }, limit: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
@@ -27,7 +28,7 @@ const modelDir = values['guided-dir'] ?? defaultGuidedModelDir();
 const model = createGuidedModel({ modelDir });
 await model.load();
 const dataset = await readCocoFile(join(datasetsDir, 'cocotrain/annotations.json'));
-const validation = imagesInSplit('cocotrain', dataset.images.map((image) => image.id), 'validation');
+const validation = validationHalf('cocotrain', dataset.images.map((image) => image.id), 'calibration');
 const images = dataset.images.filter((image) => validation.has(image.id)).sort((a, b) => a.id - b.id).slice(0, values.limit ? Number(values.limit) : undefined);
 
 const samples: Record<CandidateSource, { features: number[][]; labels: number[] }> = { box: { features: [], labels: [] }, window: { features: [], labels: [] } };
@@ -88,7 +89,7 @@ const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${s
 ${ticks}${series}
 <text x="${size / 2}" y="${size - 12}" font-size="12" text-anchor="middle">calibrated score (bin mean)</text>
 <text x="14" y="${size / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${size / 2})">share with IoU &gt;= .5 to an object</text>
-<text x="${size / 2}" y="22" font-size="13" text-anchor="middle">Reliability, ${images.length} cocotrain-val images</text>
+<text x="${size / 2}" y="22" font-size="13" text-anchor="middle">Reliability, ${images.length} cocotrain-val images (calibration half)</text>
 <text x="${x(0) + 10}" y="${y(1) + 18}" font-size="11" fill="${colours.box}">detector-box masks (ECE ${expectedCalibrationError(diagram.box).toFixed(3)})</text>
 <text x="${x(0) + 10}" y="${y(1) + 34}" font-size="11" fill="${colours.window}">DeepMask windows (ECE ${expectedCalibrationError(diagram.window).toFixed(3)})</text>
 </svg>`;
@@ -107,7 +108,7 @@ if (!values['dry-run']) {
   await sharp(Buffer.from(svg)).png().toFile(join(modelDir, 'reliability.png'));
   const manifestPath = join(modelDir, 'heads.json');
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { meta: Record<string, unknown> };
-  manifest.meta.calibration = { ...calibration, fittedOn: `cocotrain validation split, ${images.length} images`, measuredAt: report.measuredAt };
+  manifest.meta.calibration = { ...calibration, fittedOn: `cocotrain validation split, calibration half, ${images.length} images`, measuredAt: report.measuredAt };
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   await writeFile(join(repoRoot, 'bench/results/calibration.json'), `${JSON.stringify(report, null, 2)}\n`);
   process.stderr.write(`calibration written to ${manifestPath}; diagram ${join(modelDir, 'reliability.png')}\n`);

@@ -1,6 +1,8 @@
 // Class-agnostic segment proposals, COCO IoU .5:.95 (shared/coco's cocoeval-equivalent evaluator), on
 // held-out data only (electron/model/training/dataset-split.ts):
-//   cocotrain-val  the validation split of cocotrain (86 COCO train2017 images none of our models trained on)
+//   cocotrain-val  the validation split of cocotrain (86 COCO train2017 images none of our models trained on;
+//                  the guided model's score calibration, 8 weights, was fitted on half of them)
+//   cocotrain-val-untouched  the other half (43 images), used by nothing
 //   pennfudan      all 170 (people; never trained on)
 //   coco128        all 128, TRAINING images of every bundled model: reported as such, only when asked
 // for these methods (--methods, comma-separated):
@@ -29,7 +31,7 @@ import { createDeepMask } from '../electron/model/deepmask/model';
 import { createDetectorBoxBaseline } from '../electron/model/detector-baseline';
 import { createGuidedModel, defaultGuidedModelDir } from '../electron/model/guided/model';
 import { readCocoFile } from '../electron/model/training/dataset';
-import { imagesInSplit } from '../electron/model/training/dataset-split';
+import { imagesInSplit, validationHalf } from '../electron/model/training/dataset-split';
 import { datasetsAvailable, datasetsDir, datasetsSkipReason, repoRoot } from '../test/support/shared-data';
 import { slidingBoxProposals } from './sliding-box-baseline';
 
@@ -133,13 +135,14 @@ async function createMethod(name: string): Promise<Method> {
 
 /** The images of a dataset name, and whether they are held out. */
 async function datasetImages(name: string): Promise<{ dataset: CocoDataset; dir: string; split: string; images: CocoDataset['images'] }> {
-  const set = name === 'cocotrain-val' ? 'cocotrain' : name;
+  if (!['cocotrain-val', 'cocotrain-val-untouched', 'coco128', 'pennfudan'].includes(name)) throw new Error(`--datasets: unknown dataset ${name} (cocotrain-val, cocotrain-val-untouched, pennfudan, coco128)`);
+  const set = name.startsWith('cocotrain-val') ? 'cocotrain' : name;
   const dir = join(datasetsDir, set);
   const dataset = await readCocoFile(join(dir, 'annotations.json'));
   const ids = dataset.images.map((image) => image.id);
-  const chosen = name === 'cocotrain-val' ? imagesInSplit(set, ids, 'validation') : new Set(ids);
-  const split = name === 'coco128' ? 'training images' : 'held out';
-  if (name !== 'cocotrain-val' && name !== 'coco128' && name !== 'pennfudan') throw new Error(`--datasets: unknown dataset ${name} (cocotrain-val, pennfudan, coco128)`);
+  const chosen =
+    name === 'cocotrain-val' ? imagesInSplit(set, ids, 'validation') : name === 'cocotrain-val-untouched' ? validationHalf(set, ids, 'untouched') : new Set(ids);
+  const split = name === 'coco128' ? 'training images' : name === 'cocotrain-val' ? 'held out (score calibration fitted on half of it)' : 'held out';
   const images = [...dataset.images].filter((image) => chosen.has(image.id)).sort((a, b) => a.id - b.id).slice(0, limit);
   return { dataset, dir, split, images };
 }

@@ -30,3 +30,14 @@ export function imagesInSplit(set: string, imageIds: readonly number[], split: S
   for (const [id, name] of splitImages(set, imageIds)) if (name === split) result.add(id);
   return result;
 }
+
+/**
+ * The two halves of cocotrain's validation split, by rank of image id within it: 'calibration'
+ * (even ranks, 43 images) is where the guided model's score calibration is fitted
+ * (bench/calibrate-scores.ts); 'untouched' (odd ranks, 43 images) has been used by nothing, so a
+ * figure on it is free of even that small fit.
+ */
+export function validationHalf(set: string, imageIds: readonly number[], half: 'calibration' | 'untouched'): Set<number> {
+  const validation = [...imagesInSplit(set, imageIds, 'validation')].sort((a, b) => a - b);
+  return new Set(validation.filter((_, rank) => (rank % 2 === 0) === (half === 'calibration')));
+}
