@@ -9,7 +9,9 @@ import { array, boolean, integer, method, object, optional, returns, string } fr
 import type { ParamsOf } from './schema';
 import type { UnassignedPolicy } from '../coco/export';
 import type { ExportFormat } from '../formats/exported-files';
+import type { ImportFile, ImportFormat } from '../formats/import-files';
 import type {
+  AnnotationImportResult,
   Category,
   CocoRle,
   DatasetExportResult,
@@ -92,6 +94,16 @@ export const API_METHODS = {
   ),
   /** COCO import: validates everything first; saves nothing unless all of it is valid. */
   importCoco: method({ json: string() }, returns<{ imageCount: number; annotationCount: number; skippedImages: string[] }>()),
+  /**
+   * Imports annotations in a dataset format: `files` are the chosen files' paths (relative to what
+   * was chosen, POSIX) and texts. COCO: one .json; YOLO segmentation: data.yaml and the labels' .txt
+   * files; LabelMe: .json files (which files a format reads: shared/formats/import-files.ts).
+   * Everything is validated first and nothing is saved unless all of it is valid; errors name the
+   * file and the record or line. Images are matched to the folder's by file name (YOLO: by name
+   * without extension); categories are merged by name. Then as importCoco: instances saved accepted,
+   * existing work kept (AnnotationImportResult says how).
+   */
+  importAnnotations: method({ format: string<ImportFormat>(), files: array<ImportFile>() }, returns<AnnotationImportResult>()),
   /** Starts proposing every image without a decision yet; progress via onDidProgress. */
   proposeAll: method({ maxProposals: optional(integer()) }, returns<{ jobId: string }>()),
   cancelJob: method({ jobId: string() }, returns<{ cancelled: boolean }>()),

@@ -2,6 +2,7 @@
 // Coordinates are always in image pixels of the EXIF-oriented image (the image as a person sees it),
 // origin at the top-left corner of the top-left pixel, x to the right, y down.
 import type { ExportFormat } from '../formats/exported-files';
+import type { ImportFormat } from '../formats/import-files';
 
 /** A COCO compressed RLE: `size` is [height, width]; `counts` is the COCO ASCII string (column-major, first run counts zeros). */
 export interface CocoRle {
@@ -195,6 +196,34 @@ export interface DatasetExportResult {
   /** Of the annotations, instances without a category written under "object" (0 when they were left out). */
   unassignedAsObject: number;
   leftOut: { reason: string; count: number }[];
+}
+
+/**
+ * What importAnnotations saved. Imported instances are accepted, source manual. An image that
+ * already had instances keeps them and gets the imported ones beside them, as importCoco does; an
+ * instance with the id of an imported one (the same record imported before) is replaced, so
+ * importing the same files twice does not duplicate anything. An image not yet visited that gets
+ * instances is marked done.
+ */
+export interface AnnotationImportResult {
+  format: ImportFormat;
+  /** Images of the folder the files matched (COCO and LabelMe by file name, YOLO by name without extension); each was saved. */
+  imageCount: number;
+  /** Instances imported. */
+  annotationCount: number;
+  /** Categories created for names the project did not have, in order; the others were merged by name (ignoring case). */
+  createdCategories: string[];
+  /**
+   * Images the files name that are not in the folder (or that cannot be read): nothing was imported
+   * for them. COCO and LabelMe: the image path the file gives; YOLO: the label file.
+   */
+  skippedImages: string[];
+  /** Of the matched images, how many already had instances (kept, the imported ones added). */
+  imagesWithExistingInstances: number;
+  /** Instances of an earlier import of the same records (same id) that this import replaced. */
+  replacedInstances: number;
+  /** What was left out, one line each: LabelMe shapes without area, chosen text files not read. */
+  warnings: string[];
 }
 
 /** A proposal model's id in the model registry (electron/model/registry.ts), e.g. 'guided', 'deepmask', 'instancefcn'. */

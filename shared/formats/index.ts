@@ -1,5 +1,5 @@
 // Dataset formats other than COCO (which lives in shared/coco): YOLO segmentation, LabelMe JSON and
-// instance-mask PNGs out; YOLO and LabelMe in. Pure (no Node, no DOM): exports return file
+// instance-mask PNGs out; YOLO and LabelMe in, and which format a user's chosen files hold. Pure (no Node, no DOM): exports return file
 // contents, imports take file contents, and the node side reads and writes the disk.
 export type { ExportFormat, ExportedFile, FormatExport, ImageCopy, InstanceMap } from './exported-files';
 export { EXPORT_FORMATS } from './exported-files';
@@ -16,5 +16,7 @@ export { projectToLabelme, LABELME_VERSION } from './labelme-export';
 export type { LabelmeFileContent, LabelmeShape } from './labelme-export';
 export { labelmeToProject, instanceIdForLabelmeShape } from './labelme-import';
 export type { LabelmeImport, LabelmeJsonFile } from './labelme-import';
+export { IMPORT_FORMATS, detectImportFormat, isImportCandidate, parseImportJson, selectImportFiles } from './import-files';
+export type { ImportFile, ImportFormat, ImportSelection } from './import-files';
 export { projectToInstanceMasks, paintInstances, CLASS_MAP_PATH } from './instance-masks';
 export type { InstanceMaskClassMap } from './instance-masks';

@@ -93,8 +93,11 @@ function parseFile(file: LabelmeJsonFile, warnings: string[]): ParsedFile {
   if (!Number.isInteger(width) || (width as number) < 1) throw fail('imageWidth', 'must be a positive whole number of pixels');
   if (!Number.isInteger(height) || (height as number) < 1) throw fail('imageHeight', 'must be a positive whole number of pixels');
   if (typeof record.imagePath !== 'string' || record.imagePath === '') throw fail('imagePath', 'must name the image (a path relative to the JSON file)');
-  const fileName = resolveRelative(folderOf(file.path), record.imagePath);
-  if (fileName === null) throw fail('imagePath', `'${record.imagePath}' leads outside the imported folder`);
+  // Only a hint for finding the image in the project (the importer matches it by unique path suffix):
+  // a path that climbs out of the imported folder ("../images/a.jpg" beside "annotations/") or is
+  // absolute ("C:\\data\\a.jpg") keeps the part that can still name it.
+  const fileName = resolveRelative(folderOf(file.path), record.imagePath) ?? lastParts(record.imagePath);
+  if (fileName === null) throw fail('imagePath', `'${record.imagePath}' names no file`);
   if (!Array.isArray(record.shapes)) throw fail('shapes', 'must be an array');
 
   const shapes: ParsedShape[] = [];
@@ -125,6 +128,13 @@ function parseFile(file: LabelmeJsonFile, warnings: string[]): ParsedFile {
   });
   for (const [type, count] of noArea) warnings.push(`${file.path}: ${count} ${type} shape${count === 1 ? '' : 's'} skipped (no area)`);
   return { fileName, width: width as number, height: height as number, shapes };
+}
+
+/** "../../images/a.jpg" -> "images/a.jpg", "C:\\data\\a.jpg" -> "data/a.jpg": the path after its last ".." or root; null if nothing is left. */
+function lastParts(path: string): string | null {
+  const parts = path.replace(/\\/g, '/').replace(/^[A-Za-z]:\//, '/').split('/');
+  const after = parts.slice(parts.lastIndexOf('..') + 1).filter((part) => part !== '' && part !== '.');
+  return after.length === 0 ? null : after.join('/');
 }
 
 function readPoints(value: unknown, field: string, fail: (field: string, reason: string) => ApiError): [number, number][] {

@@ -117,9 +117,16 @@ describe('LabelMe import', () => {
     expect(content.warnings).toEqual(['labels/a.json: 1 point shape skipped (no area)']);
   });
 
+  test('an imagePath leading out of the imported folder, or absolute, keeps the part that can still name the image', () => {
+    const fileNames = ['../../images/x.jpg', 'C:\\data\\set\\y.jpg', '/home/me/z.png', 'sub/./w.jpg'].map(
+      (imagePath) => labelmeToProject([{ path: 'labels/a.json', json: { ...base, imagePath, shapes: [] } }]).images[0].fileName,
+    );
+    expect(fileNames).toEqual(['images/x.jpg', 'data/set/y.jpg', 'home/me/z.png', 'labels/sub/w.jpg']);
+  });
+
   test.each<[unknown, string]>([
     [{ ...base, imageWidth: 0, shapes: [] }, 'labels/a.json imageWidth: must be a positive whole number of pixels'],
-    [{ ...base, imagePath: '../../x.jpg', shapes: [] }, "labels/a.json imagePath: '../../x.jpg' leads outside the imported folder"],
+    [{ ...base, imagePath: '..', shapes: [] }, "labels/a.json imagePath: '..' names no file"],
     [{ ...base, shapes: [polygon('a', [[0, 0], [1, 1]])] }, 'labels/a.json shapes[0].points: a polygon needs at least 3 points, got 2'],
     [{ ...base, shapes: [polygon('a', [[0, 0], [1, 1], [2, 'x']])] }, 'labels/a.json shapes[0].points[2]: must be [x, y]'],
     [{ ...base, shapes: [polygon('', [[0, 0], [1, 1], [2, 2]])] }, 'labels/a.json shapes[0].label: must be a non-empty string'],

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ApiError } from '../../../shared/api/errors';
 import { hueDistance, paletteColor, paletteHue } from '../../../shared/coco/colors';
-import { FileNameMatcher } from './coco-methods';
 import { openProject } from './project-service';
 import type { ProjectService } from './project-service';
 import { makeTempFolder, rectangleInstance, rectangleRle, writeImage } from './test-helpers';
@@ -121,18 +120,5 @@ describe('category colours', () => {
     const colors = Object.fromEntries((await project.listCategories({})).map((category) => [category.name, category.color]));
     expect(colors).toEqual({ person: paletteColor(0), vase: paletteColor(1), airplane: paletteColor(2), dog: paletteColor(3), bicycle: '#123456' });
     for (const [a, b] of [[1, 2], [1, 3], [2, 3]]) expect(hueDistance(paletteHue(a), paletteHue(b))).toBeGreaterThan(35);
-  });
-});
-
-describe('FileNameMatcher', () => {
-  test('exact paths, unique suffixes, ambiguity refused', () => {
-    const matcher = new FileNameMatcher(['a.jpg', 'x/a.jpg', 'x/y/b.jpg', 'z/b.jpg', 'c.jpg']);
-    expect(matcher.match('a.jpg')).toBe('a.jpg');
-    expect(matcher.match('./x/a.jpg')).toBe('x/a.jpg');
-    expect(matcher.match('/data/x/y/b.jpg')).toBe('x/y/b.jpg');
-    expect(matcher.match('b.jpg')).toBeNull();
-    expect(matcher.match('other/a.jpg')).toBeNull();
-    expect(matcher.match('D:\\set\\c.jpg')).toBe('c.jpg');
-    expect(matcher.match('missing.jpg')).toBeNull();
   });
 });

@@ -17,6 +17,7 @@ import { ApiEventHub } from './events';
 import { scanFolder } from './folder-scan';
 import { ImageIndex } from './image-index';
 import { ImageRecords } from './image-records';
+import { AnnotationImports } from './import-methods';
 import { KeyedLock } from './keyed-lock';
 import { Jobs } from './jobs';
 import type { BundledModel } from './learning/bundled-models';
@@ -111,6 +112,7 @@ export async function openProject(folder: string, options: OpenProjectOptions = 
   const jobs = new Jobs(events);
   const model = new ModelMethods(options.model, records, index, annotations, jobs, suggestions);
   const coco = new CocoMethods(records, index, annotations, categories);
+  const imports = new AnnotationImports(records, index, annotations, categories);
   const datasets = new DatasetExports(root, records, index, annotations, categories);
   /** Every image's saved annotations in natural order; damaged sidecars are kept aside, reported, skipped. */
   const readSaved = async (only?: readonly ImageId[]): Promise<SavedImage[]> => {
@@ -187,7 +189,8 @@ export async function openProject(folder: string, options: OpenProjectOptions = 
     segmentAt: (fields) => model.segmentAt(fields),
     exportCoco: (fields) => coco.export(fields),
     exportDataset: (fields) => datasets.export(fields),
-    importCoco: (fields) => coco.import(fields),
+    importCoco: (fields) => imports.importCoco(fields),
+    importAnnotations: (fields) => imports.importAnnotations(fields),
     proposeAll: (fields) => model.proposeAll(fields),
     cancelJob: (fields) => jobs.cancel(requiredString(fields, 'jobId', 'jobId', 100)),
     listModelVersions: () => learning.listModelVersions(),
