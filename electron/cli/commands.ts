@@ -26,6 +26,11 @@ export const commands: CliCommandEntry[] = [
     load: async () => (await import('./export-command')).exportCommand,
   },
   {
+    name: 'import',
+    summary: 'import COCO, YOLO segmentation or LabelMe annotations into a folder (nothing saved unless all valid)',
+    load: async () => (await import('./import-command')).importCommand,
+  },
+  {
     name: 'train',
     summary: 'train the DeepMask heads on a COCO dataset (checkpoints, resume, Ctrl+C saves)',
     load: async () => (await import('./train-command')).trainCommand,

@@ -87,7 +87,7 @@ function parseLabelFile(file: YoloLabelFile, classCount: number): LabelLine[] {
     const [classToken, ...coordinateTokens] = tokens;
     if (!/^\d+$/.test(classToken)) throw fail(`class index '${classToken}' is not a whole number`);
     const classIndex = Number(classToken);
-    if (classIndex >= classCount) throw fail(`class ${classIndex}, but data.yaml names ${classCount} classes (0 to ${classCount - 1})`);
+    if (classIndex >= classCount) throw fail(`class ${classIndex}, but data.yaml names ${classCount} class${classCount === 1 ? '' : 'es'} (0 to ${classCount - 1})`);
     const count = coordinateTokens.length;
     if (count === 4) throw fail('4 coordinates: a bounding box (YOLO detection label), not a segmentation polygon');
     if (count < 6 || count % 2 !== 0) throw fail(`${count} coordinates, expected an even number >= 6 (x y pairs of at least 3 points)`);
