@@ -3,8 +3,9 @@
 // results checked through the API (what is on disk), not through the page's own state.
 // Steps that need the proposal model skip with the host's reason when no model is loaded.
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -36,6 +37,8 @@ let imageId: string;
 let editedId: string;
 /** Every segmentAt prompt the page sent, read off its WebSocket (what the UI asked the model). */
 const segmentPrompts: SegmentPrompt[] = [];
+/** The names of the files every importAnnotations call sent, read off the WebSocket. */
+const importSentFiles: string[][] = [];
 
 interface Camera {
   x: number;
@@ -226,6 +229,26 @@ async function layoutBoxes() {
   });
 }
 
+/**
+ * Toolbar Import…, then "Choose files…" (or "Choose a folder…") and the real file chooser given
+ * `files` (or the folder); resolves with what the dialog says once the import is done. The dialog
+ * stays open (closeImportDialog).
+ */
+async function importThroughDialog(choice: { files: Parameters<Page['setInputFiles']>[1] } | { folder: string }): Promise<{ kind: string; text: string }> {
+  await page.getByTestId('import').click();
+  await page.getByTestId('import-dialog').waitFor();
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('folder' in choice ? 'import-choose-folder' : 'import-choose-files').click()]);
+  await chooser.setFiles('folder' in choice ? choice.folder : choice.files);
+  const outcome = page.getByTestId('import-outcome');
+  await outcome.waitFor({ timeout: 30_000 });
+  return { kind: (await outcome.getAttribute('data-kind'))!, text: (await outcome.textContent())! };
+}
+
+async function closeImportDialog(): Promise<void> {
+  await page.getByTestId('import-close').click();
+  await expect.poll(() => page.getByTestId('import-dialog').count()).toBe(0);
+}
+
 describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless host', () => {
   beforeAll(async () => {
     folder = await copyFolderToTemp(samplePhotos, 'maskpilot-ui-');
@@ -238,8 +261,9 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
     pageErrors = collectPageErrors(page);
     page.on('websocket', (socket) =>
       socket.on('framesent', ({ payload }) => {
-        const message = typeof payload === 'string' ? (JSON.parse(payload) as { method?: string; params?: SegmentPrompt }) : null;
+        const message = typeof payload === 'string' ? (JSON.parse(payload) as { method?: string; params?: SegmentPrompt & { files?: { name: string }[] } }) : null;
         if (message?.method === 'segmentAt' && message.params) segmentPrompts.push(message.params);
+        if (message?.method === 'importAnnotations' && message.params?.files) importSentFiles.push(message.params.files.map((file) => file.name));
       }),
     );
   });
@@ -728,13 +752,107 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
     await expect.poll(() => page.getByTestId('propose').getAttribute('data-busy'), { timeout: 60_000 }).toBe('false');
     await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor({ timeout: 10_000 });
     const before = (await api.getAnnotations({ imageId: current })).instances.length;
-    await page.getByTestId('import-coco-file').setInputFiles({ name: 'import.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(coco)) });
+    const said = await importThroughDialog({ files: { name: 'import.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(coco)) } });
+    expect(said.kind).toBe('imported');
+    // The proposals or edits the image already has are kept (said when there are some).
+    expect(said.text).toMatch(/^Imported 1 annotation on 1 image \(COCO\)\. New category: imported-thing\.( 1 image already had annotations: kept them and added the imported ones\.)?$/);
     await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 15_000 }).toMatch(/Imported 1 annotation/);
+    await closeImportDialog();
     const saved = (await api.getAnnotations({ imageId: current })).instances;
     expect(saved).toHaveLength(before + 1);
     await expect.poll(() => page.getByTestId('instance-row').count()).toBe(before + 1);
     await expect.poll(() => page.getByTestId('category-row').filter({ hasText: 'imported-thing' }).count()).toBe(1);
     await screenshot(page, 'ui-09-imported');
+    expect(pageErrors.filter((error) => !/favicon|404/.test(error))).toEqual([]);
+  });
+
+  test('issue #20.2: a YOLO segmentation dataset chosen as a folder: its labels imported by image name, categories merged by name, a label of an image not here skipped, the images never sent', async () => {
+    const target = 'coffee.jpg';
+    const before = await api.getAnnotations({ imageId: target });
+    const [w, h] = [before.width, before.height];
+    const categoriesBefore = await api.listCategories({});
+    const dataset = join(await mkdtemp(join(tmpdir(), 'maskpilot-ui-yolo-')), 'my-dataset');
+    try {
+      await mkdir(join(dataset, 'labels'), { recursive: true });
+      await mkdir(join(dataset, 'images'), { recursive: true });
+      await writeFile(join(dataset, 'data.yaml'), 'path: .\ntrain: images\nval: images\nnames:\n  0: imported-thing\n  1: yolo-kite\n');
+      await writeFile(join(dataset, 'labels/coffee.txt'), '0 0.1 0.1 0.4 0.1 0.4 0.4\n1 0.5 0.5 0.9 0.5 0.7 0.9\n');
+      await writeFile(join(dataset, 'labels/not-here.txt'), '1 0 0 1 0 1 1\n');
+      await copyFile(resolve(folder, target), join(dataset, 'images/coffee.jpg'));
+      const said = await importThroughDialog({ folder: dataset });
+      expect(said).toEqual({
+        kind: 'imported',
+        text:
+          'Imported 2 annotations on 1 image (YOLO segmentation). New category: yolo-kite. ' +
+          `${before.instances.length > 0 ? '1 image already had annotations: kept them and added the imported ones. ' : ''}` +
+          'Skipped 1 image not in this folder: my-dataset/labels/not-here.txt.',
+      });
+      expect(await page.getByTestId('notice').textContent()).toBe(said.text);
+    } finally {
+      await rm(dirname(dataset), { recursive: true, force: true });
+    }
+    // Only the text files an import reads crossed to the host; the dataset's image did not.
+    expect(importSentFiles.at(-1)!.sort()).toEqual(['my-dataset/data.yaml', 'my-dataset/labels/coffee.txt', 'my-dataset/labels/not-here.txt']);
+    // Saved on the host: the old work kept, the two polygons in image pixels, accepted, in the right categories.
+    const categories = await api.listCategories({});
+    expect(categories.filter((category) => category.name === 'imported-thing')).toHaveLength(1);
+    expect(categories.map((category) => category.name)).toEqual([...categoriesBefore.map((category) => category.name), 'yolo-kite']);
+    const saved = await api.getAnnotations({ imageId: target });
+    expect(saved.instances.slice(0, before.instances.length)).toEqual(before.instances);
+    const imported = saved.instances.filter((instance) => instance.id.startsWith('yolo-'));
+    const idOf = (name: string) => categories.find((category) => category.name === name)!.id;
+    expect(imported.map((instance) => [instance.id, instance.status, instance.source, instance.categoryId])).toEqual([
+      ['yolo-1', 'accepted', 'manual', idOf('imported-thing')],
+      ['yolo-2', 'accepted', 'manual', idOf('yolo-kite')],
+    ]);
+    expect(imported[0].polygons[0]).toEqual([0.1 * w, 0.1 * h, 0.4 * w, 0.1 * h, 0.4 * w, 0.4 * h].map((value) => expect.closeTo(value, 6)));
+    await expect.poll(() => page.locator(`[data-testid="image-item"][data-image-id="${target}"]`).getAttribute('data-status')).toBe(saved.status);
+    await screenshot(page, 'ui-09b-import-yolo-folder');
+    await closeImportDialog();
+  });
+
+  test('issue #20.2: LabelMe files chosen in the file picker: the open image gets their shapes (shown and saved), a file of an image not here is skipped, a bad file saves nothing', async () => {
+    const current = await page.evaluate(() => window.maskpilotEditor!.store.getState().session.currentImageId!);
+    const before = await api.getAnnotations({ imageId: current });
+    const [w, h] = [before.width, before.height];
+    const stem = current.replace(/\.[^.]+$/, '');
+    const shapes = [
+      { label: 'labelme-bird', points: [[w * 0.55, h * 0.1], [w * 0.9, h * 0.15], [w * 0.7, h * 0.45]], group_id: null, shape_type: 'polygon', flags: {} },
+      { label: 'Imported-Thing', points: [[w * 0.1, h * 0.6], [w * 0.3, h * 0.9]], group_id: null, shape_type: 'rectangle', flags: {} },
+    ];
+    const labelme = (imagePath: string, list: unknown[]) => Buffer.from(JSON.stringify({ version: '5.4.1', flags: {}, shapes: list, imagePath, imageData: null, imageHeight: h, imageWidth: w }));
+    // A bad file first: the import says which file and shape, and nothing is saved.
+    const refused = await importThroughDialog({
+      files: [
+        { name: `${stem}.json`, mimeType: 'application/json', buffer: labelme(current, shapes) },
+        { name: 'broken.json', mimeType: 'application/json', buffer: labelme(current, [{ ...shapes[0], points: [[1, 1], [2, 2]] }]) },
+      ],
+    });
+    expect(refused).toEqual({ kind: 'error', text: 'Import failed: broken.json shapes[0].points: a polygon needs at least 3 points, got 2' });
+    expect((await api.getAnnotations({ imageId: current })).revision).toBe(before.revision);
+    await closeImportDialog();
+
+    const said = await importThroughDialog({
+      files: [
+        { name: `${stem}.json`, mimeType: 'application/json', buffer: labelme(current, shapes) },
+        { name: 'holiday.json', mimeType: 'application/json', buffer: labelme('holiday.jpg', shapes) },
+      ],
+    });
+    expect(said.kind).toBe('imported');
+    expect(said.text).toMatch(/^Imported 2 annotations on 1 image \(LabelMe JSON\)\. New category: labelme-bird\. .*Skipped 1 image not in this folder: holiday\.jpg\.$/);
+    const saved = await api.getAnnotations({ imageId: current });
+    const categories = await api.listCategories({});
+    const idOf = (name: string) => categories.find((category) => category.name === name)!.id;
+    expect(saved.instances.filter((instance) => instance.id.startsWith('labelme-')).map((instance) => [instance.id, instance.status, instance.categoryId, instance.polygons[0].length])).toEqual([
+      ['labelme-1', 'accepted', idOf('labelme-bird'), 6],
+      ['labelme-2', 'accepted', idOf('imported-thing'), 8],
+    ]);
+    expect(saved.instances.length).toBe(before.instances.length + 2);
+    await closeImportDialog();
+    // The open image shows them at once (reloaded from the host), in their categories' rows.
+    await page.locator('[data-testid="instance-row"][data-instance-id="labelme-1"]').waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid="instance-row"][data-instance-id="labelme-2"]').waitFor();
+    await screenshot(page, 'ui-09c-import-labelme-shown');
     expect(pageErrors.filter((error) => !/favicon|404/.test(error))).toEqual([]);
   });
 
@@ -849,8 +967,9 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
         categories: [{ id: 86, name: 'vase' }, { id: 5, name: 'airplane' }, { id: 18, name: 'dog' }],
         annotations: [86, 5, 18].map((categoryId, index) => ({ id: 900 + index, image_id: 1, category_id: categoryId, segmentation: tri(0.05 + 0.3 * index, 0.05), area: 1, bbox: [0, 0, 1, 1], iscrowd: 0 })),
       };
-      await page.getByTestId('import-coco-file').setInputFiles({ name: 'coco-colours.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(coco)) });
+      await importThroughDialog({ files: { name: 'coco-colours.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(coco)) } });
       await expect.poll(() => page.getByTestId('notice').textContent(), { timeout: 15_000 }).toMatch(/Imported 3 annotation/);
+      await closeImportDialog();
       const colourOf = async (name: string) =>
         page.locator('[data-testid="category-row"]').filter({ has: page.locator(`.category-name:text-is("${name}")`) }).locator('input[type="color"]').inputValue();
       const colours = await Promise.all(['vase', 'airplane', 'dog'].map(colourOf));
@@ -1005,8 +1124,9 @@ describe.skipIf(skipReason !== null)('annotation UI in Chromium on the headless 
       await box.fill(long);
       await box.press('Enter');
       await page.locator('[data-testid="category-row"]').filter({ hasText: long }).waitFor();
-      await page.getByTestId('import-coco-file').setInputFiles({ name: `${'long-file-name-'.repeat(12)}.json`, mimeType: 'application/json', buffer: Buffer.from('{"images": "not a list"}') });
+      expect((await importThroughDialog({ files: { name: `${'long-file-name-'.repeat(12)}.json`, mimeType: 'application/json', buffer: Buffer.from('{"images": "not a list"}') } })).kind).toBe('error');
       await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/Import failed/);
+      await closeImportDialog();
       await page.getByTestId('canvas').focus();
       await page.keyboard.press('m');
       await page.getByTestId('model-panel').waitFor();

@@ -111,6 +111,6 @@ describe('maskpilot import', () => {
     expect(stderr).toContain('no such file or folder');
     await put(join(root, 'pictures-only/a.jpg'), 'x');
     expect(await run(photos, '--from', join(root, 'pictures-only'))).toBe(1);
-    expect(stderr).toContain('No files were chosen');
+    expect(stderr).toContain('pictures-only holds no .json, .yaml or .txt files: expected a COCO .json file');
   });
 });

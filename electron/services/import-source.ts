@@ -41,6 +41,9 @@ export async function readImportSource(path: string): Promise<ImportFile[]> {
     }
     if (names.length > MAX_SOURCE_FILES) throw new ApiError('INVALID_ARGUMENT', `${path} holds more than ${MAX_SOURCE_FILES} .json, .yaml and .txt files`, { path });
   }
+  if (names.length === 0) {
+    throw new ApiError('INVALID_ARGUMENT', `${path} holds no .json, .yaml or .txt files: expected a COCO .json file, LabelMe .json files, or a YOLO segmentation dataset (data.yaml and labels/*.txt)`, { path });
+  }
   names.sort();
   const files: ImportFile[] = [];
   let bytes = 0;

@@ -1,7 +1,8 @@
-// The actions the desktop menu shows and the renderer carries out (undo, redo, zoom, model panel),
-// described once as plain data: id, label, menu and key chords. electron/main builds those menu
-// items from this list, and the renderer's action registry takes these entries' labels and keys for
-// its keyboard handler, toolbar and shortcut help, so a menu item and its key cannot disagree.
+// The actions the desktop menu shows and the renderer carries out (import and export dialogs, undo,
+// redo, zoom, model panel), described once as plain data: id, label, menu and key chords.
+// electron/main builds those menu items from this list, and the renderer's action registry takes
+// these entries' labels and keys for its keyboard handler, toolbar and shortcut help, so a menu item
+// and its key cannot disagree.
 import type { AppCommand } from '../api/bridge';
 
 /**
@@ -16,7 +17,7 @@ export interface KeyChord {
   shift?: boolean;
 }
 
-export type MenuName = 'edit' | 'view' | 'model';
+export type MenuName = 'file' | 'edit' | 'view' | 'model';
 
 interface MenuActionSpec {
   /** The command the menu sends to the renderer (shared/api/bridge.ts). */
@@ -33,6 +34,9 @@ interface MenuActionSpec {
 }
 
 export const MENU_ACTIONS = [
+  // File: the renderer's dialogs, so the menu offers what the toolbar's Import… and Export… offer.
+  { id: 'importAnnotations', menu: 'file', menuId: 'file.import', label: 'Import Annotations…', keys: [] },
+  { id: 'exportDataset', menu: 'file', menuId: 'file.export', label: 'Export Annotations…', keys: [{ key: 'e', mod: true }] },
   { id: 'undo', menu: 'edit', menuId: 'edit.undo', label: 'Undo', keys: [{ key: 'z', mod: true, shift: false }] },
   {
     id: 'redo',

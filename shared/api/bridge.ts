@@ -9,9 +9,9 @@ import type { ClientMessage } from './wire';
 
 /**
  * Commands the desktop shell's menus send to the renderer (the renderer owns undo history,
- * camera and panels). A renderer that does not know a command ignores it.
+ * camera, panels and the import and export dialogs). A renderer that does not know a command ignores it.
  */
-export const APP_COMMANDS = ['undo', 'redo', 'zoomIn', 'zoomOut', 'zoomFit', 'showModelVersions', 'startFineTune'] as const;
+export const APP_COMMANDS = ['undo', 'redo', 'zoomIn', 'zoomOut', 'zoomFit', 'showModelVersions', 'startFineTune', 'importAnnotations', 'exportDataset'] as const;
 
 export type AppCommand = (typeof APP_COMMANDS)[number];
 

@@ -69,7 +69,7 @@ describe('importAnnotations: YOLO segmentation', () => {
       skippedImages: ['labels/missing.txt'],
       imagesWithExistingInstances: 0,
       replacedInstances: 0,
-      warnings: ['Not read (not data.yaml or a label file under labels/): README.txt'],
+      warnings: ['README.txt not read (neither data.yaml nor a label file under labels/)'],
     });
     const categories = await project.listCategories({});
     expect(categories).toEqual([car, { id: car.id + 1, name: 'person', color: paletteColor(1) }]);

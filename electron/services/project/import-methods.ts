@@ -70,7 +70,10 @@ export class AnnotationImports {
     const plan =
       format === 'coco' ? await this.planCoco(files[0].text, files[0].name) : format === 'labelme' ? await this.planLabelme(files) : await this.planYolo(files);
     const warnings = [...plan.warnings];
-    if (selection.ignored.length > 0) warnings.push(`Not read (not ${format === 'yolo-seg' ? 'data.yaml or a label file under labels/' : 'the .json file'}): ${listNames(selection.ignored)}`);
+    if (selection.ignored.length > 0) {
+      const what = format === 'yolo-seg' ? 'neither data.yaml nor a label file under labels/' : format === 'coco' ? 'not the COCO .json file' : 'not a .json file';
+      warnings.push(`${listNames(selection.ignored)} not read (${what})`);
+    }
     return { format, ...(await this.apply(plan)), warnings };
   }
 

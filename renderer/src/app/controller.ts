@@ -1,6 +1,6 @@
 // The glue between the typed client and the editor store: builds the store's companions (tools,
-// autosave, learning) and the feature parts (image navigation, proposals, categories, COCO, server
-// events, menu commands) and puts them behind one object the UI reads through React context; the
+// autosave, learning) and the feature parts (image navigation, proposals, categories, import,
+// export, server events, menu commands) and puts them behind one object the UI reads through React context; the
 // object is also the context every action of the registry runs in.
 import type { MaskPilotClient } from '../../../shared/api/contract';
 import type { Category, ImageId } from '../../../shared/api/types';
@@ -13,6 +13,8 @@ import { createToolbox } from '../tools/toolbox';
 import type { Toolbox } from '../tools/toolbox';
 import { listenToAppCommands } from './app-commands';
 import type { CommandSource } from './app-commands';
+import { createAnnotationImport } from './annotation-import';
+import type { ChosenFile, ImportOutcome } from './annotation-import';
 import { createCategories } from './categories';
 import { createCocoTransfer } from './coco-transfer';
 import type { CocoDownloadOptions } from './coco-transfer';
@@ -47,7 +49,8 @@ export interface Controller {
   exportCoco(options?: CocoDownloadOptions): Promise<string | null>;
   /** The export dialog's Export: the dataset written into the opened folder; says what was written. */
   exportDataset(choices: DatasetExportChoices): Promise<ExportOutcome>;
-  importCoco(file: File): Promise<void>;
+  /** The import dialog's files or folder: the format told from them, imported, what happened said. */
+  importFiles(files: readonly ChosenFile[]): Promise<ImportOutcome>;
   proposeAll(): Promise<void>;
   cancelJob(): Promise<void>;
   /** Starts fine-tuning the active model version (see learning.ts). */
@@ -70,7 +73,8 @@ export function createController(client: MaskPilotClient & ConnectionAware & Com
   });
   const learning = createLearningController({ store, api: client, flushEdits: () => autosave.flushAll() });
   const categories = createCategories({ store, client, autosave });
-  const coco = createCocoTransfer({ store, client, autosave, navigation });
+  const coco = createCocoTransfer({ store, client, autosave });
+  const imports = createAnnotationImport({ store, client, autosave, navigation });
   const datasets = createDatasetExport({ store, client, autosave });
 
   const controller: Controller = {
@@ -83,6 +87,7 @@ export function createController(client: MaskPilotClient & ConnectionAware & Com
     ...proposals,
     ...categories,
     ...coco,
+    ...imports,
     ...datasets,
     ensureImagePage: navigation.ensureImagePage,
     openImage: navigation.openImage,

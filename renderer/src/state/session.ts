@@ -44,6 +44,8 @@ export interface SessionState {
   categoryPickerOpen: boolean;
   /** The export dialog (format, images, unassigned instances, what was written) is open. */
   exportDialogOpen: boolean;
+  /** The import dialog (files or a folder; COCO, YOLO segmentation, LabelMe) is open. */
+  importDialogOpen: boolean;
 }
 
 export const initialSession: SessionState = {
@@ -60,6 +62,7 @@ export const initialSession: SessionState = {
   modelPanelOpen: false,
   categoryPickerOpen: false,
   exportDialogOpen: false,
+  importDialogOpen: false,
 };
 
 export const MIN_SCALE = 1 / 64;

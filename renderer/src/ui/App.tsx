@@ -1,6 +1,6 @@
 // The window: toolbar on top, image list left, canvas centre, instances and categories right (and
 // the model panel beside them when open), status bar at the bottom. The model panel (with its plots)
-// and the export dialog are loaded on first use: most sessions never open them, so they are chunks
+// and the import and export dialogs are loaded on first use: most sessions never open them, so they are chunks
 // of their own (React.lazy) instead of part of what every start downloads and parses.
 import { lazy, Suspense, useEffect } from 'react';
 import { CanvasView } from '../canvas/CanvasView';
@@ -18,6 +18,7 @@ import { Toolbar } from './Toolbar';
 
 const ModelPanel = lazy(() => import('./model/ModelPanel').then((module) => ({ default: module.ModelPanel })));
 const ExportDialog = lazy(() => import('./ExportDialog').then((module) => ({ default: module.ExportDialog })));
+const ImportDialog = lazy(() => import('./ImportDialog').then((module) => ({ default: module.ImportDialog })));
 
 /** Holds the model panel's column while its code loads, so the canvas takes its final width at once. */
 function ModelPanelLoading() {
@@ -33,6 +34,7 @@ export function App() {
   const controller = useController();
   const modelPanelOpen = useEditor((state) => state.session.modelPanelOpen);
   const exportDialogOpen = useEditor((state) => state.session.exportDialogOpen);
+  const importDialogOpen = useEditor((state) => state.session.importDialogOpen);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => handleKeyDown(controller, event);
     const beforeUnload = (event: BeforeUnloadEvent) => {
@@ -80,6 +82,11 @@ export function App() {
       {exportDialogOpen && (
         <Suspense fallback={null}>
           <ExportDialog />
+        </Suspense>
+      )}
+      {importDialogOpen && (
+        <Suspense fallback={null}>
+          <ImportDialog />
         </Suspense>
       )}
       <ConnectionBanner />

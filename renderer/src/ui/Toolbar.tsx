@@ -1,7 +1,6 @@
 // The toolbar: tools, model actions, threshold and proposal-limit controls, view, history, model
-// panel, COCO import, the export dialog. Buttons are actions of the registry (ActionButton); sliders and the file input are
-// the toolbar's own.
-import { useRef } from 'react';
+// panel, the import and export dialogs. Buttons are actions of the registry (ActionButton); sliders
+// are the toolbar's own.
 import { useController, useEditor } from '../app/context';
 import { fineTuneEnded } from '../state/learning';
 import type { ToolName } from '../state/session';
@@ -20,7 +19,6 @@ export function Toolbar() {
   const proposing = useEditor((state) => state.catalog.proposingImageId !== null);
   const modelPanelOpen = useEditor((state) => state.session.modelPanelOpen);
   const fineTuning = useEditor((state) => state.learning.fineTune !== null && !fineTuneEnded(state.learning.fineTune));
-  const fileInput = useRef<HTMLInputElement>(null);
   const { actions } = store.getState();
 
   return (
@@ -68,21 +66,7 @@ export function Toolbar() {
       </div>
       <div className="group right">
         <ActionButton action="proposeAll" testId="propose-all" />
-        <button data-testid="import-coco" title="Import a COCO JSON file" onClick={() => fileInput.current?.click()}>
-          Import<span className="wide"> COCO</span>
-        </button>
-        <input
-          ref={fileInput}
-          data-testid="import-coco-file"
-          type="file"
-          accept=".json,application/json"
-          hidden
-          onChange={(event) => {
-            const file = event.target.files?.[0];
-            event.target.value = '';
-            if (file) void controller.importCoco(file);
-          }}
-        />
+        <ActionButton action="importAnnotations" testId="import" />
         <ActionButton action="exportDataset" testId="export" />
       </div>
     </div>

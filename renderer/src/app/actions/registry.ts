@@ -167,14 +167,9 @@ export const ACTIONS: readonly Action[] = [
     },
   }),
   menuBacked('showModelVersions', { group: 'model', perform: ({ store }) => store.getState().actions.setSession({ modelPanelOpen: true }) }),
-  {
-    id: 'exportDataset',
-    label: 'Export the accepted instances: COCO, YOLO segmentation, LabelMe or PNG masks (into the folder, or download COCO)',
-    buttonText: 'Export…',
-    group: 'project',
-    keys: [],
-    perform: ({ store }) => store.getState().actions.setSession({ exportDialogOpen: true }),
-  },
+  // The dialogs say what they offer: import COCO, YOLO segmentation or LabelMe; export those or PNG masks.
+  menuBacked('importAnnotations', { buttonText: 'Import…', group: 'project', perform: ({ store }) => store.getState().actions.setSession({ importDialogOpen: true, exportDialogOpen: false }) }),
+  menuBacked('exportDataset', { buttonText: 'Export…', group: 'project', perform: ({ store }) => store.getState().actions.setSession({ exportDialogOpen: true, importDialogOpen: false }) }),
 ];
 
 const byId = new Map(ACTIONS.map((action) => [action.id, action]));
