@@ -2,7 +2,8 @@
 // bundled main process (built for this test into dist/electron-e2e-test/), the sandboxed preload
 // and the built renderer.
 // The folder is opened through File > Open Folder with the native dialog stubbed in the main
-// process; proposals are shown, one is accepted, and File > Export COCO writes the file.
+// process; proposals are shown, one is accepted, and File > Export Annotations… (the renderer's
+// export dialog) writes COCO into the folder.
 // Runs only where an Electron binary and a display exist; otherwise every test is reported as
 // skipped, with the reason in its name.
 //
@@ -77,7 +78,6 @@ let page: Page;
 let firstFolder: string;
 let secondFolder: string;
 let userData: string;
-let exportDir: string;
 
 type Reply<T> = { ok: true; result: T } | { ok: false; error: SerializedApiError };
 
@@ -134,7 +134,6 @@ describe.skipIf(electron.reason !== null)('desktop app (Electron)', () => {
     firstFolder = await copyFolderToTemp(samplePhotos, 'maskpilot-electron-a-');
     secondFolder = await copyFolderToTemp(samplePhotos, 'maskpilot-electron-b-');
     userData = await mkdtemp(join(tmpdir(), 'maskpilot-electron-profile-'));
-    exportDir = await mkdtemp(join(tmpdir(), 'maskpilot-electron-export-'));
     app = await _electron.launch({
       executablePath: electron.binary!,
       args: [resolve(repoRoot, 'dist/electron-e2e-test/main.js'), firstFolder],
@@ -149,7 +148,7 @@ describe.skipIf(electron.reason !== null)('desktop app (Electron)', () => {
     await app?.close();
     await rm(resolve(repoRoot, 'dist/electron-e2e-test'), { recursive: true, force: true });
     for (const folder of [firstFolder, secondFolder]) if (folder) await removeTempFolder(folder);
-    for (const dir of [userData, exportDir]) if (dir) await rm(dir, { recursive: true, force: true });
+    if (userData) await rm(userData, { recursive: true, force: true });
   });
 
   test(`the page is sandboxed: no Node, only the bridge, allowlist and traversal refused${suffix}`, async () => {
@@ -184,7 +183,7 @@ describe.skipIf(electron.reason !== null)('desktop app (Electron)', () => {
     expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].getTitle())).toContain('maskpilot-electron-b-');
   });
 
-  test(`shows proposals, accepts one (saved), exports COCO through File > Export${suffix}`, async () => {
+  test(`shows proposals, accepts one (saved), exports COCO through File > Export Annotations… (the dialog)${suffix}`, async () => {
     // The model loads in its worker after start-up (seconds on a CPU).
     let model = await result<ModelStatus>('getModelStatus', {});
     const deadline = Date.now() + 120_000;
@@ -207,13 +206,13 @@ describe.skipIf(electron.reason !== null)('desktop app (Electron)', () => {
       })
       .toBe('accepted');
 
-    const target = join(exportDir, 'export.coco.json');
-    await app.evaluate(({ dialog }, file) => {
-      dialog.showSaveDialog = (async () => ({ canceled: false, filePath: file })) as typeof dialog.showSaveDialog;
-      dialog.showMessageBox = (async () => ({ response: 0, checkboxChecked: false })) as typeof dialog.showMessageBox;
-    }, target);
-    await clickMenu('file.exportCoco');
-    await expect.poll(() => existsSync(target), { timeout: 20_000 }).toBe(true);
+    // File > Export Annotations… opens the renderer's export dialog; COCO (its default) into the folder.
+    await clickMenu('file.export');
+    await page.getByTestId('export-dialog').waitFor({ timeout: 10_000 });
+    await page.getByTestId('export-run').click();
+    const outcome = page.getByTestId('export-outcome');
+    await expect.poll(() => outcome.getAttribute('data-kind'), { timeout: 30_000 }).toBe('written');
+    const target = join(secondFolder, (await outcome.getAttribute('data-folder'))!, 'annotations.json');
     const coco = JSON.parse(await readFile(target, 'utf8')) as { images: Array<{ file_name: string }>; annotations: unknown[] };
     expect(coco.annotations.length).toBeGreaterThanOrEqual(1);
     expect(coco.images.map((entry) => entry.file_name)).toContain(imageId);
@@ -363,6 +362,20 @@ describe.skipIf(browserSkipReason !== null)(`preload bridge in Chromium (Electro
   test('events from main reach the UI through the preload', async () => {
     await service.saveCategory({ name: 'via-bridge', color: '#00aa55' });
     await bridgePage.getByTestId('category-row').filter({ hasText: 'via-bridge' }).waitFor({ timeout: 10_000 });
+  });
+
+  test("File > Import Annotations… and Export Annotations… (menu commands through the preload) open the UI's import and export dialogs", async () => {
+    const sendCommand = (command: string) =>
+      bridgePage.evaluate((name) => (window as unknown as { __mpIpcSend(...args: unknown[]): void }).__mpIpcSend('maskpilot:command', name), command);
+    await sendCommand('importAnnotations');
+    await bridgePage.getByTestId('import-dialog').waitFor({ timeout: 10_000 });
+    expect(await bridgePage.getByTestId('import-choose-folder').count()).toBe(1); // Chromium (and Electron) can choose a folder
+    await sendCommand('exportDataset'); // one dialog at a time: export replaces import
+    await bridgePage.getByTestId('export-dialog').waitFor({ timeout: 10_000 });
+    expect(await bridgePage.getByTestId('import-dialog').count()).toBe(0);
+    await bridgePage.keyboard.press('Escape');
+    await expect.poll(() => bridgePage.getByTestId('export-dialog').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
   });
 
   test('calls off the allowlist are refused by the preload, and by main if the preload is bypassed', async () => {

@@ -9,7 +9,7 @@ import type { JobProgress } from '../../shared/api/types';
 import { appPageUrl } from '../ipc/app-request';
 import { openProject } from '../services/project';
 import { workingFolderFor } from '../services/sample-folder';
-import { chooseFolder, exportCocoFlow, importCocoFlow, showError } from './dialogs';
+import { chooseFolder, showError } from './dialogs';
 import { handleApiCalls, sendCommand, sendEvent } from './ipc';
 import { createMainWindow } from './main-window';
 import type { MainWindow } from './main-window';
@@ -136,14 +136,6 @@ function startApp(): void {
           .then((folder) => (folder ? openFolder(folder) : false))
           .catch((error: unknown) => showError(current, 'Open Folder', error));
       }
-    },
-    importCoco: () => {
-      const current = window();
-      if (current) void importCocoFlow(current, projects).catch((error: unknown) => showError(current, 'Import COCO', error));
-    },
-    exportCoco: () => {
-      const current = window();
-      if (current) void exportCocoFlow(current, projects).catch((error: unknown) => showError(current, 'Export COCO', error));
     },
     proposeAll: () => {
       void projects

@@ -6,8 +6,6 @@ import type { MenuActions } from './menu';
 function recordingActions(log: string[]): MenuActions {
   return {
     openFolder: () => log.push('openFolder'),
-    importCoco: () => log.push('importCoco'),
-    exportCoco: () => log.push('exportCoco'),
     proposeAll: () => log.push('proposeAll'),
     sendCommand: (command) => log.push(`command:${command}`),
     reload: () => log.push('reload'),
@@ -32,8 +30,8 @@ describe('application menu', () => {
     for (const id of Object.values(MENU_IDS)) click(template, id);
     expect(log).toEqual([
       'openFolder',
-      'importCoco',
-      'exportCoco',
+      'command:importAnnotations',
+      'command:exportDataset',
       'command:undo',
       'command:redo',
       'command:zoomIn',
@@ -45,6 +43,20 @@ describe('application menu', () => {
       'command:startFineTune',
       'command:showModelVersions',
     ]);
+  });
+
+  test("File > Import Annotations… and Export Annotations… open the renderer's dialogs (every format), not native COCO dialogs", () => {
+    const log: string[] = [];
+    const template = buildMenuTemplate(recordingActions(log), { isMac: false, isDev: false });
+    const file = template.find((menu) => menu.label === '&File')!;
+    const items = (file.submenu as MenuItemConstructorOptions[]).filter((item) => item.type !== 'separator');
+    expect(items.map((item) => item.label ?? item.role)).toEqual(['Open Folder…', 'Import Annotations…', 'Export Annotations…', 'quit']);
+    click(template, MENU_IDS.importAnnotations);
+    click(template, MENU_IDS.exportDataset);
+    expect(log).toEqual(['command:importAnnotations', 'command:exportDataset']);
+    // Ctrl+E as before; the renderer handles the key itself (the browser too), so the menu only shows it.
+    const exportItem = flatten(template).find((item) => item.id === MENU_IDS.exportDataset)!;
+    expect(exportItem).toMatchObject({ accelerator: 'CmdOrCtrl+E', registerAccelerator: false });
   });
 
   test('release builds have no reload or developer tools', () => {

@@ -1,6 +1,7 @@
-// The application menu as a template. Items that change the document (undo, redo) or the view
-// (zoom) are carried out by the renderer, which owns the editor state: they become commands sent
-// over IPC. Items that need the file system or native dialogs are carried out here in main.
+// The application menu as a template. Items that change the document (undo, redo), the view
+// (zoom) or open the renderer's dialogs (import, export) are carried out by the renderer, which owns
+// the editor state and those dialogs: they become commands sent over IPC. Items that need the file
+// system or native dialogs (open a folder) are carried out here in main.
 // The renderer-run items (id, label, key) come from shared/actions/menu-actions.ts, the list the
 // renderer's action registry reads too. Only `import type` from electron, so the template is
 // unit-tested everywhere.
@@ -11,8 +12,6 @@ import type { AppCommand } from '../../shared/api/bridge';
 
 export interface MenuActions {
   openFolder(): void;
-  importCoco(): void;
-  exportCoco(): void;
   proposeAll(): void;
   /** Forwards a command to the renderer. */
   sendCommand(command: AppCommand): void;
@@ -30,8 +29,8 @@ interface MenuOptions {
 /** Menu item ids, stable so tests (and the e2e test) can click items by id. */
 export const MENU_IDS = {
   openFolder: 'file.openFolder',
-  importCoco: 'file.importCoco',
-  exportCoco: 'file.exportCoco',
+  importAnnotations: menuAction('importAnnotations').menuId,
+  exportDataset: menuAction('exportDataset').menuId,
   undo: menuAction('undo').menuId,
   redo: menuAction('redo').menuId,
   zoomIn: menuAction('zoomIn').menuId,
@@ -73,8 +72,8 @@ export function buildMenuTemplate(actions: MenuActions, options: MenuOptions): M
       submenu: [
         { id: MENU_IDS.openFolder, label: 'Open Folder…', accelerator: 'CmdOrCtrl+O', click: () => actions.openFolder() },
         { type: 'separator' },
-        { id: MENU_IDS.importCoco, label: 'Import COCO…', click: () => actions.importCoco() },
-        { id: MENU_IDS.exportCoco, label: 'Export COCO…', accelerator: 'CmdOrCtrl+E', click: () => actions.exportCoco() },
+        // The toolbar's Import… and Export… dialogs (every format), not native dialogs of their own.
+        ...rendererItems('file'),
         { type: 'separator' },
         options.isMac ? { role: 'close' } : { role: 'quit' },
       ],

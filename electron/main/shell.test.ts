@@ -340,15 +340,18 @@ describe('Electron main process (stand-in electron module)', () => {
     );
   });
 
-  test('File > Export COCO writes the accepted annotations where the save dialog says', async () => {
-    const target = join(userData, 'export.coco.json');
-    fake.dialog.showSaveDialog = async () => ({ canceled: false, filePath: target });
-    clickMenu('file.exportCoco');
-    await vi.waitFor(() => expect(existsSync(target)).toBe(true), { timeout: 10_000 });
-    const coco = JSON.parse(await readFile(target, 'utf8')) as { annotations: Array<{ bbox: number[] }>; images: Array<{ file_name: string }> };
-    expect(coco.images.map((image) => image.file_name)).toContain('astronaut.jpg');
-    expect(coco.annotations).toHaveLength(1);
-    await vi.waitFor(() => expect(fake.recorded.messageBoxes.at(-1)?.message).toMatch(/Exported 1 annotation/));
+  test("File > Import Annotations… and Export Annotations… open the renderer's dialogs: commands to the window, no native dialog", async () => {
+    const boxes = fake.recorded.messageBoxes.length;
+    fake.dialog.showSaveDialog = async () => {
+      throw new Error('File > Export must not open a save dialog any more');
+    };
+    const sent = () => mainWindow().webContents.sent.filter((message) => message[0] === COMMAND_CHANNEL).map((message) => message[1]);
+    const before = sent().length;
+    clickMenu('file.import');
+    clickMenu('file.export');
+    expect(sent().slice(before)).toEqual(['importAnnotations', 'exportDataset']);
+    await new Promise((settle) => setTimeout(settle, 50));
+    expect(fake.recorded.messageBoxes.length).toBe(boxes);
   });
 
   test('File > Open Folder opens another folder, reloads the window and remembers it; a bad folder changes nothing', async () => {
