@@ -139,7 +139,7 @@ describe.skipIf(skipReason !== null)('learning loop in the UI (Chromium on the h
     if ((await api.getLearningState({})).settings.autoFineTune) {
       await page.getByTestId('auto-fine-tune').click();
       await expect.poll(async () => (await api.getLearningState({})).settings.autoFineTune).toBe(false);
-      expect(await page.getByTestId('auto-fine-tune').isChecked()).toBe(false);
+      await expect.poll(() => page.getByTestId('auto-fine-tune').isChecked()).toBe(false);
     }
     let edited: { imageId: string; id: string } | null = null;
     for (let image = 0; image < IMAGES_TO_DECIDE; image++) {

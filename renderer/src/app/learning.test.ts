@@ -202,4 +202,21 @@ describe('learning controller', () => {
     expect(api.saveLearningSettings).toHaveBeenCalledWith({ autoFineTune: true });
     expect(state().settings).toEqual({ autoFineTune: true, correctionsPerFineTune: 50 });
   });
+
+  test('a refresh that read the settings before a save does not undo the saved checkbox', async () => {
+    const { learning, state, api } = setup();
+    await learning.refresh();
+    // The host answers the refresh's state read with the settings as they were before the click.
+    let answerState: () => void = () => {};
+    const before = await api.getLearningState();
+    api.getLearningState.mockImplementationOnce(() => new Promise((resolve) => (answerState = () => resolve(before))));
+    const refreshing = learning.refresh();
+    await learning.saveSettings({ autoFineTune: true });
+    answerState();
+    await refreshing;
+    expect(state().settings.autoFineTune).toBe(true);
+    // A refresh started after the save mirrors the host again.
+    await learning.refresh();
+    expect(state().settings.autoFineTune).toBe(false);
+  });
 });

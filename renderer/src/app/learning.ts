@@ -45,6 +45,9 @@ export function createLearningController({ store, api, flushEdits, statsDelayMs 
   const { actions } = store.getState();
   let statsTimer: ReturnType<typeof setTimeout> | null = null;
   let disposed = false;
+  /** Counts settings saves: a refresh that started before the latest save keeps its stale settings off the screen. */
+  let settingsSaves = 0;
+  const settingsIfCurrent = (startedAt: number, settings: LearningSettings) => (startedAt === settingsSaves ? { settings } : {});
 
   /** Why the learning API refused, as the panel shows it; other errors become notices. */
   function unavailableOrNotify(error: unknown, what: string): void {
@@ -56,9 +59,10 @@ export function createLearningController({ store, api, flushEdits, statsDelayMs 
   }
 
   async function refreshStats(): Promise<void> {
+    const saves = settingsSaves;
     try {
       const [stats, state] = await Promise.all([api.getVersionStats({}), api.getLearningState({})]);
-      actions.setLearning({ stats, settings: state.settings, correctionsSinceFineTune: state.correctionsSinceFineTune, fineTunable: state.fineTunable });
+      actions.setLearning({ stats, ...settingsIfCurrent(saves, state.settings), correctionsSinceFineTune: state.correctionsSinceFineTune, fineTunable: state.fineTunable });
     } catch (error) {
       unavailableOrNotify(error, 'Could not read model statistics');
     }
@@ -82,6 +86,7 @@ export function createLearningController({ store, api, flushEdits, statsDelayMs 
 
   const controller: LearningController = {
     async refresh() {
+      const saves = settingsSaves;
       try {
         const [{ versions, activeId }, state, stats] = await Promise.all([
           api.listModelVersions({}),
@@ -95,7 +100,7 @@ export function createLearningController({ store, api, flushEdits, statsDelayMs 
           versions,
           activeId,
           stats,
-          settings: state.settings,
+          ...settingsIfCurrent(saves, state.settings),
           correctionsSinceFineTune: state.correctionsSinceFineTune,
           fineTunable: state.fineTunable,
           fineTune,
@@ -172,6 +177,7 @@ export function createLearningController({ store, api, flushEdits, statsDelayMs 
     },
 
     async saveSettings(patch) {
+      settingsSaves++;
       try {
         const settings = await api.saveLearningSettings(patch);
         actions.setLearning({ settings });
