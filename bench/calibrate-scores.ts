@@ -1,11 +1,11 @@
 // Fits the detector-guided model's one calibrated score (electron/model/guided/score-calibration.ts)
 // on the validation split (cocotrain-val: images none of our models trained on), as issue #16 asks,
 // on its calibration half (43 images; the other half stays untouched for AR, bench/proposals-ar.ts):
-// every candidate before NMS (detector-box masks and DeepMask windows) is labelled 1 when its mask
-// overlaps some annotated object at IoU >= .5, and a logistic model per source is fitted on its
-// features. Writes the weights into the model's heads.json (meta.calibration), a reliability diagram
+// every candidate before NMS (detector-box masks and DeepMask windows) is labelled with the share of
+// COCO's IoU thresholds .50:.95 its mask meets with its best annotated object (matchShare), and a
+// logistic model per source is fitted on its features. Writes the weights into the model's heads.json (meta.calibration), a reliability diagram
 // (resources/models/guided/reliability.png: predicted probability vs the observed share, 10 bins,
-// per source) and bench/results/calibration.json. Run niced:
+// per source, on the untouched half, which the fit never saw) and bench/results/calibration.json. Run niced:
 //   nice -n 10 npx tsx bench/calibrate-scores.ts [--guided-dir dir] [--limit N] [--dry-run]
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import sharp from 'sharp';
 import { segmentationToRle } from '../shared/coco/segmentation';
 import { rleIou } from '../shared/geometry';
 import { createGuidedModel, defaultGuidedModelDir } from '../electron/model/guided/model';
-import { calibratedScore, fitLogistic, type CandidateSource, type ScoreCalibration } from '../electron/model/guided/score-calibration';
+import { calibratedScore, fitLogistic, matchShare, type CandidateSource, type ScoreCalibration } from '../electron/model/guided/score-calibration';
 import { readCocoFile } from '../electron/model/training/dataset';
 import { validationHalf } from '../electron/model/training/dataset-split';
 import { datasetsAvailable, datasetsDir, datasetsSkipReason, repoRoot } from '../test/support/shared-data';
@@ -28,26 +28,43 @@ const modelDir = values['guided-dir'] ?? defaultGuidedModelDir();
 const model = createGuidedModel({ modelDir });
 await model.load();
 const dataset = await readCocoFile(join(datasetsDir, 'cocotrain/annotations.json'));
-const validation = validationHalf('cocotrain', dataset.images.map((image) => image.id), 'calibration');
-const images = dataset.images.filter((image) => validation.has(image.id)).sort((a, b) => a.id - b.id).slice(0, values.limit ? Number(values.limit) : undefined);
+type Samples = Record<CandidateSource, { features: number[][]; labels: number[] }>;
+const imagesOfHalf = (half: 'calibration' | 'untouched') => {
+  const ids = validationHalf('cocotrain', dataset.images.map((image) => image.id), half);
+  return dataset.images.filter((image) => ids.has(image.id)).sort((a, b) => a.id - b.id).slice(0, values.limit ? Number(values.limit) : undefined);
+};
 
-const samples: Record<CandidateSource, { features: number[][]; labels: number[] }> = { box: { features: [], labels: [] }, window: { features: [], labels: [] } };
-for (const [index, image] of images.entries()) {
-  const { decoded, candidates } = await model.scoredCandidates({ path: join(datasetsDir, 'cocotrain/images', image.file_name), width: image.width, height: image.height });
-  if (decoded.width !== image.width || decoded.height !== image.height) throw new Error(`${image.file_name} was decoded at ${decoded.width}x${decoded.height}; calibration needs masks at the annotated size`);
-  const objects = dataset.annotations.filter((annotation) => annotation.image_id === image.id && annotation.iscrowd !== 1).map((annotation) => segmentationToRle(annotation.segmentation, image.height, image.width));
-  const ious = objects.length && candidates.length ? rleIou(candidates.map((candidate) => candidate.rle), objects, objects.map(() => false)) : candidates.map(() => [] as number[]);
-  candidates.forEach((candidate, k) => {
-    samples[candidate.source].features.push(candidate.features);
-    samples[candidate.source].labels.push(ious[k].some((iou) => iou >= 0.5) ? 1 : 0);
-  });
-  if ((index + 1) % 10 === 0) process.stderr.write(`${index + 1}/${images.length} images\n`);
+/** Every candidate of the images, labelled with matchShare (score-calibration.ts) of its best IoU with an annotated object. */
+async function collectSamples(images: typeof dataset.images, name: string): Promise<Samples> {
+  const samples: Samples = { box: { features: [], labels: [] }, window: { features: [], labels: [] } };
+  for (const [index, image] of images.entries()) {
+    const { decoded, candidates } = await model.scoredCandidates({ path: join(datasetsDir, 'cocotrain/images', image.file_name), width: image.width, height: image.height });
+    if (decoded.width !== image.width || decoded.height !== image.height) throw new Error(`${image.file_name} was decoded at ${decoded.width}x${decoded.height}; calibration needs masks at the annotated size`);
+    const objects = dataset.annotations.filter((annotation) => annotation.image_id === image.id && annotation.iscrowd !== 1).map((annotation) => segmentationToRle(annotation.segmentation, image.height, image.width));
+    const ious = objects.length && candidates.length ? rleIou(candidates.map((candidate) => candidate.rle), objects, objects.map(() => false)) : candidates.map(() => [] as number[]);
+    // A window is scored on the objects no detector-box mask matches at IoU >= .5: windows are there
+    // for what the detector misses, and a window on an object a box already gives adds nothing.
+    const missedByBoxes = objects.map((_, o) => !candidates.some((candidate, k) => candidate.source === 'box' && ious[k][o] >= 0.5));
+    candidates.forEach((candidate, k) => {
+      const best = Math.max(0, ...ious[k].filter((_, o) => candidate.source === 'box' || missedByBoxes[o]));
+      samples[candidate.source].features.push(candidate.features);
+      samples[candidate.source].labels.push(matchShare(best));
+    });
+    if ((index + 1) % 10 === 0) process.stderr.write(`${name}: ${index + 1}/${images.length} images\n`);
+  }
+  return samples;
 }
+
+// Fitted on the calibration half; the diagram is drawn on the untouched half, which the fit never saw.
+const images = imagesOfHalf('calibration');
+const heldOutImages = imagesOfHalf('untouched');
+const samples = await collectSamples(images, 'calibration half');
+const heldOut = await collectSamples(heldOutImages, 'untouched half');
 
 const calibration: ScoreCalibration = { box: fitLogistic(samples.box.features, samples.box.labels), window: fitLogistic(samples.window.features, samples.window.labels) };
 
 /** 10 equal-width bins of predicted probability: mean prediction, observed share, count. */
-function reliability(source: CandidateSource, weights: ScoreCalibration): Array<{ predicted: number; observed: number; count: number }> {
+function reliability(samples: Samples, source: CandidateSource, weights: ScoreCalibration): Array<{ predicted: number; observed: number; count: number }> {
   const bins = Array.from({ length: 10 }, () => ({ predicted: 0, observed: 0, count: 0 }));
   samples[source].features.forEach((features, k) => {
     const p = calibratedScore(weights, source, features);
@@ -58,7 +75,8 @@ function reliability(source: CandidateSource, weights: ScoreCalibration): Array<
   });
   return bins.map((bin) => (bin.count ? { predicted: bin.predicted / bin.count, observed: bin.observed / bin.count, count: bin.count } : bin));
 }
-const diagram = { box: reliability('box', calibration), window: reliability('window', calibration) };
+const diagram = { box: reliability(heldOut, 'box', calibration), window: reliability(heldOut, 'window', calibration) };
+const inSample = { box: reliability(samples, 'box', calibration), window: reliability(samples, 'window', calibration) };
 const expectedCalibrationError = (bins: Array<{ predicted: number; observed: number; count: number }>): number => {
   const total = bins.reduce((sum, bin) => sum + bin.count, 0);
   return bins.reduce((sum, bin) => sum + (bin.count / total) * Math.abs(bin.predicted - bin.observed), 0);
@@ -88,8 +106,8 @@ const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${s
 <rect x="${x(0)}" y="${y(1)}" width="${plot}" height="${plot}" fill="none" stroke="#333"/>
 ${ticks}${series}
 <text x="${size / 2}" y="${size - 12}" font-size="12" text-anchor="middle">calibrated score (bin mean)</text>
-<text x="14" y="${size / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${size / 2})">share with IoU &gt;= .5 to an object</text>
-<text x="${size / 2}" y="22" font-size="13" text-anchor="middle">Reliability, ${images.length} cocotrain-val images (calibration half)</text>
+<text x="14" y="${size / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${size / 2})">observed share of IoU thresholds met</text>
+<text x="${size / 2}" y="22" font-size="13" text-anchor="middle">Reliability on ${heldOutImages.length} cocotrain-val images the fit never saw</text>
 <text x="${x(0) + 10}" y="${y(1) + 18}" font-size="11" fill="${colours.box}">detector-box masks (ECE ${expectedCalibrationError(diagram.box).toFixed(3)})</text>
 <text x="${x(0) + 10}" y="${y(1) + 34}" font-size="11" fill="${colours.window}">DeepMask windows (ECE ${expectedCalibrationError(diagram.window).toFixed(3)})</text>
 </svg>`;
@@ -100,8 +118,14 @@ const report = {
   candidates: { box: samples.box.labels.length, window: samples.window.labels.length },
   positives: { box: samples.box.labels.reduce((a, b) => a + b, 0), window: samples.window.labels.reduce((a, b) => a + b, 0) },
   calibration,
-  reliability: diagram,
-  expectedCalibrationError: { box: expectedCalibrationError(diagram.box), window: expectedCalibrationError(diagram.window) },
+  // The diagram's images: the untouched half of the validation split, which the fit never saw.
+  heldOut: {
+    images: heldOutImages.length,
+    candidates: { box: heldOut.box.labels.length, window: heldOut.window.labels.length },
+    reliability: diagram,
+    expectedCalibrationError: { box: expectedCalibrationError(diagram.box), window: expectedCalibrationError(diagram.window) },
+  },
+  inSample: { reliability: inSample, expectedCalibrationError: { box: expectedCalibrationError(inSample.box), window: expectedCalibrationError(inSample.window) } },
 };
 process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 if (!values['dry-run']) {

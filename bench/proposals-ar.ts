@@ -2,6 +2,7 @@
 // held-out data only (electron/model/training/dataset-split.ts):
 //   cocotrain-val  the validation split of cocotrain (86 COCO train2017 images none of our models trained on;
 //                  the guided model's score calibration, 8 weights, was fitted on half of them)
+//   cocotrain-val-calibration  that half (43 images): where the calibration and the settings were chosen
 //   cocotrain-val-untouched  the other half (43 images), used by nothing
 //   pennfudan      all 170 (people; never trained on)
 //   coco128        all 128, TRAINING images of every bundled model: reported as such, only when asked
@@ -29,7 +30,7 @@ import { diverseOrder } from '../shared/proposals/diverse-order';
 import { selectBackend } from '../electron/model/backend';
 import { createDeepMask } from '../electron/model/deepmask/model';
 import { createDetectorBoxBaseline } from '../electron/model/detector-baseline';
-import { createGuidedModel, defaultGuidedModelDir } from '../electron/model/guided/model';
+import { createGuidedModel, defaultGuidedModelDir, type GuidedSettings } from '../electron/model/guided/model';
 import { readCocoFile } from '../electron/model/training/dataset';
 import { imagesInSplit, validationHalf } from '../electron/model/training/dataset-split';
 import { datasetsAvailable, datasetsDir, datasetsSkipReason, repoRoot } from '../test/support/shared-data';
@@ -41,6 +42,8 @@ const { values } = parseArgs({
     datasets: { type: 'string', default: 'cocotrain-val,pennfudan' },
     methods: { type: 'string', default: 'guided,deepmask,detector-boxes,sliding-boxes' },
     'guided-dir': { type: 'string' },
+    // JSON of GuidedSettings to override, e.g. '{"boxMasks":40,"windows":100}' (a settings sweep).
+    'guided-settings': { type: 'string' },
     out: { type: 'string', default: join(repoRoot, 'bench/results/proposals-ar.json') },
     merge: { type: 'string' },
   },
@@ -112,9 +115,10 @@ const fromInstances = (instances: Instance[]) => instances.map((instance) => ({ 
 async function createMethod(name: string): Promise<Method> {
   switch (name) {
     case 'guided': {
-      const model = createGuidedModel({ modelDir: values['guided-dir'] ?? defaultGuidedModelDir() });
+      const overrides = values['guided-settings'] ? (JSON.parse(values['guided-settings']) as Partial<GuidedSettings>) : {};
+      const model = createGuidedModel({ modelDir: values['guided-dir'] ?? defaultGuidedModelDir(), ...overrides });
       await model.load();
-      return { name: 'detector-guided prompt masks + DeepMask windows', modelVersion: model.modelVersion ?? 'untrained', propose: async (image) => fromInstances(await model.propose(image, { maxProposals, withPolygons: false })), dispose: () => model.dispose() };
+      return { name: `detector-guided prompt masks + DeepMask windows${values['guided-settings'] ? ` ${values['guided-settings']}` : ''}`, modelVersion: model.modelVersion ?? 'untrained', propose: async (image) => fromInstances(await model.propose(image, { maxProposals, withPolygons: false })), dispose: () => model.dispose() };
     }
     case 'deepmask': {
       const model = createDeepMask();
@@ -135,14 +139,21 @@ async function createMethod(name: string): Promise<Method> {
 
 /** The images of a dataset name, and whether they are held out. */
 async function datasetImages(name: string): Promise<{ dataset: CocoDataset; dir: string; split: string; images: CocoDataset['images'] }> {
-  if (!['cocotrain-val', 'cocotrain-val-untouched', 'coco128', 'pennfudan'].includes(name)) throw new Error(`--datasets: unknown dataset ${name} (cocotrain-val, cocotrain-val-untouched, pennfudan, coco128)`);
+  if (!['cocotrain-val', 'cocotrain-val-untouched', 'cocotrain-val-calibration', 'coco128', 'pennfudan'].includes(name)) throw new Error(`--datasets: unknown dataset ${name} (cocotrain-val, cocotrain-val-untouched, cocotrain-val-calibration, pennfudan, coco128)`);
   const set = name.startsWith('cocotrain-val') ? 'cocotrain' : name;
   const dir = join(datasetsDir, set);
   const dataset = await readCocoFile(join(dir, 'annotations.json'));
   const ids = dataset.images.map((image) => image.id);
   const chosen =
-    name === 'cocotrain-val' ? imagesInSplit(set, ids, 'validation') : name === 'cocotrain-val-untouched' ? validationHalf(set, ids, 'untouched') : new Set(ids);
-  const split = name === 'coco128' ? 'training images' : name === 'cocotrain-val' ? 'held out (score calibration fitted on half of it)' : 'held out';
+    name === 'cocotrain-val'
+      ? imagesInSplit(set, ids, 'validation')
+      : name === 'cocotrain-val-untouched'
+        ? validationHalf(set, ids, 'untouched')
+        : name === 'cocotrain-val-calibration'
+          ? validationHalf(set, ids, 'calibration')
+          : new Set(ids);
+  const split =
+    name === 'coco128' ? 'training images' : name === 'cocotrain-val' ? 'held out (score calibration fitted on half of it)' : name === 'cocotrain-val-calibration' ? 'held out from training; calibration and settings chosen on it' : 'held out';
   const images = [...dataset.images].filter((image) => chosen.has(image.id)).sort((a, b) => a.id - b.id).slice(0, limit);
   return { dataset, dir, split, images };
 }

@@ -81,9 +81,10 @@ describe('bundled main process and preload', () => {
     expect(report.calls.propose.count).toBeGreaterThan(0);
     // Model versions and the learner work in the bundle too.
     const versions = report.calls.versions.result;
-    expect(versions.versions.map((version: { architecture: string; kind: string }) => `${version.architecture}/${version.kind}`)).toEqual(['deepmask/bundled', 'instancefcn/bundled']);
+    expect(versions.versions.map((version: { architecture: string; kind: string }) => `${version.architecture}/${version.kind}`)).toEqual(['guided/bundled', 'deepmask/bundled', 'instancefcn/bundled']);
     expect(versions.activeId).toBe(versions.versions[0].id);
-    expect(report.calls.activate).toMatchObject({ ok: true, result: { ready: true, modelVersion: versions.versions[1].id } });
+    // The stand-in activates the InstanceFCN version: switching networks works in the bundle.
+    expect(report.calls.activate).toMatchObject({ ok: true, result: { ready: true, modelVersion: versions.versions[2].id } });
     expect(report.calls.fineTune).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     expect(report.calls.fineTune.error.message).toMatch(/Nothing to learn from yet/);
   }, 180_000);

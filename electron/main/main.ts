@@ -70,7 +70,8 @@ function startApp(): void {
         model: supervisor,
         ...(learnerOrNull ? { learner: learnerOrNull } : {}),
         bundledModels: bundled,
-        defaultModelId: bundled.find((entry) => entry.architecture === 'deepmask')?.id,
+        // The first bundled model by meta.bundledRank (the guided one), as `maskpilot host` does.
+        defaultModelId: bundled[0]?.id,
       });
     },
     (event, payload) => {

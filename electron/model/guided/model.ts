@@ -13,7 +13,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type { Instance, SegmentPrompt } from '../../../shared/api/types';
-import { decodeRle, fromCocoRle, type BinaryMask, type Rle } from '../../../shared/geometry';
+import { decodeRle, fromCocoRle, rleIou, type BinaryMask, type Rle } from '../../../shared/geometry';
 import { selectBackend, type BackendName, type BackendSelection } from '../backend';
 import { loadCenternetGraph } from '../centernet-graph';
 import { decodeImage, type DecodedImage } from '../decode';
@@ -91,9 +91,17 @@ interface Candidate {
   score: number;
   /** Index into DeepMask's windows (for its refiner). */
   window?: number;
+  /** The mask on the NMS grid (nmsGridFactor), once computed. */
+  coarse?: Rle;
 }
 
 const WINDOW_THRESHOLD = logit(0.4);
+/**
+ * The pyramid of the DeepMask windows merged in: one level per octave (DeepMask's own default is 2).
+ * On cocotrain's calibration half it cost AR@100 .236 -> .232 and took 1.09 -> 0.79 s per image, which
+ * brings a whole propose under DESIGN.md's 1 s on 2 cores (bench/proposals-ar.ts, guided settings).
+ */
+const GUIDED_DEEPMASK_DEFAULTS = { levelsPerOctave: 1 } as const;
 /** NMS compares masks on a grid at most this many pixels on its longer side (as DeepMask's postprocess). */
 const NMS_GRID_SIDE = 200;
 
@@ -102,7 +110,8 @@ export function createGuidedModel(options: GuidedOptions = {}): GuidedModel {
   for (const key of Object.keys(DEFAULT_GUIDED_SETTINGS) as Array<keyof GuidedSettings>) {
     const value = options[key];
     if (value === undefined) continue;
-    if (!Number.isFinite(value) || value < 0 || (key !== 'nmsIou' && !Number.isInteger(value))) throw new Error(`guided model option ${key} must be a non-negative ${key === 'nmsIou' ? 'number' : 'integer'}, got ${String(value)}`);
+    const fraction = key === 'nmsIou';
+    if (!Number.isFinite(value) || value < 0 || (!fraction && !Number.isInteger(value))) throw new Error(`guided model option ${key} must be a non-negative ${fraction ? 'number' : 'integer'}, got ${String(value)}`);
     settings[key] = value;
   }
   if (settings.nmsIou > 1) throw new Error(`guided model option nmsIou must be at most 1, got ${settings.nmsIou}`);
@@ -167,10 +176,15 @@ export function createGuidedModel(options: GuidedOptions = {}): GuidedModel {
     if (deepmask && settings.windows > 0) {
       const windows = await deepmask.scoredWindows(decoded, settings.windows);
       refine = windows.refine;
+      const factor = nmsGridFactor(decoded);
+      const boxMasks = candidates.map((candidate) => coarseMask(candidate, decoded, factor));
+      const windowMasks = windows.candidates.map((_, index) => rectMaskToRle(pasteMaskCoarse(windows.logits[index], windows.maskSize, windows.rects[index], decoded.width, decoded.height, WINDOW_THRESHOLD, factor)));
+      const overlaps = boxMasks.length && windowMasks.length ? rleIou(windowMasks, boxMasks, boxMasks.map(() => false)) : windowMasks.map(() => [] as number[]);
+      candidates.forEach((candidate, index) => (candidate.coarse = boxMasks[index]));
       windows.candidates.forEach((window, index) => {
         const logits = windows.logits[index];
-        const features = windowFeatures(window.scoreLogit, maskStability(logits));
-        candidates.push({ source: 'window', rect: windows.rects[index], logits, size: windows.maskSize, threshold: WINDOW_THRESHOLD, features, score: calibratedScore(calibration, 'window', features), window: index });
+        const features = windowFeatures(window.scoreLogit, maskStability(logits), Math.max(0, ...overlaps[index]));
+        candidates.push({ source: 'window', rect: windows.rects[index], logits, size: windows.maskSize, threshold: WINDOW_THRESHOLD, features, score: calibratedScore(calibration, 'window', features), window: index, coarse: windowMasks[index] });
       });
     }
     timings.score = performance.now() - mark;
@@ -210,7 +224,7 @@ export function createGuidedModel(options: GuidedOptions = {}): GuidedModel {
       head ??= await loadPromptMaskHead(modelDir);
       if (settings.windows > 0) {
         if (!deepmaskDir) throw new Error(`${modelDir}/heads.json names no meta.deepmaskDir (the DeepMask heads its windows come from)`);
-        deepmask ??= createDeepMask({ ...options.deepmask, modelDir: deepmaskDir, backend: options.backend, refineTop: settings.refineTop });
+        deepmask ??= createDeepMask({ ...GUIDED_DEEPMASK_DEFAULTS, ...options.deepmask, modelDir: deepmaskDir, backend: options.backend, refineTop: settings.refineTop });
         await deepmask.load();
       }
       // Warm-up: every kernel of a propose and a click.
@@ -297,8 +311,8 @@ function selectMerged(
   withPolygons: boolean,
   refine?: (indices: readonly number[]) => Float32Array[],
 ): Instance[] {
-  const factor = Math.max(1, Math.max(decoded.width, decoded.height) / NMS_GRID_SIDE);
-  const coarse = candidates.map((candidate) => ({ rle: rectMaskToRle(pasteMaskCoarse(candidate.logits, candidate.size, candidate.rect, decoded.width, decoded.height, candidate.threshold, factor)), score: candidate.score }));
+  const factor = nmsGridFactor(decoded);
+  const coarse = candidates.map((candidate) => ({ rle: candidate.coarse ?? coarseMask(candidate, decoded, factor), score: candidate.score }));
   const kept = maskNms(coarse, settings.nmsIou, maxProposals);
   const refined = new Map<number, Float32Array>();
   if (refine && settings.refineTop > 0) {
@@ -306,13 +320,23 @@ function selectMerged(
     refine(windows.map((index) => candidates[index].window as number)).forEach((logits, k) => refined.set(windows[k], logits));
   }
   const instances: Instance[] = [];
-  for (const index of kept) {
+  kept.forEach((index) => {
     const candidate = candidates[index];
     const mask = pasteMask(refined.get(index) ?? candidate.logits, candidate.size, candidate.rect, decoded.width, decoded.height, candidate.threshold);
-    if (!mask.data.includes(1)) continue;
+    if (!mask.data.includes(1)) return;
     instances.push(maskInstance(decoded, mask, rectMaskToRle(mask), candidate.score, 'model', modelVersion, withPolygons));
-  }
-  return instances;
+  });
+  return instances.sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
+}
+
+/** The NMS grid's cell size in decoded pixels (the grid is at most NMS_GRID_SIDE on its longer side). */
+function nmsGridFactor(decoded: DecodedImage): number {
+  return Math.max(1, Math.max(decoded.width, decoded.height) / NMS_GRID_SIDE);
+}
+
+/** A candidate's mask on the NMS grid. */
+function coarseMask(candidate: Candidate, decoded: DecodedImage, factor: number): Rle {
+  return rectMaskToRle(pasteMaskCoarse(candidate.logits, candidate.size, candidate.rect, decoded.width, decoded.height, candidate.threshold, factor));
 }
 
 /** A cache key for a file (path + size + mtime); '' for decoded pixels (compared by identity). */
