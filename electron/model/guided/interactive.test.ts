@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { PROMPT_MASK_SIZE } from '../promptmask/network';
-import { gridBox, maskBox, resampleProbabilities, sampleMask } from './interactive';
+import type { PromptMaskHead } from '../promptmask/head';
+import type { ViewMaps } from '../promptmask/detector-view';
+import { roiAroundBox } from '../promptmask/roi';
+import { gridBox, maskBox, resampleProbabilities, sampleMask, segmentInView } from './interactive';
 
 const size = PROMPT_MASK_SIZE;
 
@@ -29,5 +32,47 @@ describe('interactive helpers', () => {
     expect(grid.reduce((sum, value) => sum + value, 0)).toBe(size * size);
     expect(sampleMask(mask, { x: 0, y: 0, width: 40, height: 40 }, 2, 4).some((value) => value > 0)).toBe(false);
     expect(maskBox({ width: 3, height: 3, data: new Uint8Array(9) }, 1, 1)).toBeNull();
+  });
+});
+
+describe('a first click with the detector boxes around it', () => {
+  // A head that finds a blob at the view's centre and rates each prompt by a table keyed by its box.
+  const rating = new Map<number | undefined, number>([[undefined, 0.3], [10, 0.6], [30, 0.8]]);
+  const prompted: Array<number | undefined> = [];
+  const head = {
+    predict: (_maps: ViewMaps, entries: ReadonlyArray<{ prompt: { box?: { x1: number } } }>) =>
+      entries.map((entry) => {
+        prompted.push(entry.prompt.box?.x1);
+        const logits = new Float32Array(size * size).fill(-4);
+        for (let row = 20; row < 36; row++) for (let column = 20; column < 36; column++) logits[row * size + column] = 4;
+        return { logits, iou: rating.get(entry.prompt.box?.x1) ?? 0 };
+      }),
+  } as unknown as PromptMaskHead;
+  const maps = {} as ViewMaps;
+  // Image = view (512 x 512); the click at (256, 256) lies in the boxes starting at x 10 and 30, not 300.
+  const boxes = [
+    { x1: 10, y1: 10, x2: 400, y2: 400 },
+    { x1: 300, y1: 10, x2: 500, y2: 200 },
+    { x1: 30, y1: 30, x2: 300, y2: 300 },
+  ];
+  const prompt = { clicks: [{ x: 256, y: 256, positive: true }] };
+
+  it('tries the boxes that contain the click and keeps the result the head rates best', () => {
+    prompted.length = 0;
+    const result = segmentInView(head, maps, 512, 512, prompt, null, boxes, 3);
+    expect(prompted.filter((x1) => x1 !== undefined).sort()).toEqual([10, 30]);
+    expect(result.iou).toBe(0.8);
+    expect(result.roi).toEqual(roiAroundBox(boxes[2]));
+  });
+  it('tries at most clickBoxes of them, best first; none without boxes or for later clicks', () => {
+    prompted.length = 0;
+    expect(segmentInView(head, maps, 512, 512, prompt, null, boxes, 1).iou).toBe(0.6);
+    expect(prompted).not.toContain(30);
+    expect(segmentInView(head, maps, 512, 512, prompt, null, [], 3).iou).toBe(0.3);
+    const previous = { width: 512, height: 512, data: new Uint8Array(512 * 512) };
+    previous.data[256 * 512 + 256] = 1;
+    prompted.length = 0;
+    segmentInView(head, maps, 512, 512, { clicks: [...prompt.clicks, { x: 100, y: 100, positive: false }] }, previous, boxes, 3);
+    expect(prompted).toEqual([undefined]);
   });
 });

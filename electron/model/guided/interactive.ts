@@ -31,8 +31,21 @@ const WHOLE_VIEW: Roi = { x: 0, y: 0, width: VIEW_SIZE, height: VIEW_SIZE };
 /** A first pass that finds nothing: the zoomed ROI is this many view pixels around the clicks. */
 const FALLBACK_SIDE = 48;
 
-/** Runs the head for a prompt; `previous` is the interaction's previous mask (original-image pixels). */
-export function segmentInView(head: PromptMaskHead, maps: ViewMaps, imageWidth: number, imageHeight: number, prompt: SegmentPrompt, previous: BinaryMask | null): InteractiveResult {
+/**
+ * Runs the head for a prompt; `previous` is the interaction's previous mask (original-image pixels).
+ * `boxes` (view pixels, best first) are the detector's: a first click also tries up to `clickBoxes`
+ * of those that contain it as box prompts, and the result the head rates best (its IoU estimate) wins.
+ */
+export function segmentInView(
+  head: PromptMaskHead,
+  maps: ViewMaps,
+  imageWidth: number,
+  imageHeight: number,
+  prompt: SegmentPrompt,
+  previous: BinaryMask | null,
+  boxes: readonly Box[] = [],
+  clickBoxes = 0,
+): InteractiveResult {
   const toViewX = VIEW_SIZE / imageWidth;
   const toViewY = VIEW_SIZE / imageHeight;
   const clicks: ViewClick[] = prompt.clicks.map((click) => ({ x: click.x * toViewX, y: click.y * toViewY, positive: click.positive }));
@@ -52,6 +65,17 @@ export function segmentInView(head: PromptMaskHead, maps: ViewMaps, imageWidth: 
     const around = found ? union(found, positives) : union({ x1: positives[0].x - FALLBACK_SIDE / 2, y1: positives[0].y - FALLBACK_SIDE / 2, x2: positives[0].x + FALLBACK_SIDE / 2, y2: positives[0].y + FALLBACK_SIDE / 2 }, positives);
     roi = roiAroundBox(around);
     previousGrid = resampleProbabilities(first.logits, WHOLE_VIEW, roi);
+    const click = positives[0];
+    const containing = boxes.filter((candidate) => candidate.x1 <= click.x && click.x <= candidate.x2 && candidate.y1 <= click.y && click.y <= candidate.y2).slice(0, clickBoxes);
+    if (containing.length > 0) {
+      const entries = [{ roi, prompt: { clicks, previous: previousGrid } }, ...containing.map((candidate) => ({ roi: roiAroundBox(candidate), prompt: { box: candidate, clicks } }))];
+      const results = head.predict(maps, entries);
+      let best = 0;
+      results.forEach((result, index) => {
+        if (result.iou > results[best].iou) best = index;
+      });
+      return { roi: entries[best].roi, logits: results[best].logits, iou: results[best].iou };
+    }
   }
   const [result] = head.predict(maps, [{ roi, prompt: { box, clicks, previous: previousGrid } }]);
   return { roi, logits: result.logits, iou: result.iou };

@@ -28,7 +28,7 @@ beforeAll(async () => {
   }));
   await saveHeadsFiles(dir, DEFAULT_PROMPT_MASK_CONFIG, { architecture: 'guided', modelVersion: 'guided-test-1', deepmaskDir }, parameters);
   tf.dispose(parameters.map((parameter) => parameter.tensor));
-  model = createGuidedModel({ modelDir: dir, windows: 40, boxMasks: 20 });
+  model = createGuidedModel({ modelDir: dir, windows: 40, boxMasks: 20, clickBoxes: 0 }); // the first click alone: its box prompts are tested in interactive.test.ts
   await model.load();
   const sharp = (await import('sharp')).default;
   const metadata = await sharp(photo).metadata();
