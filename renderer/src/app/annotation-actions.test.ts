@@ -10,7 +10,7 @@ import { acceptShownProposals, assignCategory, cycleSelection, decide, finishIma
 import { fakeActionContext } from './actions/fake-context';
 import { actionById, isEnabled } from './actions/registry';
 import { dispatchKey } from './keyboard';
-import { displayOrder, shownProposals, visibilityOf } from '../state/visibility';
+import { allProposalsInOrder, displayOrder, shownProposals, visibilityOf } from '../state/visibility';
 
 const SIZE = 100;
 let slot = 0;
@@ -207,6 +207,17 @@ describe('display order: diverse first', () => {
     expect(displayOrder(after)).toBe(displayOrder(document));
     expect(shownProposals(after, store.getState().session).map((instance) => instance.id)).toEqual(['small', 'other', 'copy1']);
     expect(keyTarget(store.getState())?.id).toBe('small');
+  });
+
+  test('the instance list puts the shown proposals first: a distinct object below the threshold comes after near-copies above it', () => {
+    const big: [number, number, number] = [10, 10, 60];
+    const { store } = setup([proposal('object', 0.99, {}, big), proposal('copy', 0.9, {}, [11, 10, 60]), proposal('faint', 0.1, {}, [80, 80, 10])]);
+    const document = store.getState().document.images['a.jpg'];
+    // Display order: the faint distinct object ranks before the copy; the list follows the threshold first.
+    expect(displayOrder(document)).toEqual(['object', 'faint', 'copy']);
+    expect(allProposalsInOrder(document, { scoreThreshold: 0.5 }).map((instance) => instance.id)).toEqual(['object', 'copy', 'faint']);
+    expect(shownProposals(document, { ...store.getState().session, scoreThreshold: 0.5 }).map((instance) => instance.id)).toEqual(['object', 'copy']);
+    expect(allProposalsInOrder(document, { scoreThreshold: 0 }).map((instance) => instance.id)).toEqual(['object', 'faint', 'copy']);
   });
 
   test('the order is computed once per proposal set: the same array while only statuses change', () => {

@@ -214,9 +214,9 @@ describe('learning controller', () => {
     await learning.saveSettings({ autoFineTune: true });
     answerState();
     await refreshing;
-    expect(state().settings.autoFineTune).toBe(true);
+    expect(state().settings?.autoFineTune).toBe(true);
     // A refresh started after the save mirrors the host again.
     await learning.refresh();
-    expect(state().settings.autoFineTune).toBe(false);
+    expect(state().settings?.autoFineTune).toBe(false);
   });
 });

@@ -23,6 +23,8 @@ export interface ProposalsDeps {
 
 export function createProposals({ store, client, reportLatency }: ProposalsDeps): Proposals {
   const { actions } = store.getState();
+  /** An unvisited image opened while another image was being proposed: proposed when that ends. */
+  let openedWhileBusy: ImageId | null = null;
   const proposals: Proposals = {
     async proposeCurrent() {
       const imageId = store.getState().session.currentImageId;
@@ -43,12 +45,21 @@ export function createProposals({ store, client, reportLatency }: ProposalsDeps)
         actions.notify('error', `Propose failed: ${errorMessage(error)}`);
       } finally {
         actions.setCatalog({ proposingImageId: null });
+        const waiting = openedWhileBusy;
+        openedWhileBusy = null;
+        // Still on it and still empty (nothing drawn or clicked meanwhile): propose it now.
+        const doc = waiting ? store.getState().document.images[waiting] : undefined;
+        if (waiting && waiting !== imageId && doc && doc.order.length === 0) void proposals.proposeOnOpen(waiting);
       }
     },
 
     async proposeOnOpen(imageId) {
       const state = store.getState();
       if (state.session.currentImageId !== imageId || !state.session.autoPropose || !state.catalog.modelStatus?.ready) return;
+      if (state.catalog.proposingImageId !== null && state.catalog.proposingImageId !== imageId) {
+        openedWhileBusy = imageId;
+        return;
+      }
       await proposals.proposeCurrent();
     },
 

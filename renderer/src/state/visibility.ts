@@ -68,9 +68,14 @@ export function rankedProposals(document: ImageDocument, settings: Pick<SessionS
   return ranked;
 }
 
-/** Every pending proposal in display order, those below the threshold too (the instance list's order). */
-export function allProposalsInOrder(document: ImageDocument): Instance[] {
-  return rankedProposals(document, { scoreThreshold: -Infinity });
+/**
+ * Every pending proposal in the instance list's order: those at or above the threshold in display
+ * (Tab) order, so the shown ones come first, then those below it in display order.
+ */
+export function allProposalsInOrder(document: ImageDocument, settings: Pick<SessionState, 'scoreThreshold'>): Instance[] {
+  const above = rankedProposals(document, settings);
+  const listed = new Set(above.map((instance) => instance.id));
+  return [...above, ...rankedProposals(document, { scoreThreshold: -Infinity }).filter((instance) => !listed.has(instance.id))];
 }
 
 /** The pending proposals on show: the first `proposalLimit` of those above the threshold. */

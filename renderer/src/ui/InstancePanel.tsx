@@ -51,10 +51,10 @@ export function InstancePanel() {
     return {
       counts: instanceCounts(all),
       kept: all.filter((instance) => instance.status === 'accepted' || instance.status === 'edited'),
-      proposals: allProposalsInOrder(document),
+      proposals: allProposalsInOrder(document, settings),
       rejected: all.filter((instance) => instance.status === 'rejected'),
     };
-  }, [document]);
+  }, [document, settings]);
   const isVisible = useMemo(() => (document ? visibilityOf(document, settings) : () => true), [document, settings]);
 
   if (!sections) {
