@@ -58,7 +58,7 @@ const FINETUNE_REFINE_HIDDEN = 16;
  * view takes about 7x the bytes of its stride-16 map alone: about 8 MB per pennfudan image, so 2 GB
  * keep the features of some 250 recently used images; older ones are recomputed when needed.
  */
-const FINETUNE_DISK_CACHE_BYTES = 2e9;
+export const FINETUNE_DISK_CACHE_BYTES = 2e9;
 
 /**
  * Default step count from the data size: 2 steps per training example (positive object or usable

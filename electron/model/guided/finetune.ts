@@ -27,7 +27,8 @@ import { promptMaskParameterNames, promptMaskShapes, resolvePromptMaskConfig } f
 import { PromptMaskTrainer } from '../promptmask/training/trainer';
 import { loadViews, type TrainingImage, type TrainingObject } from '../promptmask/training/training-data';
 import type { Trunk } from '../trunk';
-import { fineTuneDeepMask } from '../finetune/finetune';
+import { FINETUNE_DISK_CACHE_BYTES, fineTuneDeepMask } from '../finetune/finetune';
+import { pruneFeatureFiles } from '../training/features';
 import { GUIDED_ARCHITECTURE } from './model';
 
 export const GUIDED_FINETUNE_LEARNING_RATE = 3e-4;
@@ -143,6 +144,9 @@ export async function fineTuneGuided(request: FineTuneRequest, options: GuidedFi
       });
       if (!deepmaskReport || deepmaskReport.cancelled) await copyModel(baseDeepMaskDir, deepmaskOutput);
     } else await copyModel(baseDeepMaskDir, deepmaskOutput);
+    // The detector views cached for this fine-tune count against the same bound as DeepMask's maps
+    // (DeepMask's own fine-tune prunes too, but is skipped or refused on some corrections).
+    if (request.cacheDir) await pruneFeatureFiles(request.cacheDir, FINETUNE_DISK_CACHE_BYTES);
     const meta = {
       ...manifest.meta,
       modelVersion: request.modelVersion,

@@ -107,4 +107,17 @@ describe('pruneFeatureFiles', () => {
     expect((await readdir(join(folder, 'node'))).sort()).toEqual(['d.f32', 'img@32x32.f32', 'notes.txt']);
     expect(await pruneFeatureFiles(join(dir, 'missing'), 0)).toEqual({ removedFiles: 0, keptBytes: 0 });
   });
+
+  test("the guided model's cached detector views (.views) count and go by the same rule", async () => {
+    const folder = join(dir, 'prune-views');
+    await mkdir(join(folder, 'guided-views'), { recursive: true });
+    await writeFile(join(folder, 'old.f32'), Buffer.alloc(500));
+    await utimes(join(folder, 'old.f32'), 2, 2);
+    for (const [name, time] of [['a', 1], ['b', 3]] as const) {
+      await writeFile(join(folder, 'guided-views', `${name}.views`), Buffer.alloc(1000));
+      await utimes(join(folder, 'guided-views', `${name}.views`), time, time);
+    }
+    expect(await pruneFeatureFiles(folder, 1600)).toEqual({ removedFiles: 1, keptBytes: 1500 });
+    expect(await readdir(join(folder, 'guided-views'))).toEqual(['b.views']);
+  });
 });

@@ -135,15 +135,18 @@ export class FeatureCache {
   }
 }
 
+/** Cached feature files: DeepMask's trunk maps (`.f32`) and the guided model's detector views (`.views`). */
+const CACHED_FEATURE_EXTENSIONS = ['.f32', '.views'];
+
 /**
- * Bounds a folder of cached feature files: deletes the least recently used `.f32` files (by
- * modification time, which FeatureCache refreshes on every read) until the rest, in this folder and
- * its sub-folders, take at most `maxBytes`. A missing folder is nothing to prune.
+ * Bounds a folder of cached feature files: deletes the least recently used `.f32` and `.views` files
+ * (by modification time, which their readers refresh on every read) until the rest, in this folder
+ * and its sub-folders, take at most `maxBytes`. A missing folder is nothing to prune.
  */
 export async function pruneFeatureFiles(dir: string, maxBytes: number): Promise<{ removedFiles: number; keptBytes: number }> {
   let names: string[];
   try {
-    names = (await readdir(dir, { recursive: true })).map(String).filter((name) => name.endsWith('.f32'));
+    names = (await readdir(dir, { recursive: true })).map(String).filter((name) => CACHED_FEATURE_EXTENSIONS.some((extension) => name.endsWith(extension)));
   } catch {
     return { removedFiles: 0, keptBytes: 0 };
   }

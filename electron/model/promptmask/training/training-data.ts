@@ -3,7 +3,7 @@
 // and the detector's boxes, computed once and cached on disk (the trunk is frozen).
 //   views per image: the whole image, the whole image mirrored, and `cropViews` random crops (40-80%
 //   of each side, mirrored at random), which show objects larger and later clicks' zoomed views.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
@@ -149,7 +149,11 @@ export async function loadViews(
     const image = images[imageIndex];
     const file = join(cacheDir, `${image.cacheKey}-c${options.cropViews}-s${options.seed}.views`);
     let loaded = await readViewFile(file, imageIndex);
-    if (!loaded) {
+    if (loaded) {
+      // A read counts as use for the cache's pruning (least recently used first, training/features.ts).
+      const now = new Date();
+      await utimes(file, now, now).catch(() => undefined);
+    } else {
       const random = new SeededRandom(options.seed * 1_000_003 + image.id);
       const decoded = await decodeImage(image.path, { maxSide: Math.max(image.width, image.height) });
       if (decoded.width !== image.width || decoded.height !== image.height) throw new Error(`${image.path} decodes to ${decoded.width}x${decoded.height}, its annotations say ${image.width}x${image.height}`);
