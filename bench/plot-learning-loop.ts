@@ -33,7 +33,7 @@ const fineTuned = blocks.map((row) => partsOf(row.walk));
 const baseline = blocks.map((row) => partsOf(run.baseline!.rows.find((other) => other.block === row.block)?.walk ?? null));
 const top = Math.max(1, ...fineTuned.map((parts) => parts?.total ?? 0), ...baseline.map((parts) => parts?.total ?? 0)) * 1.1;
 
-const width = 720;
+const width = 800;
 const height = 420;
 const left = 60;
 const right = 20;

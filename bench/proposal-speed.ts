@@ -1,4 +1,4 @@
-// Speed of the DeepMask runtime on this machine, on real photos:
+// Speed of a proposal model (default: the default bundled one, the detector-guided model) on this machine, on real photos:
 //   - trunk forward at 512 x 512 (ms, median of repeated runs after warm-up)
 //   - whole-image proposals, top 100, images at 640 px on the long side: seconds per image (median
 //     over >= 10 coco128 photos, each seen for the first time: decode + pyramid + heads + NMS + RLE +
@@ -7,14 +7,15 @@
 //     later click on the same image (pyramid cached; the app's usual case after proposals)
 // Prints a summary and writes bench/results/proposal-speed.json. The machine is shared: the load
 // average at start and end is recorded next to the numbers. Run niced:
-//   nice -n 10 npx tsx bench/proposal-speed.ts [--images 12] [--model dir]
+//   nice -n 10 npx tsx bench/proposal-speed.ts [--images 12] [--model guided|deepmask|instancefcn|dir] [--out file]
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../electron/model/backend';
-import { createDeepMask, defaultModelDir, type StageTimings } from '../electron/model/deepmask/model';
+import type { StageTimings } from '../electron/model/deepmask/model';
+import { resolveModelChoice } from '../electron/model/registry';
 import { loadTrunk } from '../electron/model/trunk';
 import { readCocoFile } from '../electron/services/coco-file';
 import { datasetsAvailable, datasetsDir, datasetsSkipReason, repoRoot } from '../test/support/shared-data';
@@ -46,7 +47,9 @@ const trunkMs: number[] = [];
 process.stderr.write(`trunk forward 512 px: ${median(trunkMs).toFixed(1)} ms\n`);
 
 // 2 + 3. Proposals and clicks on real photos at 640 px long side.
-const model = createDeepMask({ trunk, modelDir: values.model ?? defaultModelDir(), maxDecodeSide: 640 });
+const choice = await resolveModelChoice(values.model);
+// Images decoded at 640 px on the long side (each model's maxDecodeSide).
+const model = choice.model.create({ modelDir: choice.modelDir, trunk, settings: { maxDecodeSide: 640 } });
 await model.load();
 const dataset = await readCocoFile(join(datasetsDir, 'coco128/annotations.json'));
 const images = [...dataset.images].sort((a, b) => a.id - b.id).slice(0, imageCount);
