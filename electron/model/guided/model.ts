@@ -117,8 +117,7 @@ export function createGuidedModel(options: GuidedOptions = {}): GuidedModel {
   for (const key of Object.keys(DEFAULT_GUIDED_SETTINGS) as Array<keyof GuidedSettings>) {
     const value = options[key];
     if (value === undefined) continue;
-    const fraction = key === 'nmsIou';
-    if (!Number.isFinite(value) || value < 0 || (!fraction && !Number.isInteger(value))) throw new Error(`guided model option ${key} must be a non-negative ${fraction ? 'number' : 'integer'}, got ${String(value)}`);
+    if (!Number.isFinite(value) || value < 0 || (key !== 'nmsIou' && !Number.isInteger(value))) throw new Error(`guided model option ${key} must be a non-negative ${key === 'nmsIou' ? 'number' : 'integer'}, got ${String(value)}`);
     settings[key] = value;
   }
   if (settings.nmsIou > 1) throw new Error(`guided model option nmsIou must be at most 1, got ${settings.nmsIou}`);
@@ -329,12 +328,12 @@ function selectMerged(
     refine(windows.map((index) => candidates[index].window as number)).forEach((logits, k) => refined.set(windows[k], logits));
   }
   const instances: Instance[] = [];
-  kept.forEach((index) => {
+  for (const index of kept) {
     const candidate = candidates[index];
     const mask = pasteMask(refined.get(index) ?? candidate.logits, candidate.size, candidate.rect, decoded.width, decoded.height, candidate.threshold);
-    if (!mask.data.includes(1)) return;
+    if (!mask.data.includes(1)) continue;
     instances.push(maskInstance(decoded, mask, rectMaskToRle(mask), candidate.score, 'model', modelVersion, withPolygons));
-  });
+  }
   return instances.sort((a, b) => (b.score ?? 0) - (a.score ?? 0));
 }
 
