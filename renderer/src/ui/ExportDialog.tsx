@@ -9,6 +9,7 @@ import { useController, useEditor } from '../app/context';
 import { DEFAULT_EXPORT_CHOICES, FORMAT_CHOICES } from '../app/dataset-export';
 import type { DatasetExportChoices } from '../app/dataset-export';
 import type { ExportFormat } from '../../../shared/formats/exported-files';
+import { ModalDialog } from './ModalDialog';
 
 /** The last choices, so reopening the dialog in this session offers them again. */
 let rememberedChoices: DatasetExportChoices = DEFAULT_EXPORT_CHOICES;
@@ -47,110 +48,90 @@ export function ExportDialog() {
   };
 
   return (
-    <div className="modal-backdrop" onMouseDown={(event) => event.target === event.currentTarget && !busy && close()}>
-      <div
-        className="export-dialog"
-        data-testid="export-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="export-dialog-title"
-        tabIndex={-1}
-        // The app's shortcuts must not act on the canvas behind the dialog.
-        onKeyDown={(event) => {
-          event.stopPropagation();
-          if (event.key === 'Escape' && !busy) close();
-        }}
-      >
-        <div className="export-dialog-title" id="export-dialog-title">
-          Export annotations
-          <button className="close" aria-label="Close" title="Close (Esc)" onClick={close} disabled={busy}>
-            ×
-          </button>
+    <ModalDialog testId="export-dialog" className="export-dialog" title="Export annotations" busy={busy} onClose={close}>
+      <p className="muted export-dialog-note">Accepted and edited instances are exported; undecided proposals and rejected ones never are.</p>
+
+      <fieldset className="formats" data-testid="export-format">
+        <legend>Format</legend>
+        {FORMAT_CHOICES.map((choice, index) => (
+          <label key={choice.format} className="choice">
+            <input
+              type="radio"
+              name="export-format"
+              value={choice.format}
+              autoFocus={index === FORMAT_CHOICES.findIndex((candidate) => candidate.format === choices.format)}
+              checked={choices.format === choice.format}
+              onChange={() => choose({ format: choice.format as ExportFormat })}
+              disabled={busy}
+              data-testid={`export-format-${choice.format}`}
+            />
+            <span>{choice.label}</span>
+          </label>
+        ))}
+        <div className="muted choice-description" data-testid="export-format-description">
+          {described.description}
         </div>
-        <p className="muted export-dialog-note">Accepted and edited instances are exported; undecided proposals and rejected ones never are.</p>
+      </fieldset>
 
-        <fieldset className="formats" data-testid="export-format">
-          <legend>Format</legend>
-          {FORMAT_CHOICES.map((choice, index) => (
-            <label key={choice.format} className="choice">
-              <input
-                type="radio"
-                name="export-format"
-                value={choice.format}
-                autoFocus={index === FORMAT_CHOICES.findIndex((candidate) => candidate.format === choices.format)}
-                checked={choices.format === choice.format}
-                onChange={() => choose({ format: choice.format as ExportFormat })}
-                disabled={busy}
-                data-testid={`export-format-${choice.format}`}
-              />
-              <span>{choice.label}</span>
-            </label>
-          ))}
-          <div className="muted choice-description" data-testid="export-format-description">
-            {described.description}
-          </div>
-        </fieldset>
+      <fieldset>
+        <legend>Images</legend>
+        <label className="choice">
+          <input type="radio" name="export-images" checked={!choices.onlyDone} onChange={() => choose({ onlyDone: false })} disabled={busy} data-testid="export-images-all" />
+          <span>
+            All images <span className="muted">(default)</span>
+          </span>
+        </label>
+        <label className="choice">
+          <input type="radio" name="export-images" checked={choices.onlyDone} onChange={() => choose({ onlyDone: true })} disabled={busy} data-testid="export-images-done" />
+          <span>Only images marked done</span>
+        </label>
+      </fieldset>
 
-        <fieldset>
-          <legend>Images</legend>
-          <label className="choice">
-            <input type="radio" name="export-images" checked={!choices.onlyDone} onChange={() => choose({ onlyDone: false })} disabled={busy} data-testid="export-images-all" />
-            <span>
-              All images <span className="muted">(default)</span>
-            </span>
-          </label>
-          <label className="choice">
-            <input type="radio" name="export-images" checked={choices.onlyDone} onChange={() => choose({ onlyDone: true })} disabled={busy} data-testid="export-images-done" />
-            <span>Only images marked done</span>
-          </label>
-        </fieldset>
+      <fieldset>
+        <legend>Instances without a category</legend>
+        <label className="choice">
+          <input type="radio" name="export-unassigned" checked={choices.unassigned === 'object'} onChange={() => choose({ unassigned: 'object' })} disabled={busy} data-testid="export-unassigned-object" />
+          <span>
+            Export them as “object” <span className="muted">(default)</span>
+          </span>
+        </label>
+        <label className="choice">
+          <input type="radio" name="export-unassigned" checked={choices.unassigned === 'omit'} onChange={() => choose({ unassigned: 'omit' })} disabled={busy} data-testid="export-unassigned-omit" />
+          <span>Leave them out</span>
+        </label>
+      </fieldset>
 
-        <fieldset>
-          <legend>Instances without a category</legend>
-          <label className="choice">
-            <input type="radio" name="export-unassigned" checked={choices.unassigned === 'object'} onChange={() => choose({ unassigned: 'object' })} disabled={busy} data-testid="export-unassigned-object" />
-            <span>
-              Export them as “object” <span className="muted">(default)</span>
-            </span>
-          </label>
-          <label className="choice">
-            <input type="radio" name="export-unassigned" checked={choices.unassigned === 'omit'} onChange={() => choose({ unassigned: 'omit' })} disabled={busy} data-testid="export-unassigned-omit" />
-            <span>Leave them out</span>
-          </label>
-        </fieldset>
+      <fieldset disabled={!isCoco || busy} className={isCoco ? undefined : 'inactive'}>
+        <legend>COCO</legend>
+        <label className="choice">
+          <input type="checkbox" checked={choices.includeScore} onChange={(event) => choose({ includeScore: event.target.checked })} data-testid="export-include-score" />
+          <span>
+            Include the model’s <code>score</code> on each annotation <span className="muted">(not a COCO field; off: standard COCO)</span>
+          </span>
+        </label>
+      </fieldset>
 
-        <fieldset disabled={!isCoco || busy} className={isCoco ? undefined : 'inactive'}>
-          <legend>COCO</legend>
-          <label className="choice">
-            <input type="checkbox" checked={choices.includeScore} onChange={(event) => choose({ includeScore: event.target.checked })} data-testid="export-include-score" />
-            <span>
-              Include the model’s <code>score</code> on each annotation <span className="muted">(not a COCO field; off: standard COCO)</span>
-            </span>
-          </label>
-        </fieldset>
-
-        <p className="muted export-dialog-note">
-          Written into the opened folder as <code>{projectName || 'the folder'}/exports/{choices.format}-&lt;date-time&gt;/</code>, never over an earlier export.
-        </p>
-        <div className="export-dialog-buttons">
-          <button className="primary" data-testid="export-run" disabled={busy} onClick={() => void run('folder')}>
-            {busy ? 'Exporting…' : 'Export to folder'}
+      <p className="muted export-dialog-note">
+        Written into the opened folder as <code>{projectName || 'the folder'}/exports/{choices.format}-&lt;date-time&gt;/</code>, never over an earlier export.
+      </p>
+      <div className="export-dialog-buttons">
+        <button className="primary" data-testid="export-run" disabled={busy} onClick={() => void run('folder')}>
+          {busy ? 'Exporting…' : 'Export to folder'}
+        </button>
+        {isCoco && (
+          <button data-testid="export-download" disabled={busy} onClick={() => void run('download')} title="Save the COCO JSON through the browser instead">
+            Download .json
           </button>
-          {isCoco && (
-            <button data-testid="export-download" disabled={busy} onClick={() => void run('download')} title="Save the COCO JSON through the browser instead">
-              Download .json
-            </button>
-          )}
-          <button data-testid="export-close" disabled={busy} onClick={close}>
-            {outcome ? 'Close' : 'Cancel'}
-          </button>
-        </div>
-        {outcome && (
-          <div className={`export-outcome ${outcome.kind}`} data-testid="export-outcome" data-kind={outcome.kind} data-folder={outcome.folder} role="status">
-            {outcome.text}
-          </div>
         )}
+        <button data-testid="export-close" disabled={busy} onClick={close}>
+          {outcome ? 'Close' : 'Cancel'}
+        </button>
       </div>
-    </div>
+      {outcome && (
+        <div className={`export-outcome ${outcome.kind}`} data-testid="export-outcome" data-kind={outcome.kind} data-folder={outcome.folder} role="status">
+          {outcome.text}
+        </div>
+      )}
+    </ModalDialog>
   );
 }

@@ -5,6 +5,7 @@
 import { useRef, useState } from 'react';
 import { useController } from '../app/context';
 import type { ChosenFile } from '../app/annotation-import';
+import { ModalDialog } from './ModalDialog';
 
 /** Whether this browser can choose a whole folder (Chromium, Firefox, Safari, Electron can). */
 const canChooseFolder = typeof document !== 'undefined' && 'webkitdirectory' in document.createElement('input');
@@ -34,72 +35,52 @@ export function ImportDialog() {
   };
 
   return (
-    <div className="modal-backdrop" onMouseDown={(event) => event.target === event.currentTarget && !busy && close()}>
-      <div
-        className="export-dialog import-dialog"
-        data-testid="import-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="import-dialog-title"
-        tabIndex={-1}
-        // The app's shortcuts must not act on the canvas behind the dialog.
-        onKeyDown={(event) => {
-          event.stopPropagation();
-          if (event.key === 'Escape' && !busy) close();
-        }}
-      >
-        <div className="export-dialog-title" id="import-dialog-title">
-          Import annotations
-          <button className="close" aria-label="Close" title="Close (Esc)" onClick={close} disabled={busy}>
-            ×
+    <ModalDialog testId="import-dialog" className="export-dialog import-dialog" title="Import annotations" busy={busy} onClose={close}>
+      <ul className="import-formats">
+        <li>
+          <b>COCO</b>: one <code>.json</code> file (images, annotations, categories)
+        </li>
+        <li>
+          <b>YOLO segmentation</b>: the dataset’s folder, or its <code>data.yaml</code> with the <code>labels/*.txt</code> files
+        </li>
+        <li>
+          <b>LabelMe JSON</b>: the <code>.json</code> files (one per image), or their folder
+        </li>
+      </ul>
+      <p className="muted export-dialog-note">
+        The format is told from the files. Images are matched to this folder’s by file name; files of images not in it are skipped. Categories are
+        matched by name. What an image already has is kept, and nothing is saved unless every file is valid.
+      </p>
+      <div className="export-dialog-buttons">
+        <button className="primary" data-testid="import-choose-files" disabled={busy} onClick={() => filesInput.current?.click()} autoFocus>
+          {busy ? 'Importing…' : 'Choose files…'}
+        </button>
+        {canChooseFolder && (
+          <button data-testid="import-choose-folder" disabled={busy} onClick={() => folderInput.current?.click()}>
+            Choose a folder…
           </button>
-        </div>
-        <ul className="import-formats">
-          <li>
-            <b>COCO</b>: one <code>.json</code> file (images, annotations, categories)
-          </li>
-          <li>
-            <b>YOLO segmentation</b>: the dataset’s folder, or its <code>data.yaml</code> with the <code>labels/*.txt</code> files
-          </li>
-          <li>
-            <b>LabelMe JSON</b>: the <code>.json</code> files (one per image), or their folder
-          </li>
-        </ul>
-        <p className="muted export-dialog-note">
-          The format is told from the files. Images are matched to this folder’s by file name; files of images not in it are skipped. Categories are
-          matched by name. What an image already has is kept, and nothing is saved unless every file is valid.
-        </p>
-        <div className="export-dialog-buttons">
-          <button className="primary" data-testid="import-choose-files" disabled={busy} onClick={() => filesInput.current?.click()} autoFocus>
-            {busy ? 'Importing…' : 'Choose files…'}
-          </button>
-          {canChooseFolder && (
-            <button data-testid="import-choose-folder" disabled={busy} onClick={() => folderInput.current?.click()}>
-              Choose a folder…
-            </button>
-          )}
-          <button data-testid="import-close" disabled={busy} onClick={close}>
-            {outcome ? 'Close' : 'Cancel'}
-          </button>
-        </div>
-        <input ref={filesInput} data-testid="import-files" type="file" multiple accept=".json,.yaml,.yml,.txt,application/json" hidden onChange={(event) => void run(event.target)} />
-        <input
-          // React has no prop for webkitdirectory; the attribute makes the picker choose a folder (all its files).
-          ref={(input) => {
-            folderInput.current = input;
-            input?.setAttribute('webkitdirectory', '');
-          }}
-          data-testid="import-folder"
-          type="file"
-          hidden
-          onChange={(event) => void run(event.target)}
-        />
-        {outcome && (
-          <div className={`export-outcome ${outcome.kind}`} data-testid="import-outcome" data-kind={outcome.kind} role="status">
-            {outcome.text}
-          </div>
         )}
+        <button data-testid="import-close" disabled={busy} onClick={close}>
+          {outcome ? 'Close' : 'Cancel'}
+        </button>
       </div>
-    </div>
+      <input ref={filesInput} data-testid="import-files" type="file" multiple accept=".json,.yaml,.yml,.txt,application/json" hidden onChange={(event) => void run(event.target)} />
+      <input
+        // React has no prop for webkitdirectory; the attribute makes the picker choose a folder (all its files).
+        ref={(input) => {
+          folderInput.current = input;
+          input?.setAttribute('webkitdirectory', '');
+        }}
+        data-testid="import-folder"
+        type="file"
+        hidden
+        onChange={(event) => void run(event.target)}
+      />
+      {outcome && (
+        <div className={`export-outcome ${outcome.kind}`} data-testid="import-outcome" data-kind={outcome.kind} role="status">
+          {outcome.text}
+        </div>
+      )}
+    </ModalDialog>
   );
 }
