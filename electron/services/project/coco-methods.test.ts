@@ -1,11 +1,10 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { ApiError } from '../../../shared/api/errors';
 import { hueDistance, paletteColor, paletteHue } from '../../../shared/coco/colors';
 import { openProject } from './project-service';
 import type { ProjectService } from './project-service';
-import { makeTempFolder, rectangleInstance, rectangleRle, writeImage } from './test-helpers';
+import { errorOf, makeTempFolder, rectangleInstance, rectangleRle, writeImage } from './test-helpers';
 
 let folder: string;
 let project: ProjectService;
@@ -21,12 +20,6 @@ afterEach(async () => {
   await project?.close();
   await rm(folder, { recursive: true, force: true });
 });
-
-async function errorOf(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(() => null, (caught: unknown) => caught);
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
 
 describe('exportCoco / importCoco', () => {
   test('a round trip through COCO restores masks, categories and oriented sizes in a fresh project', async () => {

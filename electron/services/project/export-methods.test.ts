@@ -1,7 +1,6 @@
 import { mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { ApiError } from '../../../shared/api/errors';
 import type { Instance } from '../../../shared/api/types';
 import { parseCocoDataset } from '../../../shared/coco/validate';
 import { parseYoloNames } from '../../../shared/formats';
@@ -9,7 +8,7 @@ import { EXPORT_MARKER_NAME } from './folder-scan';
 import { localTimestamp } from './export-methods';
 import { openProject } from './project-service';
 import type { ProjectService } from './project-service';
-import { makeTempFolder, rectangleInstance, rectangleRle, writeImage } from './test-helpers';
+import { errorOf, makeTempFolder, rectangleInstance, rectangleRle, writeImage } from './test-helpers';
 
 let folder: string;
 let project: ProjectService;
@@ -42,12 +41,6 @@ afterEach(async () => {
   await project?.close();
   await rm(folder, { recursive: true, force: true });
 });
-
-async function errorOf(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(() => null, (caught: unknown) => caught);
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
 
 describe('exportDataset', () => {
   test('YOLO into exports/yolo-seg-<time>: labels, data.yaml, copied images, the marker; the counts say what was written and left out', async () => {

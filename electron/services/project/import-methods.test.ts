@@ -6,12 +6,11 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { ApiError } from '../../../shared/api/errors';
 import { paletteColor } from '../../../shared/coco/colors';
 import type { ImportFile } from '../../../shared/formats';
 import { openProject } from './project-service';
 import type { ProjectService } from './project-service';
-import { makeTempFolder, rectangleInstance, writeImage } from './test-helpers';
+import { errorOf, makeTempFolder, rectangleInstance, writeImage } from './test-helpers';
 
 let folder: string;
 let project: ProjectService;
@@ -27,12 +26,6 @@ afterEach(async () => {
   await project?.close();
   await rm(folder, { recursive: true, force: true });
 });
-
-async function errorOf(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(() => null, (caught: unknown) => caught);
-  expect(error).toBeInstanceOf(ApiError);
-  return error as ApiError;
-}
 
 /** The project's saved state on disk: project.json and every annotation file, by name. */
 async function savedOnDisk(): Promise<Record<string, string>> {

@@ -1,10 +1,19 @@
-// Helpers for this folder's tests (not used by the app): temp folders, real images made with
-// sharp, and valid COCO RLEs of rectangles so saved instances pass validation.
+// Helpers for this folder's tests (not used by the app): the ApiError a call rejects with, temp
+// folders, real images made with sharp, and valid COCO RLEs of rectangles so saved instances pass validation.
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
+import { expect } from 'vitest';
+import { ApiError } from '../../../shared/api/errors';
 import type { CocoRle, Instance } from '../../../shared/api/types';
+
+/** The ApiError a call rejects with (the test fails if it resolves or throws anything else). */
+export async function errorOf(promise: Promise<unknown>): Promise<ApiError> {
+  const error = await promise.then(() => null, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(ApiError);
+  return error as ApiError;
+}
 
 export async function makeTempFolder(prefix = 'maskpilot-test-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
