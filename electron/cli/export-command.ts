@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../services/atomic-write';
 import { readProjectForExport, writeDatasetFolder } from '../services/dataset-export';
 import { openProject, SIDECAR_DIR_NAME } from '../services/project';
 import type { CliCommand } from './command';
+import { plural } from '../../shared/text/plural';
 
 const USAGE = `Usage: maskpilot export <folder> --format coco|yolo-seg|labelme|masks --out <path> [options]
 
@@ -113,10 +114,10 @@ async function runExport(args: ExportArguments): Promise<ExportOutcome> {
 function describeExport(outcome: ExportOutcome): string {
   const { counts, skipped, format } = outcome.result;
   const lines = [
-    `Exported ${counts.images} image${counts.images === 1 ? '' : 's'}, ${counts.instances} instance${counts.instances === 1 ? '' : 's'} and ${counts.classes} categor${counts.classes === 1 ? 'y' : 'ies'} as ${format} to ${outcome.written}`,
-    `  ${outcome.files} file${outcome.files === 1 ? '' : 's'} written${outcome.imagesCopied > 0 ? `, ${outcome.imagesCopied} image${outcome.imagesCopied === 1 ? '' : 's'} copied` : ''}`,
+    `Exported ${plural(counts.images, 'image')}, ${plural(counts.instances, 'instance')} and ${plural(counts.classes, 'category', 'categories')} as ${format} to ${outcome.written}`,
+    `  ${plural(outcome.files, 'file')} written${outcome.imagesCopied > 0 ? `, ${plural(outcome.imagesCopied, 'image')} copied` : ''}`,
   ];
-  if (counts.unassigned > 0) lines.push(`  ${counts.unassigned} instance${counts.unassigned === 1 ? '' : 's'} without a category exported as "object"`);
+  if (counts.unassigned > 0) lines.push(`  ${plural(counts.unassigned, 'instance')} without a category exported as "object"`);
   for (const { reason, count } of skipped) lines.push(`  left out: ${count} ${reason}`);
   return `${lines.join('\n')}\n`;
 }

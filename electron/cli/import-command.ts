@@ -9,6 +9,7 @@ import { detectImportFormat, IMPORT_FORMATS, type ImportFormat } from '../../sha
 import { readImportSource } from '../services/import-source';
 import { openProject } from '../services/project';
 import type { CliCommand } from './command';
+import { plural } from '../../shared/text/plural';
 
 const USAGE = `Usage: maskpilot import <folder> --from <path> [--format coco|yolo-seg|labelme]
 
@@ -41,7 +42,6 @@ function parseImportArguments(argv: string[]): ImportArguments {
 
 const FORMAT_NAMES: Record<ImportFormat, string> = { coco: 'COCO', 'yolo-seg': 'YOLO segmentation', labelme: 'LabelMe JSON' };
 
-const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 function describeImport(result: AnnotationImportResult, from: string): string {
   const lines = [`Imported ${plural(result.annotationCount, 'annotation')} on ${plural(result.imageCount, 'image')} from ${from} (${FORMAT_NAMES[result.format]})`];

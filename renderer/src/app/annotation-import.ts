@@ -12,6 +12,7 @@ import type { EditorStore } from '../state/store';
 import { errorMessage } from './error-message';
 import type { ImageNavigation } from './image-navigation';
 import { IMAGE_PAGE_SIZE } from './image-navigation';
+import { plural } from '../../../shared/text/plural';
 
 /** How the dialog and the notices name the formats. */
 export const IMPORT_FORMAT_LABELS: Record<ImportFormat, string> = { coco: 'COCO', 'yolo-seg': 'YOLO segmentation', labelme: 'LabelMe JSON' };
@@ -90,7 +91,6 @@ async function readChosenFiles(chosen: readonly ChosenFile[]): Promise<ImportFil
 /** A file's path inside the chosen folder, or its name when files were chosen one by one. */
 const nameOf = (file: ChosenFile) => file.webkitRelativePath || file.name;
 
-const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 function someNames(names: readonly string[], max = 3): string {
   const shown = names.slice(0, max).join(', ');

@@ -9,6 +9,7 @@ import type { ExportFormat } from '../../../shared/formats/exported-files';
 import type { Autosave } from '../state/autosave';
 import type { EditorStore } from '../state/store';
 import { errorMessage } from './error-message';
+import { plural } from '../../../shared/text/plural';
 
 /** What the dialog offers; the defaults are its first choices. */
 export interface DatasetExportChoices {
@@ -68,7 +69,6 @@ export function createDatasetExport({ store, client, autosave }: DatasetExportDe
   };
 }
 
-const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 /**
  * "Exported 12 images, 30 annotations and 3 categories as YOLO segmentation to photos/exports/yolo-seg-…/
